@@ -1,0 +1,220 @@
+"""`briefbot`: ingest articles, ask questions, manage the store, serve the UI.
+
+A thin layer over the services: parse arguments, call a service, print. The JSON shapes printed
+by `ask --json` and `ask --batch` are a contract relied on by evaluation tools.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.settings import Settings
+
+
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--store and --chroma-url on every command that touches the store (they override BRIEFBOT_*)."""
+    command = click.option(
+        "--chroma-url", metavar="URL", help="A Chroma server, http://host:port (env BRIEFBOT_CHROMA_URL)."
+    )(command)
+    command = click.option(
+        "--store",
+        metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Embedded store folder (env BRIEFBOT_STORE; default ~/.local/share/briefbot/store).",
+    )(command)
+    return command
+
+
+def components_for(store: Path | None, chroma_url: str | None):
+    from bot.components import Components
+
+    overrides: dict[str, Any] = {}
+    if store is not None:
+        overrides["store"] = store
+    if chroma_url:
+        overrides["chroma_url"] = chroma_url
+    return Components(Settings(**overrides))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Briefbot: a cited briefing bot for news about diplomatic meetings.
+
+    \b
+    Typical use:
+      briefbot ingest samples/
+      briefbot ask "Who met in Munich?"
+      briefbot serve
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_options
+def ingest(paths: tuple[Path, ...], store: Path | None, chroma_url: str | None) -> None:
+    """Ingest article files or folders (.txt, .md, .html).
+
+    Prints one line per article (new, updated, duplicate, or failed with the reason) and a summary.
+    Exits 1 if any input failed; the others are stored all the same.
+    """
+    components = components_for(store, chroma_url)
+    import time
+
+    started = time.perf_counter()
+    counts: dict[str, int] = {}
+    for result in components.ingest.ingest_paths(paths):
+        counts[result.status] = counts.get(result.status, 0) + 1
+        click.echo(result.line())
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("new", "updated", "duplicate", "failed"))
+    click.echo(f"{summary} in {time.perf_counter() - started:.1f}s")
+    sys.exit(1 if counts.get("failed") else 0)
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option(
+    "--batch",
+    "batch_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='JSONL of {"id", "question"[, "session"]}; one JSON answer per line on stdout.',
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@store_options
+def ask(
+    question: str | None, batch_file: Path | None, as_json: bool, store: Path | None, chroma_url: str | None
+) -> None:
+    """Ask a question (or a batch of them) and print the cited answer."""
+    if bool(question) == bool(batch_file):
+        raise click.UsageError("give either a QUESTION or --batch FILE")
+    chat = components_for(store, chroma_url).chat
+    if batch_file:
+        _ask_batch(chat, batch_file)
+        return
+    answer = chat.ask(question)
+    if as_json:
+        click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+        return
+    click.echo(answer.answer)
+    for c in answer.citations:
+        click.echo(f"  [{c.n}] {c.title} ({c.source}, chars {c.start}-{c.end})\n      {c.text}")
+
+
+def answer_json(answer, qid: Any = None) -> dict:
+    out: dict[str, Any] = {} if qid is None else {"id": qid}
+    out.update(answer=answer.answer, abstained=answer.abstained, citations=[c.public() for c in answer.citations])
+    return out
+
+
+def _ask_batch(chat, batch_file: Path) -> None:
+    """Questions sharing a `session` are one conversation, asked in file order; output keeps input order."""
+    from bot.models import Turn
+
+    histories: dict[str, list[Turn]] = {}
+    with batch_file.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                question = str(item["question"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise click.ClickException(f"{batch_file}:{number}: not a question object ({exc})") from exc
+            session = item.get("session")
+            history = histories.setdefault(str(session), []) if session is not None else []
+            answer = chat.ask(question, history)
+            history.append(Turn(question=question, answer=answer))
+            click.echo(json.dumps(answer_json(answer, item.get("id")), ensure_ascii=False), nl=True)
+            sys.stdout.flush()
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@store_options
+def list_articles(as_json: bool, store: Path | None, chroma_url: str | None) -> None:
+    """List stored articles: id, title, outlet, published, source, passages."""
+    rows = [a.summary() for a in components_for(store, chroma_url).store.list_articles()]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(
+            f"{r['id']}  {r['title']}  | {r['outlet'] or '-'} | {r['published'] or '-'} | "
+            f"{r['source']} | {r['passages']} passages"
+        )
+    click.echo(f"{len(rows)} articles")
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True)
+@store_options
+def show(article_id: str, as_json: bool, store: Path | None, chroma_url: str | None) -> None:
+    """Show one article's metadata and cleaned text."""
+    article = components_for(store, chroma_url).store.get_article(article_id)
+    if article is None:
+        raise click.ClickException(f"no article with id {article_id}")
+    if as_json:
+        click.echo(json.dumps(article.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    for key, value in article.summary().items():
+        click.echo(f"{key:12} {value if value is not None else '-'}")
+    click.echo(f"meetings     {len(article.meetings)}\n\n{article.text}")
+
+
+@main.command()
+@click.argument("article_id")
+@store_options
+def delete(article_id: str, store: Path | None, chroma_url: str | None) -> None:
+    """Delete an article: its passages, lexical entries and briefing facts together."""
+    if not components_for(store, chroma_url).ingest.delete(article_id):
+        raise click.ClickException(f"no article with id {article_id}")
+    click.echo(f"deleted {article_id}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (env BRIEFBOT_HOST, default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (env BRIEFBOT_PORT, default 7860).")
+@click.option("--ingest-samples", is_flag=True, help="Ingest samples/ first if the store is empty.")
+@store_options
+def serve(host: str | None, port: int | None, ingest_samples: bool, store: Path | None, chroma_url: str | None) -> None:
+    """Serve the chat UI, the JSON API and the embeddable widget."""
+    from bot.server import serve as run_server
+
+    components = components_for(store, chroma_url)
+    if host:
+        components.settings.host = host
+    if port:
+        components.settings.port = port
+    run_server(components, ingest_samples=ingest_samples)
+
+
+@main.command("eval")
+@click.argument("qa_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--articles",
+    "articles_dir",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Folder of the articles the questions are about; ingested into a temporary store.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write each question with the bot's answer and what it missed (JSONL).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+def evaluate(qa_file: Path, articles_dir: Path, report: Path | None, as_json: bool) -> None:
+    """Score the bot on a gold question set (full answer, key recall, citations, abstention)."""
+    from bot.evaluation import run_eval
+
+    run_eval(qa_file, articles_dir, report=report, as_json=as_json, echo=click.echo)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""What an answer is: text with [n] markers and the one numbered list of citations they point at."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    """One numbered source. `text` is the cited sentence; `start`/`end` locate it in the article."""
+
+    n: int
+    article_id: str
+    title: str
+    source: str
+    text: str
+    start: int
+    end: int
+
+    def public(self) -> dict:
+        """The exact shape of the CLI's and the API's JSON (an evaluation contract: keep it)."""
+        return self.model_dump(include={"n", "article_id", "title", "source", "text", "start", "end"})
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    # What the question was understood as, after follow-up resolution; kept for the next turn.
+    resolved_question: str | None = None
+    focus: dict = Field(default_factory=dict)
+
+
+class Turn(BaseModel):
+    """One exchange of a conversation, as the follow-up resolver needs it."""
+
+    question: str
+    answer: Answer

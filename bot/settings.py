@@ -1,0 +1,73 @@
+"""One typed settings tree, read from BRIEFBOT_* environment variables and overridden by CLI flags.
+
+Defaults make a laptop work offline out of the box: an embedded Chroma store under the user's data
+directory, the bundled MiniLM model, the server on loopback.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def default_store() -> Path:
+    """Where the embedded store lives unless told otherwise: $XDG_DATA_HOME/briefbot/store."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "briefbot" / "store"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BRIEFBOT_", extra="ignore")
+
+    # Storage
+    store: Path = Field(default_factory=default_store, description="Embedded Chroma store folder.")
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; overrides `store`.")
+    collection_prefix: str = "briefbot"
+    cache_dir: Path | None = Field(None, description="Lexical index cache in server mode (default: beside the store).")
+
+    # Models
+    embedder: Literal["minilm", "hash"] = Field("minilm", description="`hash` is the deterministic test fake.")
+    embed_batch_size: int = 64
+
+    # Retrieval
+    retrieve_k: int = 12
+
+    # Server
+    host: str = "127.0.0.1"
+    port: int = 7860
+    embed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    admin_token: str | None = None
+    session_quota: int = 50
+    daily_quota: int = 1000
+
+    # Ingestion
+    allow_private_urls: bool = False
+    max_fetch_bytes: int = 10 * 1024 * 1024
+    fetch_timeout: float = 15.0
+
+    @field_validator("embed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @property
+    def lexical_dir(self) -> Path:
+        """The BM25 index is a cache of the store, so it lives beside it (or in cache_dir for a server)."""
+        if self.cache_dir:
+            return self.cache_dir
+        if self.chroma_url:
+            safe = "".join(c if c.isalnum() else "_" for c in self.chroma_url)
+            return Path.home() / ".cache" / "briefbot" / safe / self.collection_prefix
+        return self.store / "lexical"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,133 @@
+"""The data model shared by ingestion, the store and the bot.
+
+Every fact the bot can show carries an `Evidence` span into an article's cleaned text, so that a
+citation always points at characters that exist. Offsets are Python string indices into
+`Article.text` (end exclusive).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
+
+
+def article_id_for(text: str) -> str:
+    """Identity is the cleaned text: the same article from two places is stored once."""
+    normalized = " ".join(text.split()).casefold()
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:16]
+
+
+class LoadedDocument(BaseModel):
+    """What a loader hands to the pipeline: cleaned text plus whatever metadata the source stated."""
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) when known
+    source: str  # file name or URL the user gave
+    url: str | None = None
+
+
+class Sentence(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class Passage(BaseModel):
+    """A window of a few consecutive sentences: the unit that is embedded and retrieved."""
+
+    id: str
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+class Evidence(BaseModel):
+    article_id: str
+    start: int
+    end: int
+
+
+class Participant(BaseModel):
+    name: str
+    title: str | None = None
+    country: str | None = None
+    side: str | None = None  # the country or organisation the participant speaks for
+
+
+class Topic(BaseModel):
+    label: str
+    evidence: Evidence
+
+
+class Statement(BaseModel):
+    actor: str
+    side: str | None = None
+    kind: str  # demand, urge, call-on, warn, concern, emphasize, reject, agree, propose, state
+    target: str | None = None
+    text: str  # the clause that carries the content
+    evidence: Evidence
+
+
+class Agreement(BaseModel):
+    text: str
+    evidence: Evidence
+
+
+class Meeting(BaseModel):
+    """One meeting an article reports, shaped after the PLOVER event model."""
+
+    participants: list[Participant] = Field(default_factory=list)
+    venue: str | None = None
+    venue_evidence: Evidence | None = None
+    date: str | None = None  # ISO date when resolved, else the article's words ("on Friday")
+    date_evidence: Evidence | None = None
+    mode: str | None = None  # visit, third-party, phone, multilateral
+    topics: list[Topic] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    evidence: Evidence | None = None  # the sentence that reports the meeting itself
+
+
+class Article(BaseModel):
+    id: str
+    title: str
+    outlet: str | None = None
+    published: str | None = None
+    source: str
+    url: str | None = None
+    text: str
+    ingested_at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    meetings: list[Meeting] = Field(default_factory=list)
+    passage_count: int = 0
+
+    @classmethod
+    def from_loaded(cls, doc: LoadedDocument) -> Article:
+        title = (doc.title or "").strip() or doc.text.strip().split("\n", 1)[0][:200]
+        return cls(
+            id=article_id_for(doc.text),
+            title=title,
+            outlet=doc.outlet,
+            published=doc.published,
+            source=doc.source,
+            url=doc.url,
+            text=doc.text,
+        )
+
+    def summary(self) -> dict:
+        """The row `briefbot list` and the API show: everything but the text and the facts."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published,
+            "source": self.source,
+            "url": self.url,
+            "passages": self.passage_count,
+            "ingested_at": self.ingested_at,
+        }

@@ -1,0 +1,94 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 rankings fused by reciprocal rank.
+
+Reciprocal-rank fusion needs no score calibration between the two rankers, which is why it is the
+field's default for hybrid search. Exposed as a LangChain retriever so it composes with the rest of
+the LangChain toolbox; the bot uses `search()` for the scored hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from vectorstore.lexical import LexicalIndex
+from vectorstore.store import ArticleStore
+
+RRF_K = 60
+
+
+@dataclass
+class RetrievedPassage:
+    passage_id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    score: float  # fused reciprocal-rank score
+    dense: float | None = None  # cosine similarity to the question, when dense search found it
+    lexical: float | None = None  # BM25 score, when lexical search found it
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+def reciprocal_rank_fusion(rankings: dict[str, list[str]], k: int = RRF_K) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for ranking in rankings.values():
+        for rank, key in enumerate(ranking):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank + 1)
+    return scores
+
+
+class HybridRetriever(BaseRetriever):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: ArticleStore
+    lexical: LexicalIndex
+    embeddings: Embeddings
+    k: int = 12
+
+    def search(self, query: str, k: int | None = None, depth: int | None = None) -> list[RetrievedPassage]:
+        """Top `k` passages; each ranker looks `depth` deep (default 3k) before fusion."""
+        k = k or self.k
+        depth = depth or 3 * k
+        dense = self.store.dense_search(self.embeddings.embed_query(query), depth)
+        lexical = self.lexical.search(query, depth)
+        by_id: dict[str, RetrievedPassage] = {}
+        for rank, hit in enumerate(dense):
+            by_id[hit.passage_id] = RetrievedPassage(
+                hit.passage_id,
+                hit.article_id,
+                hit.start,
+                hit.end,
+                hit.text,
+                0.0,
+                dense=hit.similarity,
+                ranks={"dense": rank},
+            )
+        for rank, hit in enumerate(lexical):
+            found = by_id.get(hit.passage_id)
+            if found is None:
+                found = by_id[hit.passage_id] = RetrievedPassage(
+                    hit.passage_id, hit.article_id, hit.start, hit.end, hit.text, 0.0
+                )
+            found.lexical = hit.score
+            found.ranks["lexical"] = rank
+        fused = reciprocal_rank_fusion(
+            {"dense": [h.passage_id for h in dense], "lexical": [h.passage_id for h in lexical]}
+        )
+        for pid, score in fused.items():
+            by_id[pid].score = score
+        return sorted(by_id.values(), key=lambda p: p.score, reverse=True)[:k]
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(
+                page_content=p.text,
+                id=p.passage_id,
+                metadata={"article_id": p.article_id, "start": p.start, "end": p.end, "score": p.score},
+            )
+            for p in self.search(query)
+        ]

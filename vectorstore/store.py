@@ -1,0 +1,291 @@
+"""The article store: Chroma holds everything, embedded on disk or on a Chroma server.
+
+Three collections:
+- `<prefix>_passages`: one record per passage, with its embedding; what dense search reads.
+- `<prefix>_articles`: one record per article: the cleaned text, its metadata and the extracted
+  briefing facts (JSON). The article record is written *last*: it is the commit mark. Passages of
+  an article without a record are invisible to every reader.
+- `<prefix>_meta`: pending-write markers and the store's generation token.
+
+Chroma has no multi-collection transaction, so "whole article or nothing" is built from that
+order: mark pending -> write passages -> write the article record -> clear the mark. A process
+killed anywhere in between leaves at most invisible passages, which the next writer removes via the
+pending mark. Every change sets a new generation token, which the lexical index and the readers'
+caches compare against to know when they are stale, even across processes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from bot.settings import Settings
+from ingest.models import Article, Meeting, Passage
+
+log = logging.getLogger(__name__)
+
+_STATE_ID = "state"
+_PENDING = "pending:"
+_PAGE = 5000  # records per get() page, so a large store is never read in one response
+_COSINE = {"hnsw": {"space": "cosine"}}
+
+
+@dataclass(frozen=True)
+class DenseHit:
+    passage_id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    similarity: float
+
+
+def make_client(settings: Settings) -> chromadb.ClientAPI:
+    """An embedded PersistentClient by default; an HttpClient when a Chroma server URL is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError(f"BRIEFBOT_CHROMA_URL must look like http://host:port, got {settings.chroma_url!r}")
+        return chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    settings.store.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.store), settings=chroma_settings)
+
+
+def _clean_metadata(values: dict) -> dict:
+    """Chroma metadata takes str/int/float/bool only: drop the unknowns rather than store 'None'."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+class ArticleStore:
+    """Reads and writes whole articles; knows nothing of embedding models or question answering."""
+
+    def __init__(self, client: chromadb.ClientAPI, prefix: str = "briefbot") -> None:
+        self.client = client
+        # embedding_function=None: Chroma must never embed for us (its default downloads a model).
+        self.passages = client.get_or_create_collection(
+            f"{prefix}_passages", embedding_function=None, configuration=_COSINE
+        )
+        self.articles = client.get_or_create_collection(
+            f"{prefix}_articles", embedding_function=None, configuration=_COSINE
+        )
+        self.meta = client.get_or_create_collection(f"{prefix}_meta", embedding_function=None)
+        self._lock = threading.RLock()
+        self._cache_generation: str | None = None
+        self._cache: dict[str, Article] | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> ArticleStore:
+        return cls(make_client(settings), settings.collection_prefix)
+
+    # -- generation -------------------------------------------------------------------------
+
+    def generation(self) -> str:
+        """A token that changes with every committed write, from this process or any other."""
+        got = self.meta.get(ids=[_STATE_ID], include=["metadatas"])
+        if got["ids"]:
+            return str(got["metadatas"][0].get("generation", ""))
+        return ""
+
+    def _bump(self) -> None:
+        self.meta.upsert(
+            ids=[_STATE_ID],
+            documents=["state"],
+            embeddings=[[0.0]],
+            metadatas=[{"generation": uuid.uuid4().hex}],
+        )
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def add_article(self, article: Article, passages: Sequence[Passage], vectors: Sequence[Sequence[float]]) -> None:
+        """Store an article whole: passages first, the article record last (the commit)."""
+        if len(passages) != len(vectors):
+            raise ValueError("one vector per passage")
+        with self._lock:
+            self._mark_pending(article.id)
+            if passages:
+                for chunk in range(0, len(passages), _PAGE):
+                    part = passages[chunk : chunk + _PAGE]
+                    self.passages.upsert(
+                        ids=[p.id for p in part],
+                        documents=[p.text for p in part],
+                        embeddings=[list(v) for v in vectors[chunk : chunk + _PAGE]],
+                        metadatas=[
+                            {"article_id": p.article_id, "start": p.start, "end": p.end, "index": p.index} for p in part
+                        ],
+                    )
+            record = article.model_copy(update={"passage_count": len(passages)})
+            self.articles.upsert(
+                ids=[article.id],
+                documents=[article.text],
+                embeddings=[_mean(vectors)],
+                metadatas=[_article_metadata(record)],
+            )
+            self._clear_pending(article.id)
+            self._bump()
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article and everything of it; False when there was no such article."""
+        with self._lock:
+            existing = self.articles.get(ids=[article_id], include=["metadatas"])
+            if not existing["ids"]:
+                return False
+            self._mark_pending(article_id)
+            self.articles.delete(ids=[article_id])
+            self.passages.delete(where={"article_id": article_id})
+            self._clear_pending(article_id)
+            self._bump()
+            return True
+
+    def recover(self) -> list[str]:
+        """Finish what a killed writer left: remove passages of articles that never committed."""
+        with self._lock:
+            pending = self.meta.get(where={"kind": "pending"}, include=["metadatas"])
+            recovered: list[str] = []
+            for marker_id, meta in zip(pending["ids"], pending["metadatas"]):
+                article_id = str(meta["article_id"])
+                if not self.articles.get(ids=[article_id], include=[])["ids"]:
+                    self.passages.delete(where={"article_id": article_id})
+                    recovered.append(article_id)
+                self.meta.delete(ids=[marker_id])
+            if recovered:
+                self._bump()
+            return recovered
+
+    def _mark_pending(self, article_id: str) -> None:
+        self.meta.upsert(
+            ids=[_PENDING + article_id],
+            documents=["pending"],
+            embeddings=[[0.0]],
+            metadatas=[{"kind": "pending", "article_id": article_id}],
+        )
+
+    def _clear_pending(self, article_id: str) -> None:
+        self.meta.delete(ids=[_PENDING + article_id])
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        return bool(self.articles.get(ids=[article_id], include=[])["ids"])
+
+    def get_article(self, article_id: str) -> Article | None:
+        return self._all_articles().get(article_id)
+
+    def list_articles(self) -> list[Article]:
+        """Committed articles, newest ingest first."""
+        return sorted(self._all_articles().values(), key=lambda a: a.ingested_at, reverse=True)
+
+    def article_ids(self) -> set[str]:
+        return set(self._all_articles())
+
+    def find_by_url(self, url: str) -> list[Article]:
+        return [a for a in self._all_articles().values() if a.url == url]
+
+    def meetings(self) -> list[tuple[Article, Meeting]]:
+        return [(a, m) for a in self.list_articles() for m in a.meetings]
+
+    def _all_articles(self) -> dict[str, Article]:
+        """All committed articles, cached until the generation changes."""
+        with self._lock:
+            generation = self.generation()
+            if self._cache is None or generation != self._cache_generation:
+                articles: dict[str, Article] = {}
+                for ids, docs, metas in _paged(self.articles, ["documents", "metadatas"]):
+                    for article_id, text, meta in zip(ids, docs, metas):
+                        articles[article_id] = _article_from_record(article_id, text, meta)
+                self._cache, self._cache_generation = articles, generation
+            return self._cache
+
+    def iter_passages(self) -> Iterable[tuple[list[str], list[str], list[dict]]]:
+        """Every passage of a committed article, page by page: what the lexical index is built from."""
+        committed = self.article_ids()
+        for ids, docs, metas in _paged(self.passages, ["documents", "metadatas"]):
+            keep = [i for i, m in enumerate(metas) if m.get("article_id") in committed]
+            yield [ids[i] for i in keep], [docs[i] for i in keep], [metas[i] for i in keep]
+
+    def dense_search(self, vector: Sequence[float], k: int) -> list[DenseHit]:
+        """Nearest passages of committed articles by cosine similarity."""
+        if k <= 0 or self.passages.count() == 0:
+            return []
+        committed = self.article_ids()
+        got = self.passages.query(
+            query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
+        )
+        hits = []
+        for pid, doc, meta, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]):
+            if meta.get("article_id") not in committed:
+                continue
+            hits.append(DenseHit(pid, str(meta["article_id"]), int(meta["start"]), int(meta["end"]), doc, 1.0 - dist))
+        return hits
+
+    def count_passages(self) -> int:
+        return self.passages.count()
+
+
+def _paged(collection, include: list[str]):
+    offset = 0
+    while True:
+        got = collection.get(include=include, limit=_PAGE, offset=offset)
+        if not got["ids"]:
+            return
+        yield (
+            got["ids"],
+            got.get("documents") or [None] * len(got["ids"]),
+            got.get("metadatas") or [{}] * len(got["ids"]),
+        )
+        if len(got["ids"]) < _PAGE:
+            return
+        offset += _PAGE
+
+
+def _mean(vectors: Sequence[Sequence[float]]) -> list[float]:
+    """The article record's vector: the normalized mean of its passages (Chroma needs one)."""
+    if not vectors:
+        return [0.0] * 384
+    dims = len(vectors[0])
+    total = [sum(v[d] for v in vectors) for d in range(dims)]
+    norm = sum(x * x for x in total) ** 0.5 or 1.0
+    return [x / norm for x in total]
+
+
+def _article_metadata(article: Article) -> dict:
+    return _clean_metadata(
+        {
+            "title": article.title,
+            "outlet": article.outlet,
+            "published": article.published,
+            "source": article.source,
+            "url": article.url,
+            "ingested_at": article.ingested_at,
+            "passage_count": article.passage_count,
+            "meetings": json.dumps([m.model_dump(mode="json") for m in article.meetings], ensure_ascii=False),
+        }
+    )
+
+
+def _article_from_record(article_id: str, text: str, meta: dict) -> Article:
+    return Article(
+        id=article_id,
+        title=str(meta.get("title", "")),
+        outlet=meta.get("outlet"),
+        published=meta.get("published"),
+        source=str(meta.get("source", "")),
+        url=meta.get("url"),
+        text=text or "",
+        ingested_at=str(meta.get("ingested_at", "")),
+        passage_count=int(meta.get("passage_count", 0)),
+        meetings=[Meeting.model_validate(m) for m in json.loads(meta.get("meetings") or "[]")],
+    )
