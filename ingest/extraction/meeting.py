@@ -1,0 +1,195 @@
+"""Assemble the Meeting an article reports: participants, venue, date, mode, topics, statements.
+
+The meeting sentence is the first that has a meeting word ("met", "talks", "meeting") and names a
+participant; venue and date are looked for there first, then in the dateline, then anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from ingest.extraction.lexicon import CITIES, MEETING_CUES, MONTHS, WEEKDAYS
+from ingest.extraction.people import Person, find_mentions
+from ingest.extraction.statements import Attributed
+from ingest.models import Agreement, Evidence, Meeting, Participant, Sentence, Statement, Topic
+
+_CITY_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True)) + r")(?![\w-])"
+)
+_AT_VENUE = re.compile(
+    r"\b(?:at|on the (?:margins|sidelines) of|on the margins of|on the sidelines of|during)\s+(?:the\s+)?"
+    r"([A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|meetings?|of|the|and|\([^)]*\)))*)"
+)
+_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}?)\s*(?:,|\u2022|\(|\u2014|-)", re.M)
+_WEEKDAY_RE = re.compile(r"\b(?:on\s+)?(" + "|".join(w.title() for w in WEEKDAYS) + r")\b")
+_MONTH_DAY = re.compile(
+    r"\b("
+    + "|".join(m.title() for m in MONTHS)
+    + r")\s+(\d{1,2})(?:,?\s+(\d{4}))?\b|\b(\d{1,2})\s+("
+    + "|".join(m.title() for m in MONTHS)
+    + r")(?:\s+(\d{4}))?\b"
+)
+_TODAY = re.compile(r"\b(?:earlier\s+)?today\b|\byesterday\b", re.I)
+_TOPIC = re.compile(
+    r"\b(?:discuss(?:ed|ing)?|exchanged views on|talked about|on the agenda|focus(?:ed)? on|ranged over|compared assessments of|"
+    r"touched on|covered)\b",
+    re.I,
+)
+_PHONE = re.compile(r"\b(?:phone|telephone|video)\s+(?:call|conversation|talks)\b", re.I)
+_MULTI = re.compile(r"\b(?:summit|conference|forum|margins|sidelines|G7|G20|ASEAN|assembly)\b", re.I)
+_REPORTER_TITLE = re.compile(r"spokes|press secretary|correspondent|reporter|editor|writer", re.I)
+
+
+def build_meeting(
+    article_id: str,
+    text: str,
+    sentences: list[Sentence],
+    people: list[Person],
+    statements: list[Attributed],
+    published: str | None,
+) -> Meeting | None:
+    if not people and not statements:
+        return None
+    meeting_sentence = _meeting_sentence(text, sentences, people)
+    participants = _participants(text, meeting_sentence, people, statements)
+    if not participants:
+        return None
+    ev = (lambda s: Evidence(article_id=article_id, start=s.start, end=s.end)) if article_id else None
+    venue, venue_sentence = _venue(text, sentences, meeting_sentence)
+    when, date_sentence = _date(sentences, meeting_sentence, published)
+    meeting = Meeting(
+        participants=[Participant(name=p.name, title=p.title, country=p.country, side=p.country) for p in participants],
+        venue=venue,
+        venue_evidence=ev(venue_sentence) if venue_sentence else None,
+        date=when,
+        date_evidence=ev(date_sentence) if date_sentence else None,
+        mode=_mode(text, meeting_sentence),
+        evidence=ev(meeting_sentence) if meeting_sentence else None,
+    )
+    for st in statements:
+        actor = st.actor.name if st.actor else (st.side or "")
+        if not actor:
+            continue
+        meeting.statements.append(
+            Statement(
+                actor=actor,
+                side=st.side,
+                kind=st.kind,
+                target=st.target,
+                text=st.sentence.text,
+                evidence=ev(st.sentence),
+            )
+        )
+        if st.kind == "agree":
+            meeting.agreements.append(Agreement(text=st.sentence.text, evidence=ev(st.sentence)))
+    for s in sentences:
+        m = _TOPIC.search(s.text)
+        if m:
+            label = s.text[m.end() :].strip(" .:,")[:200]
+            meeting.topics.append(Topic(label=label or s.text, evidence=ev(s)))
+    return meeting
+
+
+def _meeting_sentence(text: str, sentences: list[Sentence], people: list[Person]) -> Sentence | None:
+    best = None
+    for s in sentences[1:] or sentences:
+        if not MEETING_CUES.search(s.text):
+            continue
+        named = {m.person.name for m in find_mentions(text, s.start, s.end, people) if m.person}
+        if len(named) >= 2:
+            return s
+        if named and best is None:
+            best = s
+    if best is None:
+        # No meeting word ("each expressed concern"): the first sentence naming two people.
+        for s in sentences[1:] or sentences:
+            if len({m.person.name for m in find_mentions(text, s.start, s.end, people) if m.person}) >= 2:
+                return s
+    return best
+
+
+def _participants(
+    text: str, meeting_sentence: Sentence | None, people: list[Person], statements: list[Attributed]
+) -> list[Person]:
+    chosen: list[Person] = []
+    if meeting_sentence is not None:
+        for m in find_mentions(text, meeting_sentence.start, meeting_sentence.end, people):
+            if m.person and m.person not in chosen and not _REPORTER_TITLE.search(m.person.title or ""):
+                chosen.append(m.person)
+    for st in statements:
+        p = st.actor
+        if p and p not in chosen and not _REPORTER_TITLE.search(p.title or "") and len(chosen) < 4:
+            chosen.append(p)
+    return chosen
+
+
+def _venue(
+    text: str, sentences: list[Sentence], meeting_sentence: Sentence | None
+) -> tuple[str | None, Sentence | None]:
+    ordered = ([meeting_sentence] if meeting_sentence else []) + [s for s in sentences if s is not meeting_sentence]
+    for s in ordered:
+        m = _AT_VENUE.search(s.text)
+        if m and (MEETING_CUES.search(s.text)) and len(m.group(1)) > 3 and m.group(1).split()[0] not in WEEKDAY_TITLES:
+            return m.group(1).strip().rstrip(".,"), s
+        c = _CITY_RE.search(s.text)
+        if c and re.search(r"\b(?:in|at|to)\s+" + re.escape(c.group(1)), s.text) and MEETING_CUES.search(s.text):
+            return c.group(1), s
+    for s in sentences[:3]:
+        d = _DATELINE.match(s.text)
+        if d:
+            city = d.group(1).strip().title()
+            if city in CITIES:
+                return city, s
+    return None, None
+
+
+WEEKDAY_TITLES = {w.title() for w in WEEKDAYS}
+
+
+def resolve_weekday(weekday: str, published: str | None) -> str:
+    """'Friday' in an article of 2024-02-17 -> '2024-02-16' (the latest such day on or before it)."""
+    if not published:
+        return weekday
+    try:
+        base = date.fromisoformat(published[:10])
+    except ValueError:
+        return weekday
+    target = WEEKDAYS.index(weekday.casefold())
+    delta = (base.weekday() - target) % 7
+    return (base - timedelta(days=delta)).isoformat()
+
+
+def _date(
+    sentences: list[Sentence], meeting_sentence: Sentence | None, published: str | None
+) -> tuple[str | None, Sentence | None]:
+    ordered = ([meeting_sentence] if meeting_sentence else []) + sentences[:4]
+    for s in ordered:
+        m = _MONTH_DAY.search(s.text)
+        if m:
+            month = m.group(1) or m.group(5)
+            day = int(m.group(2) or m.group(4))
+            year = m.group(3) or m.group(6) or (published[:4] if published else None)
+            if year:
+                try:
+                    return date(int(year), MONTHS.index(month.casefold()) + 1, day).isoformat(), s
+                except ValueError:
+                    pass
+            return f"{month} {day}", s
+        w = _WEEKDAY_RE.search(s.text)
+        if w:
+            return resolve_weekday(w.group(1), published), s
+        t = _TODAY.search(s.text)
+        if t:
+            return (published[:10] if published else t.group(0)), s
+    return None, None
+
+
+def _mode(text: str, meeting_sentence: Sentence | None) -> str | None:
+    if meeting_sentence is None:
+        return None
+    if _PHONE.search(meeting_sentence.text):
+        return "phone"
+    if _MULTI.search(meeting_sentence.text):
+        return "third-party"
+    return "visit"

@@ -1,0 +1,232 @@
+"""Who is in an article: people with their titles and sides, and where each is mentioned.
+
+Rules rather than a statistical tagger: news introduces an official by title and full name
+("Chinese Foreign Minister Wang Yi", "Kim Jong-un, the North Korean leader") and then refers back
+by one part of the name ("Wang", "Kim"), a descriptor ("the Russian leader", "the secretary") or a
+pronoun. Those patterns are regular enough for rules, and rules keep ingest fast (a spaCy pass over
+every paragraph would cost as much as embedding it) and every offset exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.extraction.lexicon import KNOWN_PEOPLE, NON_NAME, SIDE_ALIASES, TITLE_HEADS, TITLE_WORDS, find_sides
+
+# A capitalised word: "Blinken", "Jong-un", "Suk-yeol", "U.S.", "O'Brien"; possessive 's is cut off later.
+_CAP = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z][a-zA-Z\u00c0-\u024f]*(?:[-'\u2019][A-Za-z\u00c0-\u024f]+)*\.?)"
+_RUN = re.compile(rf"(?<![\w.]){_CAP}(?:(?:[ \t]+(?:of|the|for|de|da|bin|von|der)[ \t]+|[ \t]+){_CAP})*")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+_HEADS = "|".join(sorted(TITLE_HEADS))
+_APPOSITIVE = re.compile(
+    r"^\s*,\s*(?:(?:the|her|his|their|its|a)\s+)?((?:[\w.\-]+\s+){0,6}?(?:" + _HEADS + r"))\b",
+    re.I,
+)
+_TITLE_OF = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
+
+
+_KNOWN_BY_SURNAME = {full.split()[-1]: facts for full, facts in KNOWN_PEOPLE.items()}
+
+
+@dataclass
+class Person:
+    name: str
+    title: str | None = None
+    country: str | None = None
+    aliases: set[str] = field(default_factory=set)
+    first_seen: int = 0
+
+    @property
+    def short(self) -> str:
+        """How reporting refers back to the person: the surname (first token for East Asian names)."""
+        return self.name
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    person: Person | None = None  # None for a side mention
+    side: str | None = None
+    kind: str = "name"  # name, alias, descriptor, pronoun, side
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _is_name_token(tok: str) -> bool:
+    bare = _POSSESSIVE.sub("", tok).rstrip(".")
+    low = bare.casefold()
+    if not bare or low in NON_NAME or low in TITLE_WORDS or low in SIDE_ALIASES:
+        return False
+    return bare[0].isupper() and any(c.islower() for c in bare)
+
+
+def _country_of(text: str) -> str | None:
+    sides = find_sides(text)
+    return sides[0][2] if sides else None
+
+
+def _split_run(run: str) -> tuple[str, str]:
+    """'US Secretary of State Antony Blinken' -> ('US Secretary of State', 'Antony Blinken')."""
+    tokens = run.split()
+    i = len(tokens)
+    while i > 0 and _is_name_token(tokens[i - 1]):
+        i -= 1
+    return " ".join(tokens[:i]), " ".join(tokens[i:])
+
+
+def _clean_name(name: str) -> str:
+    tokens = name.split()
+    if tokens:
+        tokens[-1] = _POSSESSIVE.sub("", tokens[-1])
+    return " ".join(tokens).rstrip(".,")
+
+
+def find_people(text: str) -> list[Person]:
+    """People introduced with a title, an appositive title, or known to the lexicon."""
+    people: dict[str, Person] = {}
+    for m in _RUN.finditer(text):
+        if _in_title_case_line(text, m.start()):
+            continue
+        title_part, name_part = _split_run(m.group())
+        name = _clean_name(name_part)
+        tokens = name.split()
+        if not tokens or len(tokens) > 4:
+            continue
+        title = title_part.strip() or None
+        title_tokens = {t.casefold().rstrip(".") for t in (title or "").split()}
+        has_title = bool(title_tokens & TITLE_HEADS)
+        appositive = _APPOSITIVE.match(text[m.end() : m.end() + 80])
+        known = KNOWN_PEOPLE.get(name) or _KNOWN_BY_SURNAME.get(tokens[-1])
+        if not (has_title or appositive or known) and not (len(tokens) >= 2 and _before_speech(text, m.end())):
+            continue
+        if len(tokens) == 1 and not has_title and not known:
+            continue
+        country = None
+        if title:
+            country = _country_of(title)
+            if country is None:
+                of = _TITLE_OF.search(title)
+                country = _country_of(of.group(1)) if of else None
+        if appositive:
+            title = title or appositive.group(1)
+            country = country or _country_of(appositive.group(1))
+        if known:
+            title = title or known[0]
+            country = country or known[1]
+        if country is None and title:
+            country = _country_of(text[max(0, m.start() - 30) : m.start()])
+        if len(tokens) == 1:
+            # "President Zelenskyy": keep only if no fuller name of the same person is known.
+            existing = [p for p in people.values() if tokens[0] in p.name.split()]
+            if existing:
+                person = existing[0]
+                person.title = person.title or title
+                person.country = person.country or country
+                continue
+        key = name
+        same = [p for p in people.values() if p.name.split()[-1] == tokens[-1] and p.name.split()[0] == tokens[0]]
+        if same:
+            person = same[0]
+            person.title = person.title or title
+            person.country = person.country or country
+            continue
+        people[key] = Person(name=name, title=title, country=country, first_seen=m.start())
+    # "President Zelenskyy" before "Volodymyr Zelenskyy": one person.
+    for key, person in list(people.items()):
+        if len(person.name.split()) == 1:
+            fuller = [p for p in people.values() if p is not person and person.name in p.name.split()]
+            if fuller:
+                fuller[0].title = fuller[0].title or person.title
+                fuller[0].country = fuller[0].country or person.country
+                fuller[0].first_seen = min(fuller[0].first_seen, person.first_seen)
+                del people[key]
+    result = sorted(people.values(), key=lambda p: p.first_seen)
+    _assign_aliases(result)
+    return result
+
+
+def _in_title_case_line(text: str, pos: int) -> bool:
+    """Headlines in Title Case capitalise verbs too ("Blinken Holds Talks"): no names from them."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if len(line) > 160 or line.rstrip().endswith("."):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w'\u2019-]*", line) if len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
+def _before_speech(text: str, end: int) -> bool:
+    return bool(re.match(r"\s+(?:said|says|told|added|stated)\b", text[end : end + 12]))
+
+
+def _assign_aliases(people: list[Person]) -> None:
+    """Each part of a name refers to the person unless another person shares it."""
+    counts: dict[str, int] = {}
+    for p in people:
+        for tok in set(p.name.split()):
+            counts[tok] = counts.get(tok, 0) + 1
+    for p in people:
+        p.aliases = {p.name}
+        tokens = p.name.split()
+        for tok in {tokens[0], tokens[-1]}:
+            if counts.get(tok, 0) == 1 and tok.casefold() not in NON_NAME and len(tok) > 1:
+                p.aliases.add(tok)
+        if "-" in tokens[-1] and len(tokens) == 2:
+            p.aliases.add(tokens[0])
+
+
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+_DESCRIPTOR = re.compile(r"\b[Tt]he\s+((?:[\w.\-]+\s+){0,3}?(?:" + _HEADS + r"))(?:['\u2019]s)?\b", re.I)
+
+
+def _descriptor_person(words: str, people: list[Person]) -> Person | None:
+    """'Russian leader' -> the Russian; 'secretary' -> the one whose title says secretary."""
+    low = words.casefold()
+    if re.search(r"\b(?:two|both|each|other|senior|officials)\b", low):
+        return None
+    country = _country_of(words)
+    head = low.split()[-1]
+    candidates = [p for p in people if country is None or p.country == country]
+    if country is None:
+        candidates = [p for p in candidates if p.title and head in p.title.casefold()]
+    if head not in ("leader", "counterpart", "host", "guest", "official", "diplomat", "chief", "head"):
+        titled = [p for p in candidates if p.title and head in p.title.casefold()]
+        candidates = titled or (candidates if country else [])
+    return candidates[0] if len(candidates) >= 1 and len({p.name for p in candidates}) == 1 else None
+
+
+def find_mentions(text: str, start: int, end: int, people: list[Person]) -> list[Mention]:
+    """People, descriptors, pronouns and sides mentioned in text[start:end], in order."""
+    chunk = text[start:end]
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    aliases = sorted(((a, p) for p in people for a in p.aliases), key=lambda x: len(x[0]), reverse=True)
+    for alias, person in aliases:
+        for m in re.finditer(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", chunk):
+            if free(m.start(), m.end()):
+                kind = "name" if alias == person.name else "alias"
+                mentions.append(Mention(start + m.start(), start + m.end(), person, person.country, kind))
+                taken.append((m.start(), m.end()))
+    for m in _DESCRIPTOR.finditer(chunk):
+        if not free(m.start(), m.end()):
+            continue
+        person = _descriptor_person(m.group(1), people)
+        if person is not None:
+            mentions.append(Mention(start + m.start(), start + m.end(), person, person.country, "descriptor"))
+            taken.append((m.start(), m.end()))
+    for m in _PRONOUN.finditer(chunk):
+        mentions.append(Mention(start + m.start(), start + m.end(), None, None, "pronoun"))
+        taken.append((m.start(), m.end()))
+    for s, e, side in find_sides(chunk):
+        if free(s, e):
+            mentions.append(Mention(start + s, start + e, None, side, "side"))
+    return sorted(mentions, key=lambda x: x.start)

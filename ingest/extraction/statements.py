@@ -1,0 +1,142 @@
+"""Who said, urged, demanded, warned or agreed what, sentence by sentence.
+
+Attribution rules that reporting needs: the subject before the verb is the actor ("Wang urged the
+US to ..."), an attribution after a quote or clause names the speaker ("..., Wang said"), a pronoun
+or a descriptor ("He also urged", "the secretary reiterated") refers back to the person last in
+focus, "according to Xinhua" names a reporter (never the speaker), and a second person after the
+verb is the target ("Kishida told Yoon ..."), not the actor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.extraction.lexicon import CUE_PATTERNS, KIND_ORDER
+from ingest.extraction.people import Mention, Person, find_mentions
+from ingest.models import Sentence
+
+_ACCORDING = re.compile(
+    r"\b(?:according\s+to|as\s+reported\s+by|reported\s+by|citing|cited\s+by|relayed\s+by|quoted\s+by|said\s+in\s+a\s+statement\s+from)\s+"
+    r"(?:the\s+|a\s+)?[^,.;]{0,60}",
+    re.I,
+)
+_REPORTER_TAIL = re.compile(
+    r",\s+(?:an?|the)\s+(?:official|spokes\w+|statement|readout|source|report)[^,]{0,60}\s+(?:said|says|reported)\W*$",
+    re.I,
+)
+_BOTH = re.compile(
+    r"\b(?:the\s+two\s+(?:sides|leaders|countries|ministers|men|officials|governments)|both\s+sides|they|the\s+pair|the\s+leaders)\b",
+    re.I,
+)
+_SPEECH_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|noted|reiterated|stressed)\b", re.I)
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|added|stated|noted|reiterated|stressed)\s*$", re.I)
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|with|told|urged|urges|asked|pressed|thanked|met|on|for|against|by|of|from)\s+$", re.I
+)
+
+
+@dataclass
+class Attributed:
+    """One sentence's statement: the actor, the side, the kind and the verb's target."""
+
+    sentence: Sentence
+    kind: str
+    actor: Person | None
+    side: str | None
+    target: str | None
+    cue_start: int
+
+
+def _reporter_spans(sentence: Sentence) -> list[tuple[int, int]]:
+    spans = [(sentence.start + m.start(), sentence.start + m.end()) for m in _ACCORDING.finditer(sentence.text)]
+    tail = _REPORTER_TAIL.search(sentence.text)
+    if tail:
+        spans.append((sentence.start + tail.start(), sentence.start + tail.end()))
+    return spans
+
+
+def _cue(sentence: Sentence) -> tuple[str, int] | None:
+    """The strongest statement verb in the sentence (urge beats said) and where it is."""
+    found: list[tuple[int, int, str]] = []
+    for rank, kind in enumerate(KIND_ORDER):
+        m = CUE_PATTERNS[kind].search(sentence.text)
+        if m:
+            found.append((rank, m.start(), kind))
+    if not found:
+        return None
+    rank, pos, kind = min(found)
+    return kind, sentence.start + pos
+
+
+def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> list[Attributed]:
+    """Statements of the article in order, with pronouns resolved to the person last in focus."""
+    out: list[Attributed] = []
+    focus: Person | None = None
+    for sentence in sentences:
+        mentions = find_mentions(text, sentence.start, sentence.end, people)
+        reporters = _reporter_spans(sentence)
+        mentions = [m for m in mentions if not any(s <= m.start < e for s, e in reporters)]
+        for m in mentions:
+            if m.kind == "pronoun":
+                m.person = focus
+                m.side = focus.country if focus else None
+        cue = _cue(sentence)
+        actor_mention = _actor(text, sentence, mentions, cue[1] if cue else sentence.end)
+        if cue is not None:
+            kind, pos = cue
+            actor = actor_mention.person if actor_mention else None
+            side = actor_mention.side if actor_mention else None
+            if actor_mention is None and _BOTH.search(text[sentence.start : pos]):
+                side = "both"
+            target = _target(text, mentions, actor_mention, pos)
+            out.append(Attributed(sentence, kind, actor, side, target, pos))
+        persons = [m.person for m in mentions if m.person is not None]
+        if actor_mention is not None and actor_mention.person is not None:
+            focus = actor_mention.person
+        elif persons:
+            focus = persons[0]
+    return out
+
+
+def _actor(text: str, sentence: Sentence, mentions: list[Mention], cue_pos: int) -> Mention | None:
+    """The subject: a speech attribution next to a verb wins, then the first person before the cue."""
+    persons = [m for m in mentions if m.person is not None]
+    for m in persons:
+        if _SPEECH_AFTER.match(text[m.end : m.end + 15]) or _SPEECH_BEFORE.search(text[max(0, m.start - 12) : m.start]):
+            # "..., Wang said" / "said Wang": an explicit attribution, unless the sentence has an
+            # earlier subject that does the speaking ("Kishida told Yoon").
+            before = [p for p in persons if p.start < m.start and not _is_object(text, p)]
+            if before and before[0].start < cue_pos and not _quote_or_clause_first(text, sentence, m):
+                return before[0]
+            return m
+    subjects = [m for m in persons if m.start < cue_pos and not _is_object(text, m)]
+    if subjects:
+        return subjects[0]
+    sides = [m for m in mentions if m.person is None and m.side and m.start < cue_pos and not _is_object(text, m)]
+    if len({m.side for m in sides}) >= 2 and re.search(r"\band\b", text[sides[0].end : sides[1].start]):
+        return Mention(sides[0].start, sides[1].end, None, "both", "side")
+    if sides:
+        return sides[0]
+    after = [m for m in persons if m.start >= cue_pos]
+    return after[0] if after else None
+
+
+def _is_object(text: str, m: Mention) -> bool:
+    return bool(_OBJECT_BEFORE.search(text[max(0, m.start - 12) : m.start]))
+
+
+def _quote_or_clause_first(text: str, sentence: Sentence, m: Mention) -> bool:
+    """True when the attribution follows the reported words ("'...,' Modi told Putin")."""
+    head = text[sentence.start : m.start]
+    return head.lstrip()[:1] in "\"'\u201c\u2018" or head.rstrip().endswith(",")
+
+
+def _target(text: str, mentions: list[Mention], actor: Mention | None, cue_pos: int) -> str | None:
+    for m in mentions:
+        if m.start >= cue_pos and (actor is None or m.start != actor.start):
+            if m.person is not None and (actor is None or m.person is not actor.person):
+                return m.person.name
+            if m.side and (actor is None or m.side != actor.side):
+                return m.side
+    return None
