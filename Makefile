@@ -1,0 +1,44 @@
+# Briefbot: `make run` serves the bot on http://127.0.0.1:7860, `make test` runs every test.
+# Both set up a local virtual environment (.venv) first; nothing is installed system-wide except,
+# for the browser tests, Debian's chromium (as root, when it is missing).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The CPU build of PyTorch. Elsewhere than this machine, get a CPU wheel with:
+#   make TORCH_SPEC="torch --index-url https://download.pytorch.org/whl/cpu" venv
+TORCH_SPEC ?= torch==2.13.0
+
+.PHONY: venv run test lint bench browser-deps clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet $(TORCH_SPEC)
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+run: venv
+	$(BIN)/python app.py
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium: sudo apt-get install chromium fonts-liberation" >&2; exit 1; \
+	  fi; \
+	fi
+
+test: venv browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,55 @@
+"""Sentences and passages: offsets must point at exactly the characters a citation shows."""
+
+from ingest.segment import make_passages, split_sentences
+
+TEXT = (
+    "Talks in Geneva end with a pledge\n\n"
+    "U.S. Secretary of State Anne Carter met Gen. Li Wei on Tuesday. They spoke for two hours.\n\n"
+    "\u201cWe will not accept coercion,\u201d Carter said. Li urged Washington to lift sanctions on Jan. 5 goods!\n\n"
+    "Is a deal near? Officials in Washington, D.C. declined to say."
+)
+
+
+def test_sentences_have_exact_offsets():
+    sentences = split_sentences(TEXT)
+    for s in sentences:
+        assert TEXT[s.start : s.end] == s.text
+        assert s.text == s.text.strip()
+
+
+def test_sentence_boundaries_respect_news_abbreviations_and_quotes():
+    texts = [s.text for s in split_sentences(TEXT)]
+    assert texts == [
+        "Talks in Geneva end with a pledge",
+        "U.S. Secretary of State Anne Carter met Gen. Li Wei on Tuesday.",
+        "They spoke for two hours.",
+        "\u201cWe will not accept coercion,\u201d Carter said.",
+        "Li urged Washington to lift sanctions on Jan. 5 goods!",
+        "Is a deal near?",
+        "Officials in Washington, D.C. declined to say.",
+    ]
+
+
+def test_passages_overlap_cover_every_sentence_and_keep_offsets():
+    sentences = split_sentences(TEXT)
+    passages = make_passages("a1", TEXT, sentences, window=3, stride=2)
+    assert [p.id for p in passages] == [f"a1:{i}" for i in range(len(passages))]
+    for p in passages:
+        assert TEXT[p.start : p.end] == p.text
+    covered = {s.start for s in sentences if any(p.start <= s.start and s.end <= p.end for p in passages)}
+    assert covered == {s.start for s in sentences}
+    # Consecutive windows share a sentence, so a fact on a boundary is whole somewhere.
+    assert all(passages[i + 1].start < passages[i].end for i in range(len(passages) - 1))
+
+
+def test_passages_respect_the_word_cap():
+    long_sentence = "Word " + " ".join(["word"] * 99) + "."
+    text = " ".join([long_sentence] * 3)
+    passages = make_passages("a2", text, split_sentences(text), window=3, max_words=140)
+    assert len(passages) == 3
+    assert all(len(p.text.split()) <= 140 for p in passages)
+
+
+def test_empty_text_has_no_passages():
+    assert split_sentences("") == []
+    assert make_passages("a3", "", []) == []
