@@ -55,25 +55,72 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, metavar="[PATH_OR_URL]...")
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="URL_OR_FILE",
+    help="An RSS/Atom feed; each entry not seen before is ingested. Repeatable.",
+)
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr.")
 @store_options
-def ingest(paths: tuple[Path, ...], store: Path | None, chroma_url: str | None) -> None:
-    """Ingest article files or folders (.txt, .md, .html).
+def ingest(
+    sources: tuple[str, ...], feeds: tuple[str, ...], progress: bool, store: Path | None, chroma_url: str | None
+) -> None:
+    """Ingest articles from files, folders, zip archives, URLs and feeds.
 
+    \b
+    Files: .txt .md .html .htm .json .jsonl .pdf and .zip archives of them.
+    URLs: http(s) pages, fetched and extracted like a saved page.
     Prints one line per article (new, updated, duplicate, or failed with the reason) and a summary.
     Exits 1 if any input failed; the others are stored all the same.
     """
-    components = components_for(store, chroma_url)
+    if not sources and not feeds:
+        raise click.UsageError("give at least one PATH, URL or --feed")
+    service = components_for(store, chroma_url).ingest
+    report = _run_ingest(service, list(sources), list(feeds), show_progress=progress)
+    sys.exit(1 if report.failed else 0)
+
+
+def _run_ingest(service, sources: list[str], feeds: list[str], show_progress: bool):
+    """One line per result on stdout, then the summary; the progress bar is drawn on stderr.
+
+    stdout stays one line per article (scripts read it) however the bar is shown.
+    """
     import time
 
+    from ingest.service import IngestReport
+
+    report = IngestReport()
     started = time.perf_counter()
-    counts: dict[str, int] = {}
-    for result in components.ingest.ingest_paths(paths):
-        counts[result.status] = counts.get(result.status, 0) + 1
-        click.echo(result.line())
-    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("new", "updated", "duplicate", "failed"))
-    click.echo(f"{summary} in {time.perf_counter() - started:.1f}s")
-    sys.exit(1 if counts.get("failed") else 0)
+    bar = click.progressbar(length=1, label="ingesting", file=sys.stderr, show_pos=True) if show_progress else None
+
+    def on_progress(done: int, total: int, result) -> None:
+        if bar is not None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+    def run(items) -> None:
+        for result in items:
+            report.results.append(result)
+            if bar is not None and sys.stderr.isatty():
+                click.echo("\r\033[K", nl=False, err=True)  # the result line replaces the bar; it redraws
+            click.echo(result.line())
+
+    if bar is not None:
+        bar.__enter__()
+    try:
+        if sources:
+            run(service.ingest_sources(sources, progress=on_progress))
+        if feeds:
+            run(service.ingest_sources(feeds, feed=True, progress=on_progress))
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    report.seconds = time.perf_counter() - started
+    click.echo(report.summary())
+    return report
 
 
 @main.command()

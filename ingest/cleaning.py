@@ -26,13 +26,35 @@ _NOISE_LINE = re.compile(
       | all\ rights\ reserved
       | (?:we|this\ site)\ uses?\ cookies
       | about\ the\ author\b
+      | (?:additional\ )?(?:reporting|writing|editing|compiled|translated)\ by\ [^.!?]{0,200}$
+      | \((?:additional\ )?(?:reporting|writing|editing|compiled|translated)\ by\b
+      | our\ standards\s*:
+      | (?:listen\ to\ this\ article|scroll\ to\ continue|skip\ (?:to\ )?(?:main\ )?content|continue\ reading)\b
+      | (?:download|get)\ (?:the|our)\ (?:\w+\ )?app\b
+      | (?:image|photo)\ (?:caption|source)\b
+      | (?:file\ )?photo\ by\b
+      | (?:more|latest)\ (?:on|from|stories|news)\b[^.!?]{0,60}$
+      | (?:get|receive)\ (?:the\ )?(?:latest|breaking)\ .{0,60}(?:newsletter|inbox|email|alerts?)
+      | (?:tags|topics|filed\ under)\s*:
+      | (?:updated|published|posted|last\ updated)\b[^.!?]{0,40}\d[^!?]{0,40}$
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 # "Blinken and Wang (Credits: The Business Times)", "Leaders at the summit (Photo: Reuters)"
 _TRAILING_CREDIT = re.compile(
-    r"\((?:photo|image|picture|credits?|source|file)\s*(?:credits?)?\s*:[^)]*\)\s*$", re.IGNORECASE
+    r"(?:\((?:photo|image|picture|credits?|source|file)\s*(?:credits?)?\s*:[^)]*\)"
+    r"|\((?:AP|AFP|Reuters|Getty|EPA|Xinhua|Yonhap|Kyodo|Pool)[A-Za-z ]*(?:Photo|Images)?/[^)]*\)"
+    r"|\b(?:REUTERS|AFP|AP|EPA|GETTY IMAGES)(?:/[A-Z][\w. ]+)+)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+# An AP-style caption: "FILE - Secretary of State Antony Blinken ... (AP Photo/...)"
+_CAPTION_START = re.compile(r"^(?:FILE|IN THIS PHOTO|PHOTO)\s*[-\u2013\u2014:]\s")
+# An author blurb at the foot: "Jane Doe is a correspondent for ... / covers diplomacy for ..."
+_AUTHOR_BIO = re.compile(
+    r"^(?:[A-Z][\w.'\u2019-]+\s){1,3}(?:is|was)\s+(?:a|an|the)\s+(?:[\w-]+\s){0,4}"
+    r"(?:correspondent|reporter|journalist|editor|writer|columnist|contributor|analyst|fellow|producer)\b"
+    r"|^(?:[A-Z][\w.'\u2019-]+\s){1,3}(?:covers|reports on|writes about)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:I am|I'm|I\u2019m|I have|I love|my (?:opinion|name|articles?|blog)|hey guys)\b", re.I)
 _FOLLOW_PROMPT = re.compile(
@@ -48,7 +70,11 @@ def is_noise(paragraph: str, position_from_end: int) -> bool:
     words = len(text.split())
     if _NOISE_LINE.match(text):
         return True
-    if words <= 25 and _TRAILING_CREDIT.search(text):
+    if words <= 40 and _TRAILING_CREDIT.search(text):
+        return True
+    if words <= 60 and _CAPTION_START.match(text):
+        return True
+    if position_from_end <= 2 and words <= 60 and _AUTHOR_BIO.search(text):
         return True
     # Author blurbs and sign-offs sit at the end and speak in the first person.
     if position_from_end <= 1 and words <= 80 and _FIRST_PERSON.search(text):

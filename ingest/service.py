@@ -1,15 +1,20 @@
-"""The ingest service: sources in, whole articles out, one result line per input.
+"""The ingest service: sources in, whole articles out, one result per article or failed input.
 
 Every surface (CLI, UI uploads and pasted text, the HTTP API) goes through `IngestService`, so
 identity, cleaning, extraction and the whole-or-nothing write are the same everywhere.
+
+Concurrency: the expensive work (loading, fetching, embedding) runs outside the store's write
+lock; only the duplicate check and the write itself hold it, one article at a time. Two ingests at
+once therefore interleave whole articles, and a question asked meanwhile sees each article appear
+whole.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -17,8 +22,9 @@ from typing import Literal
 from filelock import FileLock
 from langchain_core.embeddings import Embeddings
 
+from bot.settings import Settings
 from ingest.extraction import extract_meetings
-from ingest.loaders import LoadError, load_path, supported
+from ingest.loaders import LoadError, LoadFailure, iter_bytes, iter_path, supported, text_document
 from ingest.models import Article, LoadedDocument
 from ingest.segment import make_passages, split_sentences
 from vectorstore.lexical import LexicalIndex
@@ -27,6 +33,7 @@ from vectorstore.store import ArticleStore
 log = logging.getLogger(__name__)
 
 Status = Literal["new", "updated", "duplicate", "failed"]
+STATUSES: tuple[Status, ...] = ("new", "updated", "duplicate", "failed")
 
 
 @dataclass
@@ -45,6 +52,10 @@ class IngestResult:
         return f"{self.status:<10} {self.article_id}  {self.title}  ({self.source})"
 
 
+# done, total, the latest result: `total` can grow while a run goes (a feed or archive is opened).
+ProgressCallback = Callable[[int, int, IngestResult], None]
+
+
 @dataclass
 class IngestReport:
     results: list[IngestResult] = field(default_factory=list)
@@ -58,19 +69,42 @@ class IngestReport:
         return self.count("failed")
 
     def summary(self) -> str:
-        return (
-            f"{self.count('new')} new, {self.count('updated')} updated, {self.count('duplicate')} duplicate, "
-            f"{self.failed} failed in {self.seconds:.1f}s"
-        )
+        """'3 new, 1 updated, 2 duplicate, 1 failed in 4.2s', then one line per failure."""
+        head = ", ".join(f"{self.count(s)} {s}" for s in STATUSES) + f" in {self.seconds:.1f}s"
+        rate = self.count("new") + self.count("updated")
+        if rate and self.seconds > 0:
+            head += f" ({rate / self.seconds:.2f} articles/s)"
+        failures = [f"  failed {r.source}: {r.reason}" for r in self.results if r.status == "failed"]
+        return "\n".join([head, *failures])
+
+
+Loaded = LoadedDocument | LoadFailure
+
+
+@dataclass
+class _Unit:
+    """One input the user named (a file, a URL, a feed entry): loaded lazily, counted for progress."""
+
+    source: str
+    load: Callable[[], Iterable[Loaded]]
+    after: Callable[[IngestResult], None] | None = None
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """Files as given; folders walked recursively in name order, keeping the formats we read."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and supported(p) and not p.name.startswith("."))
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and supported(p) and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         else:
             yield path
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
 
 
 class IngestService:
@@ -80,84 +114,214 @@ class IngestService:
         lexical: LexicalIndex,
         embeddings: Embeddings,
         lock_path: Path | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.store = store
         self.lexical = lexical
         self.embeddings = embeddings
+        self.settings = settings or Settings()
         # One writer at a time per store, across processes (the embedded store is one folder).
         self._lock: AbstractContextManager = FileLock(str(lock_path)) if lock_path else nullcontext()
+        self._fetcher = None
 
-    def ingest_paths(self, paths: Iterable[Path]) -> Iterator[IngestResult]:
+    @property
+    def fetcher(self):
+        """The URL fetcher (SSRF-guarded), built on first use so file ingests never import httpx."""
+        if self._fetcher is None:
+            from ingest.fetch import Fetcher
+
+            self._fetcher = Fetcher.from_settings(self.settings)
+        return self._fetcher
+
+    # -- entry points ---------------------------------------------------------------------------
+
+    def ingest_sources(
+        self, sources: Sequence[str], feed: bool = False, progress: ProgressCallback | None = None
+    ) -> Iterator[IngestResult]:
+        """Paths, folders, zip archives and URLs (or, with feed=True, RSS/Atom feed URLs or files).
+
+        Yields one result per article stored or input failed, in input order.
+        """
+        units: list[_Unit] = []
+        for source in sources:
+            if feed:
+                units.extend(self._feed_units(source))
+            elif is_url(source):
+                units.append(_Unit(source, lambda s=source: self._load_url(s)))
+            else:
+                units.extend(self._path_units([Path(source)]))
+        yield from self._run(units, progress)
+
+    def ingest_paths(self, paths: Iterable[Path], progress: ProgressCallback | None = None) -> Iterator[IngestResult]:
         """Yield one result per article as it is stored; a bad file fails alone."""
+        yield from self._run(list(self._path_units(paths)), progress)
 
-        def documents() -> Iterator[LoadedDocument | IngestResult]:
-            for path in expand_paths(paths):
-                try:
-                    if not path.exists():
-                        raise LoadError("no such file or folder")
-                    yield from load_path(path)
-                except LoadError as exc:
-                    yield IngestResult(source=str(path), status="failed", reason=str(exc))
-                except Exception as exc:  # a loader bug must not stop the other files
-                    log.exception("loading %s failed", path)
-                    yield IngestResult(source=str(path), status="failed", reason=f"unexpected error: {exc}")
+    def ingest_text(
+        self, text: str, title: str | None = None, source: str = "pasted text", url: str | None = None
+    ) -> IngestResult:
+        """One pasted article (the UI's paste box, POST /api/articles)."""
 
-        yield from self.ingest_documents(documents())
+        def load() -> Iterator[Loaded]:
+            yield text_document(text, source=source, title=title, url=url if url and is_url(url) else None)
+
+        results = list(self._run([_Unit(source, load)], None))
+        return results[0]
+
+    def ingest_bytes(
+        self, data: bytes, filename: str, progress: ProgressCallback | None = None
+    ) -> Iterator[IngestResult]:
+        """An uploaded file (any supported format, a zip of them): one result per article."""
+        yield from self._run([_Unit(filename, lambda: iter_bytes(data, filename))], progress)
 
     def ingest_documents(self, items: Iterable[LoadedDocument | IngestResult]) -> Iterator[IngestResult]:
-        """Store loaded documents (failures from loading pass straight through)."""
-        with self._lock:
-            self.store.recover()
-            try:
-                for item in items:
-                    if isinstance(item, IngestResult):
-                        yield item
-                        continue
-                    try:
-                        yield self._store_one(item)
-                    except Exception as exc:
-                        log.exception("storing %s failed", item.source)
-                        yield IngestResult(source=item.source, status="failed", reason=f"could not store: {exc}")
-            finally:
-                self.lexical.refresh()
+        """Store already loaded documents (failures from loading pass straight through)."""
+        with self._session():
+            for item in items:
+                if isinstance(item, IngestResult):
+                    yield item
+                else:
+                    yield self._store_guarded(item)
 
-    def ingest_all(self, paths: Iterable[Path]) -> IngestReport:
+    def ingest_all(self, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
+        return self.report(lambda: self.ingest_paths(paths, progress))
+
+    @staticmethod
+    def report(run: Callable[[], Iterable[IngestResult]]) -> IngestReport:
         started = time.perf_counter()
-        report = IngestReport(results=list(self.ingest_paths(paths)))
+        report = IngestReport(results=list(run()))
         report.seconds = time.perf_counter() - started
         return report
 
-    def _store_one(self, doc: LoadedDocument) -> IngestResult:
-        article = Article.from_loaded(doc)
-        replaced = [a for a in self.store.find_by_url(doc.url) if a.id != article.id] if doc.url else []
-        if self.store.has_article(article.id):
-            for old in replaced:
-                self.store.delete_article(old.id)
-            existing = self.store.get_article(article.id)
-            return IngestResult(
-                doc.source,
-                "duplicate",
-                article.id,
-                existing.title if existing else article.title,
-                existing.passage_count if existing else 0,
-            )
-        sentences = split_sentences(article.text)
-        passages = make_passages(article.id, article.text, sentences)
-        article.meetings = extract_meetings(article, sentences)
-        article.passage_count = len(passages)
-        vectors = self.embeddings.embed_documents([embedding_text(article, p.text) for p in passages])
-        self.store.add_article(article, passages, vectors)
-        # A changed version of a URL's article replaces the old one, after the new one is whole.
-        for old in replaced:
-            self.store.delete_article(old.id)
-        return IngestResult(doc.source, "updated" if replaced else "new", article.id, article.title, len(passages))
-
     def delete(self, article_id: str) -> bool:
+        """Remove an article: its passages, lexical entries and briefing facts together."""
         with self._lock:
             deleted = self.store.delete_article(article_id)
             if deleted:
                 self.lexical.refresh()
             return deleted
+
+    # -- planning -------------------------------------------------------------------------------
+
+    def _path_units(self, paths: Iterable[Path]) -> Iterator[_Unit]:
+        for path in expand_paths(paths):
+            yield _Unit(str(path), lambda p=path: iter_path(p))
+
+    def _load_url(self, url: str) -> Iterator[Loaded]:
+        page = self.fetcher.fetch(url)
+        yield from iter_bytes(page.body, page.name, url=page.url, content_type=page.content_type)
+
+    def _feed_units(self, source: str) -> list[_Unit]:
+        from ingest.feeds import FeedError, read_feed
+
+        try:
+            feed = read_feed(source, self.fetcher if is_url(source) else None)
+        except (FeedError, LoadError) as exc:
+            reason = str(exc)
+
+            def fail() -> Iterator[Loaded]:
+                raise LoadError(reason)
+
+            return [_Unit(source, fail)]
+        seen = self.store.feed_seen(feed.key)
+        units = []
+        for entry in feed.entries:
+            if entry.key in seen:
+                continue
+
+            def after(result: IngestResult, key: str = entry.key) -> None:
+                if result.status != "failed":  # a failed entry is tried again on the next run
+                    self.store.mark_feed_seen(feed.key, [key])
+
+            units.append(_Unit(entry.label, lambda e=entry: self._load_entry(e), after))
+        return units
+
+    def _load_entry(self, entry) -> Iterator[Loaded]:
+        """The feed's own full text when it carries the article, else the linked page."""
+        from ingest.feeds import entry_document
+
+        doc = entry_document(entry)
+        if doc is not None:
+            yield doc
+            return
+        if not entry.link:
+            raise LoadError("the feed entry has neither text nor a link")
+        page = self.fetcher.fetch(entry.link)
+        for item in iter_bytes(page.body, page.name, url=page.url, content_type=page.content_type):
+            if isinstance(item, LoadedDocument):
+                item = entry.fill_metadata(item)
+            yield item
+
+    # -- running --------------------------------------------------------------------------------
+
+    def _run(self, units: list[_Unit], progress: ProgressCallback | None) -> Iterator[IngestResult]:
+        with self._session():
+            for done, unit in enumerate(units, 1):
+                last: IngestResult | None = None
+                for result in self._run_unit(unit):
+                    last = result
+                    if unit.after is not None:
+                        unit.after(result)
+                    yield result
+                if progress is not None and last is not None:
+                    progress(done, len(units), last)
+
+    def _run_unit(self, unit: _Unit) -> Iterator[IngestResult]:
+        try:
+            for item in unit.load():
+                if isinstance(item, LoadFailure):
+                    yield IngestResult(source=item.source, status="failed", reason=item.reason)
+                else:
+                    yield self._store_guarded(item)
+        except LoadError as exc:
+            yield IngestResult(source=unit.source, status="failed", reason=str(exc))
+        except Exception as exc:  # a loader bug must not stop the other inputs
+            log.exception("loading %s failed", unit.source)
+            yield IngestResult(source=unit.source, status="failed", reason=f"unexpected error: {exc}")
+
+    @contextmanager
+    def _session(self) -> Iterator[None]:
+        """Finish what a killed writer left before starting; bring the lexical index up to date after."""
+        with self._lock:
+            self.store.recover()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.lexical.refresh()
+
+    def _store_guarded(self, doc: LoadedDocument) -> IngestResult:
+        try:
+            return self._store_one(doc)
+        except Exception as exc:
+            log.exception("storing %s failed", doc.source)
+            return IngestResult(source=doc.source, status="failed", reason=f"could not store: {exc}")
+
+    def _store_one(self, doc: LoadedDocument) -> IngestResult:
+        article = Article.from_loaded(doc)
+        if self.store.has_article(article.id):
+            return self._duplicate(doc, article)
+        sentences = split_sentences(article.text)
+        passages = make_passages(article.id, article.text, sentences)
+        article.meetings = extract_meetings(article, sentences)
+        article.passage_count = len(passages)
+        vectors = self.embeddings.embed_documents([embedding_text(article, p.text) for p in passages])
+        with self._lock:
+            if self.store.has_article(article.id):  # another writer stored it meanwhile
+                return self._duplicate(doc, article)
+            # A changed version of a URL's article replaces the old one, in the same commit.
+            replaced = [a.id for a in self.store.find_by_url(doc.url) if a.id != article.id] if doc.url else []
+            self.store.add_article(article, passages, vectors, replaces=replaced)
+        return IngestResult(doc.source, "updated" if replaced else "new", article.id, article.title, len(passages))
+
+    def _duplicate(self, doc: LoadedDocument, article: Article) -> IngestResult:
+        existing = self.store.get_article(article.id)
+        return IngestResult(
+            doc.source,
+            "duplicate",
+            article.id,
+            existing.title if existing else article.title,
+            existing.passage_count if existing else 0,
+        )
 
 
 def embedding_text(article: Article, passage_text: str) -> str:

@@ -8,19 +8,29 @@ Three collections:
 - `<prefix>_meta`: pending-write markers and the store's generation token.
 
 Chroma has no multi-collection transaction, so "whole article or nothing" is built from that
-order: mark pending -> write passages -> write the article record -> clear the mark. A process
-killed anywhere in between leaves at most invisible passages, which the next writer removes via the
-pending mark. Every change sets a new generation token, which the lexical index and the readers'
-caches compare against to know when they are stale, even across processes.
+order: mark pending -> write passages -> write the article record -> delete the versions it
+replaces -> clear the mark. A process killed anywhere in between leaves at most invisible passages
+(or a replaced version not yet removed), which the next writer finishes via the pending mark.
+Every change sets a new generation token, which the lexical index and the readers' caches compare
+against to know when they are stale, even across processes.
+
+The embedded store is one folder that several processes may open (the UI answering while the CLI
+ingests). Chroma's embedded client keeps its vector index in memory and does not see vectors
+another process added, so a reader that notices a generation it did not write reopens its client
+before a dense search. Writers are serialised by the ingest service's file lock.
+
+The `_meta` collection also remembers which feed entries have been ingested, so the memory lives
+with the store (embedded or server) rather than in a side file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -34,6 +44,7 @@ log = logging.getLogger(__name__)
 
 _STATE_ID = "state"
 _PENDING = "pending:"
+_FEED = "feed:"
 _PAGE = 5000  # records per get() page, so a large store is never read in one response
 _COSINE = {"hnsw": {"space": "cosine"}}
 
@@ -73,7 +84,23 @@ def _clean_metadata(values: dict) -> dict:
 class ArticleStore:
     """Reads and writes whole articles; knows nothing of embedding models or question answering."""
 
-    def __init__(self, client: chromadb.ClientAPI, prefix: str = "briefbot") -> None:
+    def __init__(
+        self,
+        client: chromadb.ClientAPI,
+        prefix: str = "briefbot",
+        reopen: Callable[[], chromadb.ClientAPI] | None = None,
+    ) -> None:
+        self.prefix = prefix
+        self._reopen = reopen
+        self._lock = threading.RLock()
+        self._cache_generation: str | None = None
+        self._cache: dict[str, Article] | None = None
+        self._attach(client)
+        # The generation this process's vector index is known to include.
+        self._vector_generation: str | None = self.generation()
+
+    def _attach(self, client: chromadb.ClientAPI) -> None:
+        prefix = self.prefix
         self.client = client
         # embedding_function=None: Chroma must never embed for us (its default downloads a model).
         self.passages = client.get_or_create_collection(
@@ -83,13 +110,25 @@ class ArticleStore:
             f"{prefix}_articles", embedding_function=None, configuration=_COSINE
         )
         self.meta = client.get_or_create_collection(f"{prefix}_meta", embedding_function=None)
-        self._lock = threading.RLock()
-        self._cache_generation: str | None = None
-        self._cache: dict[str, Article] | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> ArticleStore:
-        return cls(make_client(settings), settings.collection_prefix)
+        reopen = None if settings.chroma_url else (lambda: make_client(settings))
+        return cls(make_client(settings), settings.collection_prefix, reopen=reopen)
+
+    def _sync_vectors(self) -> None:
+        """Reopen the embedded client when another process has written since this one last looked."""
+        generation = self.generation()
+        if generation == self._vector_generation:
+            return
+        with self._lock:
+            if self._reopen is not None:
+                try:
+                    self.client.close()
+                except Exception:  # closing is best effort; the new client is what matters
+                    log.debug("closing the old client failed", exc_info=True)
+                self._attach(self._reopen())
+            self._vector_generation = generation
 
     # -- generation -------------------------------------------------------------------------
 
@@ -101,21 +140,30 @@ class ArticleStore:
         return ""
 
     def _bump(self) -> None:
-        self.meta.upsert(
-            ids=[_STATE_ID],
-            documents=["state"],
-            embeddings=[[0.0]],
-            metadatas=[{"generation": uuid.uuid4().hex}],
-        )
+        """A new generation; this process's own vector index has the write, so it stays current."""
+        current = self._vector_generation == self.generation()
+        token = uuid.uuid4().hex
+        self.meta.upsert(ids=[_STATE_ID], documents=["state"], embeddings=[[0.0]], metadatas=[{"generation": token}])
+        if current:
+            self._vector_generation = token
 
     # -- writing ----------------------------------------------------------------------------
 
-    def add_article(self, article: Article, passages: Sequence[Passage], vectors: Sequence[Sequence[float]]) -> None:
-        """Store an article whole: passages first, the article record last (the commit)."""
+    def add_article(
+        self,
+        article: Article,
+        passages: Sequence[Passage],
+        vectors: Sequence[Sequence[float]],
+        replaces: Sequence[str] = (),
+    ) -> None:
+        """Store an article whole: passages first, the article record last (the commit).
+
+        `replaces` names older versions (same URL, other text) removed as part of the same commit.
+        """
         if len(passages) != len(vectors):
             raise ValueError("one vector per passage")
         with self._lock:
-            self._mark_pending(article.id)
+            self._mark_pending(article.id, replaces)
             if passages:
                 for chunk in range(0, len(passages), _PAGE):
                     part = passages[chunk : chunk + _PAGE]
@@ -134,6 +182,8 @@ class ArticleStore:
                 embeddings=[_mean(vectors)],
                 metadatas=[_article_metadata(record)],
             )
+            for old in replaces:
+                self._remove(old)
             self._clear_pending(article.id)
             self._bump()
 
@@ -144,11 +194,15 @@ class ArticleStore:
             if not existing["ids"]:
                 return False
             self._mark_pending(article_id)
-            self.articles.delete(ids=[article_id])
-            self.passages.delete(where={"article_id": article_id})
+            self._remove(article_id)
             self._clear_pending(article_id)
             self._bump()
             return True
+
+    def _remove(self, article_id: str) -> None:
+        """The record first (the article disappears at once), then its passages."""
+        self.articles.delete(ids=[article_id])
+        self.passages.delete(where={"article_id": article_id})
 
     def recover(self) -> list[str]:
         """Finish what a killed writer left: remove passages of articles that never committed."""
@@ -160,17 +214,40 @@ class ArticleStore:
                 if not self.articles.get(ids=[article_id], include=[])["ids"]:
                     self.passages.delete(where={"article_id": article_id})
                     recovered.append(article_id)
+                else:  # committed: finish removing the versions it replaces
+                    for old in json.loads(str(meta.get("replaces") or "[]")):
+                        if old != article_id:
+                            self._remove(old)
+                            recovered.append(old)
                 self.meta.delete(ids=[marker_id])
             if recovered:
                 self._bump()
             return recovered
 
-    def _mark_pending(self, article_id: str) -> None:
+    def _mark_pending(self, article_id: str, replaces: Sequence[str] = ()) -> None:
         self.meta.upsert(
             ids=[_PENDING + article_id],
             documents=["pending"],
             embeddings=[[0.0]],
-            metadatas=[{"kind": "pending", "article_id": article_id}],
+            metadatas=[{"kind": "pending", "article_id": article_id, "replaces": json.dumps(list(replaces))}],
+        )
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    def feed_seen(self, feed_key: str) -> set[str]:
+        """Keys of the entries of one feed already ingested (or found to be duplicates)."""
+        got = self.meta.get(where={"feed": _digest(feed_key)}, include=["metadatas"])
+        return {str(m.get("entry", "")) for m in got["metadatas"]}
+
+    def mark_feed_seen(self, feed_key: str, entry_keys: Sequence[str]) -> None:
+        if not entry_keys:
+            return
+        feed = _digest(feed_key)
+        self.meta.upsert(
+            ids=[f"{_FEED}{feed}:{_digest(k)}" for k in entry_keys],
+            documents=["feed entry"] * len(entry_keys),
+            embeddings=[[0.0]] * len(entry_keys),
+            metadatas=[{"kind": "feed", "feed": feed, "entry": k} for k in entry_keys],
         )
 
     def _clear_pending(self, article_id: str) -> None:
@@ -218,6 +295,7 @@ class ArticleStore:
 
     def dense_search(self, vector: Sequence[float], k: int) -> list[DenseHit]:
         """Nearest passages of committed articles by cosine similarity."""
+        self._sync_vectors()
         if k <= 0 or self.passages.count() == 0:
             return []
         committed = self.article_ids()
@@ -249,6 +327,10 @@ def _paged(collection, include: list[str]):
         if len(got["ids"]) < _PAGE:
             return
         offset += _PAGE
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
 def _mean(vectors: Sequence[Sequence[float]]) -> list[float]:
