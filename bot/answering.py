@@ -1,4 +1,10 @@
-"""Compose a cited answer from retrieved sentences (first cut: extractive sentence ranking)."""
+"""The answering entry point: a question and its conversation in, a cited answer (or an abstention) out.
+
+The work lives in `bot/answer/`: follow-up resolution, question understanding, meeting selection
+with abstention, and composition. This module picks the meeting(s) the question is about: hybrid
+retrieval proposes articles, the question's focus (people, places, names, years) filters them, so a
+question about a meeting the store does not have is never answered from a similar one.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +12,136 @@ import re
 
 from langchain_core.embeddings import Embeddings
 
-from bot.models import Answer, Citation, Turn
-from ingest.segment import split_sentences
+from bot.answer.abstain import ABSTAIN
+from bot.answer.catalog import Catalog, catalog_for
+from bot.answer.compose import compose_cross, compose_single, name_in_text, sentences_of, term_in_text
+from bot.answer.followup import resolve
+from bot.answer.question import Question, parse
+from bot.models import Answer, Turn
+from ingest.models import Article
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import ArticleStore
 
-ABSTAIN = "The ingested articles don't say."
-_STOP = set(
-    "a an the of to in on at for and or but with by from as is are was were be been did do does what who whom "
-    "which when where why how this that these those it its their his her they he she them about into over "
-    "two sides side any ask asked say said".split()
-)
-
-
-def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.casefold()) if w not in _STOP and len(w) > 1}
+__all__ = ["ABSTAIN", "compose_answer"]
 
 
 def compose_answer(
     question: str, history: list[Turn], store: ArticleStore, retriever: HybridRetriever, embeddings: Embeddings
 ) -> Answer:
-    hits = retriever.search(question, k=6)
-    q_words = _content_words(question)
-    candidates = []
-    for hit in hits:
-        article = store.get_article(hit.article_id)
-        if article is None:
-            continue
-        for sentence in split_sentences(hit.text):
-            overlap = len(q_words & _content_words(sentence.text)) / (len(q_words) or 1)
-            candidates.append((overlap + hit.score * 10, overlap, article, hit.start + sentence.start, sentence.text))
-    candidates.sort(key=lambda c: c[0], reverse=True)
-    if not candidates or candidates[0][1] < 0.34:
-        return Answer(question=question, answer=ABSTAIN, abstained=True)
-    best = candidates[0]
-    article = best[2]
-    citation = Citation(
-        n=1,
-        article_id=article.id,
-        title=article.title,
-        source=article.source,
-        text=best[4],
-        start=best[3],
-        end=best[3] + len(best[4]),
+    catalog = catalog_for(store)
+    resolved, ctx = resolve(question, history, catalog)
+    q = parse(resolved, catalog)
+    if ctx.actor and q.actor is None:
+        q.actor = catalog.people.get(ctx.actor) or next(
+            (p for p in catalog.people.values() if p.name.split()[-1] == ctx.actor.split()[-1]), None
+        )
+        if q.actor is not None:
+            q.actor_side = q.actor.country
+    hits = retriever.search(resolved, k=12)
+    scores: dict[str, float] = {}
+    for rank, hit in enumerate(hits):
+        scores[hit.article_id] = scores.get(hit.article_id, 0.0) + 1.0 / (rank + 1)
+    candidate_ids = list(scores)
+    for person in q.people:
+        candidate_ids += sorted(person.article_ids - set(candidate_ids))
+    for term in q.proper_terms:
+        for hit in retriever.lexical.search(term, 5):
+            if hit.article_id not in candidate_ids and term_in_text(term, hit.text):
+                candidate_ids.append(hit.article_id)
+    if ctx.is_followup and ctx.article_ids and not _names_new_meeting(q, ctx.article_ids):
+        candidate_ids = [a for a in ctx.article_ids]
+    articles = [a for a in (store.get_article(i) for i in candidate_ids) if a is not None]
+    articles = [a for a in articles if _fits(q, a, catalog)]
+    focus = {"intent": q.intent, "actor": q.actor.name if q.actor else None, "actor_side": q.actor_side}
+    if not articles:
+        return _abstain(question, resolved, focus)
+    if q.cross:
+        composed = compose_cross(q, _ordered(articles, scores), catalog)
+    else:
+        best = max(articles, key=lambda a: (_focus_strength(q, a, catalog), scores.get(a.id, 0.0)))
+        composed = compose_single(q, best, catalog, _passage_scores(best, hits))
+    if composed.abstained:
+        return _abstain(question, resolved, focus, composed.text)
+    focus.update(article_ids=composed.article_ids, answered_people=composed.answered_people)
+    answer = Answer(
+        question=question,
+        answer=composed.text,
+        citations=composed.citations,
+        resolved_question=resolved,
+        focus=focus,
     )
-    return Answer(question=question, answer=f"{best[4]} [1]", citations=[citation])
+    check_citations(answer)
+    return answer
+
+
+def _abstain(question: str, resolved: str, focus: dict, text: str = ABSTAIN) -> Answer:
+    return Answer(question=question, answer=text, abstained=True, resolved_question=resolved, focus=focus)
+
+
+def _names_new_meeting(q: Question, article_ids: list[str]) -> bool:
+    """A follow-up that names people of another meeting starts a new topic."""
+    return any(not (p.article_ids & set(article_ids)) for p in q.people)
+
+
+def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
+    """Every person, place and name the question gives must be in the article; a stated year must not clash."""
+    text = article.text
+    if q.cross:
+        if q.people and not any(name_in_text(p.name, text) for p in q.people):
+            return False
+        return all(term_in_text(t, text) for t in q.proper_terms)
+    if not all(name_in_text(p.name, text) for p in q.people if not _alias_shadowed(p, q)):
+        return False
+    if not all(term_in_text(t, text) for t in q.proper_terms):
+        return False
+    year = (article.published or "")[:4]
+    for y in q.years:
+        if year and y != year and y not in text:
+            return False
+    return True
+
+
+def _alias_shadowed(person, q: Question) -> bool:
+    """'Wang' matches two people; requiring both would drop the right article."""
+    surname_first = person.name.split()[0]
+    return sum(1 for p in q.people if p.name.split()[0] == surname_first) > 1
+
+
+def _focus_strength(q: Question, article: Article, catalog: Catalog) -> float:
+    meeting = catalog.meeting_of(article.id)
+    strength = 0.0
+    if meeting:
+        names = {p.name for p in meeting.participants}
+        strength += sum(1.0 for p in q.people if p.name in names or any(name_in_text(p.name, n) for n in names))
+        sides = {p.country for p in meeting.participants}
+        strength += 0.5 * sum(1 for s in q.sides if s in sides)
+    return strength
+
+
+def _ordered(articles: list[Article], scores: dict[str, float]) -> list[Article]:
+    return sorted(articles, key=lambda a: -scores.get(a.id, 0.0))
+
+
+def _passage_scores(article: Article, hits) -> dict[int, float]:
+    """Each sentence's best retrieval score (1 for the top passage), by sentence start."""
+    out: dict[int, float] = {}
+    mine = [h for h in hits if h.article_id == article.id]
+    if not mine:
+        return out
+    top = max(h.score for h in mine) or 1.0
+    for h in mine:
+        for s in sentences_of(article):
+            if h.start <= s.start < h.end:
+                out[s.start] = max(out.get(s.start, 0.0), h.score / top)
+    return out
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def check_citations(answer: Answer) -> None:
+    """Every [n] points at a citation and every citation is used; anything else is a bug, not an answer."""
+    used = {int(n) for n in _MARKER.findall(answer.answer)}
+    numbers = {c.n for c in answer.citations}
+    if used != numbers or sorted(numbers) != list(range(1, len(numbers) + 1)):
+        raise AssertionError(f"citation markers {sorted(used)} do not match citations {sorted(numbers)}")

@@ -1,0 +1,1 @@
+"""Answering without an LLM: question understanding, follow-ups, abstention and cited composition."""

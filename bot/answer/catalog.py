@@ -1,0 +1,84 @@
+"""What the store knows about people and meetings, rebuilt only when the store changes.
+
+Built from the briefing facts extracted at ingest (never from re-reading text per question), and
+cached on the store's generation token, so a question costs a dictionary lookup, not a scan.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from ingest.models import Article, Meeting
+from vectorstore.store import ArticleStore
+
+
+@dataclass
+class KnownPerson:
+    name: str
+    country: str | None
+    titles: set[str] = field(default_factory=set)
+    article_ids: set[str] = field(default_factory=set)
+
+    @property
+    def aliases(self) -> set[str]:
+        tokens = self.name.split()
+        out = {self.name, tokens[-1]}
+        if len(tokens) > 1:
+            out.add(tokens[0])
+        return {a for a in out if len(a) > 1}
+
+
+@dataclass
+class Catalog:
+    people: dict[str, KnownPerson] = field(default_factory=dict)
+    meetings: dict[str, list[Meeting]] = field(default_factory=dict)  # by article id
+
+    def meeting_of(self, article_id: str) -> Meeting | None:
+        found = self.meetings.get(article_id) or []
+        return found[0] if found else None
+
+
+_lock = threading.Lock()
+_cache: dict[int, tuple[str, Catalog]] = {}
+
+
+def catalog_for(store: ArticleStore) -> Catalog:
+    generation = store.generation()
+    key = id(store)
+    with _lock:
+        cached = _cache.get(key)
+        if cached and cached[0] == generation:
+            return cached[1]
+    built = build_catalog(store.list_articles())
+    with _lock:
+        _cache[key] = (generation, built)
+    return built
+
+
+def build_catalog(articles: list[Article]) -> Catalog:
+    catalog = Catalog()
+    for article in articles:
+        catalog.meetings[article.id] = list(article.meetings)
+        for meeting in article.meetings:
+            names = {p.name for p in meeting.participants} | {s.actor for s in meeting.statements}
+            for p in meeting.participants:
+                known = _merge(catalog, p.name, p.country)
+                known.article_ids.add(article.id)
+                if p.title:
+                    known.titles.add(p.title)
+            for s in meeting.statements:
+                if s.actor in names and s.actor not in catalog.people and " " in s.actor and s.side != s.actor:
+                    _merge(catalog, s.actor, s.side).article_ids.add(article.id)
+    return catalog
+
+
+def _merge(catalog: Catalog, name: str, country: str | None) -> KnownPerson:
+    """One entry per person across articles ('Antony Blinken'/'Anthony Blinken' share a surname and side)."""
+    surname = name.split()[-1]
+    for known in catalog.people.values():
+        if known.name.split()[-1] == surname and (known.country == country or not known.country or not country):
+            known.country = known.country or country
+            return known
+    known = catalog.people[name] = KnownPerson(name=name, country=country)
+    return known

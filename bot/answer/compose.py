@@ -1,0 +1,275 @@
+"""Compose a short cited answer from the extracted facts and the article's sentences.
+
+One shape for every question: pick the meeting(s) the question is about (retrieval + focus
+filters), rank that article's sentences for the question (focus-word overlap, the statement's
+actor and kind from the ingest-time extraction, intent cues, retrieval rank), answer with the top
+one to three sentences, each cited once. Questions across articles list one line per meeting.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.answer.abstain import ABSTAIN, abstain_reason
+from bot.answer.catalog import Catalog
+from bot.answer.question import Question
+from bot.answer.text import contains_word, content_stems, similar_name
+from bot.models import Citation
+from ingest.extraction.lexicon import CITIES, MEETING_CUES, MONTHS, WEEKDAYS
+from ingest.models import Article, Meeting, Sentence
+from ingest.segment import split_sentences
+
+_NOISE = re.compile(
+    r"^\s*(?:photo|credits?|image|video|watch|read more|follow us|subscribe|advertisement|share|related|hey guys|"
+    r"\(?reporting by|\(?editing by|\(?writing by)\b|\((?:credits?|photo)\s*:",
+    re.I,
+)
+_DATE_WORDS = re.compile(
+    r"\b(?:"
+    + "|".join(w.title() for w in WEEKDAYS)
+    + "|"
+    + "|".join(m.title() for m in MONTHS)
+    + r")\b|\b\d{4}-\d\d-\d\d\b"
+)
+_CITY_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True)) + r")(?![\w-])"
+)
+_VENUE_CUE = re.compile(r"\b(?:at the|in|on the (?:margins|sidelines) of|datelined|Kremlin)\b")
+WANTED_KINDS = {
+    "demand": {"demand", "urge", "call-on"},
+    "concern": {"concern"},
+    "warn": {"warn"},
+    "emphasize": {"emphasize"},
+    "agree": {"agree"},
+    "reject": {"reject"},
+}
+
+
+@dataclass
+class Ranked:
+    sentence: Sentence
+    score: float
+    overlap: float
+    article: Article
+
+
+@dataclass
+class Composed:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    article_ids: list[str] = field(default_factory=list)
+    answered_people: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4096)
+def _sentences(article_id: str, text: str) -> tuple[Sentence, ...]:
+    return tuple(split_sentences(text))
+
+
+def sentences_of(article: Article) -> tuple[Sentence, ...]:
+    return _sentences(article.id, article.text)
+
+
+def name_in_text(name: str, text: str) -> bool:
+    """A person is in a text when the surname (or, for 'Wang Yi'-style names, the family name) is there."""
+    parts = name.split()
+    tokens = set(re.findall(r"[A-Z][\w'\u2019-]*", text))
+    keys = {parts[-1]} | ({parts[0]} if len(parts) > 1 else set())
+    return any(similar_name(re.sub(r"['\u2019]s$", "", t), k) for t in tokens for k in keys if len(k) > 2)
+
+
+def term_in_text(term: str, text: str) -> bool:
+    return contains_word(text, term) or all(contains_word(text, w) for w in term.split())
+
+
+def _statement_index(meeting: Meeting | None) -> dict[int, list]:
+    index: dict[int, list] = {}
+    if meeting:
+        for st in meeting.statements:
+            index.setdefault(st.evidence.start, []).append(st)
+    return index
+
+
+def _is_actor(st, q: Question) -> bool:
+    if q.actor is not None:
+        return similar_name(st.actor.split()[-1], q.actor.name.split()[-1]) or st.actor == q.actor.name
+    return bool(q.actor_side) and st.side == q.actor_side
+
+
+def rank_sentences(
+    q: Question, article: Article, meeting: Meeting | None, passage_scores: dict[int, float]
+) -> list[Ranked]:
+    sentences = [s for s in sentences_of(article) if not _NOISE.search(s.text) and len(s.text.split()) >= 4]
+    if not sentences:
+        return []
+    q_stems = content_stems(q.text, drop_intent=True)
+    if q.actor is not None:
+        q_stems -= content_stems(q.actor.name)
+    stems = [content_stems(s.text) for s in sentences]
+    df: dict[str, int] = {}
+    for st in stems:
+        for w in st:
+            df[w] = df.get(w, 0) + 1
+    n = len(sentences)
+
+    def idf(w: str) -> float:
+        return math.log(1 + n / (1 + df.get(w, 0)))
+
+    total = sum(idf(w) for w in q_stems) or 1.0
+    by_start = _statement_index(meeting)
+    wanted = set().union(*(WANTED_KINDS.get(k, set()) for k in q.kinds)) if q.kinds else set()
+    if q.intent == "demands" and not wanted:
+        wanted = WANTED_KINDS["demand"]
+    out = []
+    for s, st in zip(sentences, stems):
+        overlap = sum(idf(w) for w in q_stems & st) / total
+        score = overlap
+        statements = by_start.get(s.start, [])
+        if q.actor is not None or q.actor_side:
+            if any(_is_actor(x, q) for x in statements):
+                score += 0.45
+            elif statements and all(x.side not in (None, "both") for x in statements):
+                score -= 0.25
+            if q.actor is not None and name_in_text(q.actor.name, s.text):
+                score += 0.1
+        if wanted and any(x.kind in wanted for x in statements):
+            score += 0.35
+        if q.intent == "where_when":
+            if _CITY_RE.search(s.text) or _VENUE_CUE.search(s.text):
+                score += 0.25
+            if (q.wants_date or re.search(r"\bwhen\b|\bday\b", q.text, re.I)) and (
+                _DATE_WORDS.search(s.text) or re.search(r"\btoday\b", s.text)
+            ):
+                score += 0.35
+        if q.intent == "who_met":
+            if meeting and meeting.evidence and meeting.evidence.start == s.start:
+                score += 0.4
+            if MEETING_CUES.search(s.text):
+                score += 0.15
+        if s.start == 0 or s.text.strip() == article.title.strip():
+            score -= 0.3  # the headline restates; prefer the body sentence that states the fact
+        score += 0.15 * passage_scores.get(s.start, 0.0)
+        out.append(Ranked(s, score, overlap, article))
+    return sorted(out, key=lambda r: r.score, reverse=True)
+
+
+def choose(ranked: list[Ranked], q: Question) -> list[Ranked]:
+    """The top sentence, plus close runners-up when the question asks for several things."""
+    if not ranked:
+        return []
+    top = ranked[0]
+    chosen = [top]
+    many = q.intent in ("demands", "topics", "outcome") or " and " in q.text or q.intent == "side_position"
+    ratio = 0.7 if many else 0.85
+    limit = 3 if q.intent in ("demands", "topics") else 2
+    words = len(top.sentence.text.split())
+    for r in ranked[1:]:
+        if len(chosen) >= limit:
+            break
+        if r.score < ratio * top.score or r.score <= 0.2:
+            break
+        extra = len(r.sentence.text.split())
+        if words + extra > 80:
+            continue
+        chosen.append(r)
+        words += extra
+    return sorted(chosen, key=lambda r: r.sentence.start)
+
+
+def cite(chosen: list[tuple[Article, Sentence]]) -> tuple[list[Citation], dict[tuple[str, int], int]]:
+    """One numbered list; the same sentence cited twice gets one number."""
+    citations: list[Citation] = []
+    numbers: dict[tuple[str, int], int] = {}
+    for article, s in chosen:
+        key = (article.id, s.start)
+        if key in numbers:
+            continue
+        numbers[key] = len(citations) + 1
+        citations.append(
+            Citation(
+                n=numbers[key],
+                article_id=article.id,
+                title=article.title,
+                source=article.source,
+                text=s.text,
+                start=s.start,
+                end=s.end,
+            )
+        )
+    return citations, numbers
+
+
+def compose_single(q: Question, article: Article, catalog: Catalog, passage_scores: dict[int, float]) -> Composed:
+    meeting = catalog.meeting_of(article.id)
+    ranked = rank_sentences(q, article, meeting, passage_scores)
+    reason = abstain_reason(q, article, meeting, ranked)
+    if reason:
+        return Composed(text=f"{ABSTAIN} {reason}".strip(), abstained=True)
+    chosen = choose(ranked, q)
+    citations, numbers = cite([(r.article, r.sentence) for r in chosen])
+    parts = [f"{r.sentence.text} [{numbers[(r.article.id, r.sentence.start)]}]" for r in chosen]
+    answered = []
+    if meeting and q.intent == "who_met":
+        answered = [
+            p.name
+            for p in meeting.participants
+            if (q.actor is None or p.name != q.actor.name)
+            and any(name_in_text(p.name, r.sentence.text) for r in chosen)
+        ]
+    return Composed(text=" ".join(parts), citations=citations, article_ids=[article.id], answered_people=answered)
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    names = [p.name for p in meeting.participants[:3]]
+    label = " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+    return label
+
+
+def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Composed:
+    """One line per meeting: who met, cited to the sentence that ties the meeting to the question."""
+    lines: list[tuple[Article, Sentence, str]] = []
+    topic_stems = content_stems(q.text, drop_intent=True) - {s for p in q.people for s in content_stems(p.name)}
+    for article in articles:
+        meeting = catalog.meeting_of(article.id)
+        if meeting is None or not meeting.participants:
+            continue
+        label = _meeting_label(meeting)
+        evidence = None
+        if q.intent == "who_met" or not (q.proper_terms or topic_stems - _SIDE_STEMS):
+            evidence = _sentence_at(article, meeting.evidence.start) if meeting.evidence else None
+        if evidence is None:
+            best = None
+            for s in sentences_of(article):
+                if _NOISE.search(s.text):
+                    continue
+                if q.proper_terms and not all(term_in_text(t, s.text) for t in q.proper_terms):
+                    continue
+                hits = len(topic_stems & content_stems(s.text))
+                if q.people and not any(name_in_text(p.name, s.text) for p in q.people) and q.intent == "who_met":
+                    continue
+                if hits and (best is None or hits > best[0]):
+                    best = (hits, s)
+            evidence = best[1] if best else None
+        if evidence is None:
+            continue
+        venue = f" ({meeting.venue})" if meeting.venue and q.intent == "who_met" else ""
+        lines.append((article, evidence, f"{label}{venue}"))
+    if not lines:
+        return Composed(text=ABSTAIN, abstained=True)
+    citations, numbers = cite([(a, s) for a, s, _ in lines])
+    text = "; ".join(f"{label} [{numbers[(a.id, s.start)]}]" for a, s, label in lines) + "."
+    return Composed(text=text, citations=citations, article_ids=[a.id for a, _, _ in lines])
+
+
+_SIDE_STEMS = content_stems("meetings articles officials leaders way part collection these involve")
+
+
+def _sentence_at(article: Article, start: int) -> Sentence | None:
+    for s in sentences_of(article):
+        if s.start == start:
+            return s
+    return None

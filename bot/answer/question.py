@@ -1,0 +1,274 @@
+"""Question understanding: what is asked (intent) and about whom, which side, where and when (focus).
+
+Intents: who_met, where_when, topics, demands, side_position, outcome, other. Country words
+("China", "Chinese", "Beijing", "the American side") become a side, which the answer matches to that
+side's people through the extracted statements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.answer.catalog import Catalog, KnownPerson
+from bot.answer.text import STOP, similar_name
+from ingest.extraction.lexicon import CITIES, MONTHS, NON_NAME, SIDE_ALIASES, TITLE_WORDS, WEEKDAYS, find_sides
+
+_CROSS = re.compile(
+    r"\b(?:which|what|in which|how many)\s+(?:of\s+these\s+|other\s+)?(?:meetings|articles|talks|reports|stories|encounters)\b|"
+    r"\bin\s+these\s+articles\b|\bin\s+this\s+collection\b|\bacross\s+(?:the|these)\s+articles\b|\bwhich\s+of\s+these\b",
+    re.I,
+)
+_INTENTS: list[tuple[str, re.Pattern]] = [
+    (
+        "where_when",
+        re.compile(
+            r"^\W*(?:and\s+)?(?:where|when)\b|\b(?:what|which)\s+(?:day|date|city|venue|country|place)\b|"
+            r"\bon\s+what\s+day\b|\bsidelines\s+of\s+which\b|\bmargins\s+of\s+which\b|\bhow\s+long\b|"
+            r"\bin\s+which\s+(?:city|country)\b|\bfiled\s+from\b",
+            re.I,
+        ),
+    ),
+    (
+        "who_met",
+        re.compile(
+            r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:\w+\s+){0,2}(?:leaders?|officials?|ministers?|diplomats?))\b.*"
+            r"\b(?:meet|met|talks|talk|counterpart|took part|participat\w*|sat down|hold|held|holding|involved|with whom)\b|"
+            r"\bcounterpart\b|\bwith whom\b|\bwho\s+(?:took part|attended|met|was\s+\w+\s+meeting)",
+            re.I,
+        ),
+    ),
+    (
+        "demands",
+        re.compile(
+            r"\b(?:ask|asks|asked|urge|urged|urges|demand|demanded|demands|press|pressed|call\s+on|called\s+on|"
+            r"call\s+for|called\s+for|request\w*|want\w*\s+\w+\s+to|press\w*\s+\w+\s+to|single\s+out)\b",
+            re.I,
+        ),
+    ),
+    (
+        "outcome",
+        re.compile(
+            r"\b(?:agree|agreed|agreement|sign|signed|deal|outcome|result|progress|pledge\w*|decid\w*|commit\w*|"
+            r"follow-up|follow up)\b",
+            re.I,
+        ),
+    ),
+    (
+        "side_position",
+        re.compile(
+            r"\b(?:say|said|tell|told|emphasi[sz]e|stress|warn|raise|raised|concerns?|describe|describ\w+|"
+            r"characteri[sz]e|thank|thanked|support|respond|condemn|promise|propose|reject|insist|"
+            r"call|view|position|stance|defend|intend\w*|think|believe|continue)\b",
+            re.I,
+        ),
+    ),
+    (
+        "topics",
+        re.compile(
+            r"\b(?:discuss\w*|topics?|issues?|agenda|talk\s+about|came\s+up|exchange\w*\s+views|situations?|"
+            r"dealt\s+with|deal\s+with|involve)\b",
+            re.I,
+        ),
+    ),
+]
+_KIND_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("warn", ("warn",)),
+    ("concern", ("concern",)),
+    ("emphasize", ("emphasi", "stress", "underlin", "reiterat", "principle")),
+    ("agree", ("agree", "sign", "pledge", "promis", "commit")),
+    ("reject", ("condemn", "reject", "oppose")),
+    (
+        "demand",
+        (
+            "ask",
+            "urge",
+            "demand",
+            "call on",
+            "call for",
+            "called on",
+            "called for",
+            "press",
+            "want",
+            "request",
+            "single",
+        ),
+    ),
+]
+_FIRST_WORDS = {
+    "what",
+    "who",
+    "which",
+    "where",
+    "when",
+    "how",
+    "did",
+    "does",
+    "do",
+    "and",
+    "in",
+    "on",
+    "why",
+    "is",
+    "was",
+    "were",
+    "are",
+    "besides",
+    "according",
+    "at",
+    "with",
+    "from",
+    "for",
+    "during",
+    "after",
+    "before",
+    "has",
+    "have",
+}
+_PLACE = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*)")
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_ABOUT = re.compile(
+    r"\b(?:about|regarding|on|over)\s+(?:the\s+)?(.+?)(?:\s+(?:when|during|at|in|with)\s+.*)?\??$", re.I
+)
+_DURATION = re.compile(r"\bhow\s+long\b.*\b(?:last|take|meeting|talks)\b", re.I)
+
+
+@dataclass
+class Question:
+    text: str
+    intent: str
+    cross: bool = False
+    people: list[KnownPerson] = field(default_factory=list)  # known people named, in order
+    actor: KnownPerson | None = None
+    actor_side: str | None = None
+    sides: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # "in Munich", "at the Kremlin"
+    unknown_names: list[str] = field(default_factory=list)  # proper nouns the store does not know as people
+    years: list[str] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+    wants_city: bool = False
+    wants_date: bool = False
+    wants_duration: bool = False
+    about: str | None = None
+
+    @property
+    def proper_terms(self) -> list[str]:
+        return self.unknown_names + self.places
+
+
+def classify(text: str) -> str:
+    for intent, pattern in _INTENTS:
+        if pattern.search(text):
+            return intent
+    return "other"
+
+
+def proper_nouns(text: str) -> list[str]:
+    """Runs of capitalised words that are not question words, titles, dates or country words."""
+    out: list[str] = []
+    for start, end, _ in reversed(find_sides(text)):
+        text = text[:start] + " , " + text[end:]
+    tokens = re.findall(r"[A-Za-z0-9][\w'\u2019.]*(?:-[\w'\u2019.]+)*|[\u2013\u2014,?;:]", text)
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.append(" ".join(run))
+            run.clear()
+
+    for i, tok in enumerate(tokens):
+        bare = re.sub(r"['\u2019]s$", "", tok).rstrip(".")
+        low = bare.casefold()
+        is_cap = bare[:1].isupper() or (bare[:1].isdigit() and bare[1:2].isupper())
+        if (
+            not is_cap
+            or (i == 0 and low in _FIRST_WORDS)
+            or low in STOP
+            or low in TITLE_WORDS
+            or low in WEEKDAYS
+            or low in MONTHS
+            or (low in NON_NAME and low not in ("g7", "g20", "brics", "ly", "naver", "patriot", "patriots"))
+            or low in SIDE_ALIASES
+        ):
+            flush()
+            continue
+        run.append(bare)
+    flush()
+    return out
+
+
+def _match_people(text: str, catalog: Catalog) -> list[tuple[int, KnownPerson]]:
+    found: dict[str, tuple[int, KnownPerson]] = {}
+    tokens = [(m.start(), m.group()) for m in re.finditer(r"[A-Z][\w'\u2019]*(?:-[\w]+)*", text)]
+    for person in catalog.people.values():
+        parts = person.name.split()
+        for i, (pos, tok) in enumerate(tokens):
+            bare = re.sub(r"['\u2019]s$", "", tok)
+            nxt = tokens[i + 1][1] if i + 1 < len(tokens) and tokens[i + 1][0] <= pos + len(tok) + 1 else None
+            by_surname = len(parts[-1]) > 2 and similar_name(bare, parts[-1])
+            # A first name counts only when it is not followed by someone else's surname ("Anthony Albanese").
+            by_first = (
+                len(parts) > 1
+                and len(parts[0]) > 2
+                and similar_name(bare, parts[0])
+                and (nxt is None or similar_name(nxt, parts[-1]) or nxt in parts)
+            )
+            if by_surname or by_first:
+                if person.name not in found or pos < found[person.name][0]:
+                    found[person.name] = (pos, person)
+    # "Wang" alone names whoever of two Wangs the rest of the question does not rule out: keep both.
+    return sorted(found.values(), key=lambda x: x[0])
+
+
+def parse(text: str, catalog: Catalog) -> Question:
+    intent = classify(text)
+    q = Question(text=text, intent=intent, cross=bool(_CROSS.search(text)))
+    matched = _match_people(text, catalog)
+    q.people = [p for _, p in matched]
+    person_tokens = {t.casefold() for p in q.people for t in p.name.split()}
+    for name in proper_nouns(text):
+        parts = [w for w in name.split() if w.casefold() not in person_tokens]
+        if not parts:
+            continue
+        if any(similar_name(w, t) for w in parts for t in person_tokens):
+            continue
+        q.unknown_names.append(" ".join(parts))
+    for m in _PLACE.finditer(text):
+        place = m.group(1)
+        place = re.sub(r"^the\s+", "", place)
+        if place in CITIES or place.casefold() in SIDE_ALIASES:
+            q.places.append(place)
+            if place in q.unknown_names:
+                q.unknown_names.remove(place)
+    sides = find_sides(text)
+    q.sides = list(dict.fromkeys(s for _, _, s in sides))
+    q.years = _YEAR.findall(text)
+    q.kinds = {kind for kind, stems in _KIND_WORDS if any(s in text.casefold() for s in stems)}
+    q.wants_city = bool(re.search(r"\b(?:which|what)\s+city\b", text, re.I))
+    q.wants_date = bool(re.search(r"\b(?:what|which)\s+date\b|\bwhen\b|\bon\s+what\s+day\b|\bwhat\s+day\b", text, re.I))
+    q.wants_duration = bool(_DURATION.search(text))
+    about = _ABOUT.search(text)
+    if about and intent in ("side_position", "outcome", "demands", "other"):
+        q.about = about.group(1)
+    _set_actor(q, text, matched, sides)
+    return q
+
+
+_VERB = re.compile(r"\b(?:did|does|do|was|is|were|has|have|will)\b", re.I)
+
+
+def _set_actor(
+    q: Question, text: str, matched: list[tuple[int, KnownPerson]], sides: list[tuple[int, int, str]]
+) -> None:
+    """The subject of the question: the first person or side after the auxiliary ("What did X ...")."""
+    aux = _VERB.search(text)
+    start = aux.end() if aux else 0
+    people_after = [(pos, p) for pos, p in matched if pos >= start]
+    sides_after = [(s, side) for s, _, side in sides if s >= start]
+    first_person = people_after[0] if people_after else (matched[0] if matched else None)
+    first_side = sides_after[0] if sides_after else None
+    if first_person and (not first_side or first_person[0] <= first_side[0] + 12):
+        q.actor = first_person[1]
+        q.actor_side = first_person[1].country
+    elif first_side:
+        q.actor_side = first_side[1]

@@ -1,0 +1,76 @@
+"""Word-level helpers shared by question understanding and sentence ranking."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+WORD = re.compile(r"[\w]+(?:[-'\u2019][\w]+)*")
+
+STOP = set(
+    """a an the of to in on at for and or but with by from as is are was were be been being did do does done what who
+    whom which when where why how this that these those it its their his her they he she them him about into over
+    any ask asked say said says tell told also other than then there here has have had will would should can could
+    may might must not no yes if so such each both two sides side one ones article articles report story according
+    mentioned mention described describe happen happened take took place made make get got kind way any very s
+    between among during after before while according us we our you your i me my""".split()
+)
+# Question words that carry the intent, not the topic: dropped before lexical matching.
+INTENT_WORDS = set(
+    """meet met meeting meetings talk talks hold held holding discuss discussed discussion topics topic issue issues
+    where when day date city venue urge urged demand demanded call called press pressed want wanted raise raised
+    emphasize emphasized stress stressed warn warned agree agreed respond responded say said tell told want do
+    involve involved deal dealt came come part collection leaders leader officials official""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold().replace("\u2019", "'") for w in WORD.findall(text)]
+
+
+@lru_cache(maxsize=20000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word.casefold())
+
+
+def content_stems(text: str, drop_intent: bool = False) -> set[str]:
+    out = set()
+    for w in words(text):
+        if w in STOP or len(w) < 2 or (drop_intent and w in INTENT_WORDS):
+            continue
+        out.add(stem(w))
+        if "-" in w:
+            out.update(stem(p) for p in w.split("-") if p not in STOP and len(p) > 1)
+    return out
+
+
+def contains_word(text: str, term: str) -> bool:
+    """Whole-word, case-insensitive presence of a term (one or more words) in a text."""
+    return re.search(r"(?<![\w])" + re.escape(term) + r"(?![\w])", text, re.I) is not None
+
+
+def similar_name(a: str, b: str) -> bool:
+    """Spelling variants of one name ('Zelensky'/'Zelenskyy', 'Antony'/'Anthony'): edit distance <= 1."""
+    a, b = a.casefold(), b.casefold()
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 5:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = diff = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i += 1
+            j += 1
+            continue
+        diff += 1
+        if diff > 1:
+            return False
+        if len(a) == len(b):
+            i += 1
+        j += 1
+    return diff + (len(b) - j) + (len(a) - i) <= 1
