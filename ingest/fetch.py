@@ -70,10 +70,10 @@ def address_problem(address: str) -> str | None:
     checks = (
         (ip.is_loopback, "a loopback"),
         (ip.is_link_local, "a link-local"),
-        (ip.is_private, "a private"),
         (ip.is_multicast, "a multicast"),
         (ip.is_reserved, "a reserved"),
         (ip.is_unspecified, "an unspecified"),
+        (ip.is_private, "a private"),
         (not ip.is_global, "a non-public"),
     )
     for failed, kind in checks:

@@ -51,6 +51,8 @@ def decode_text(raw: bytes, declared: str | None = None) -> str:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ["utf-16"]
     else:
+        if b"\x00" in raw[:8192]:
+            raise LoadError("binary data, not text (or UTF-16 without a byte-order mark)")
         candidates = ["utf-8-sig"]
         if declared:
             candidates.insert(0, declared)

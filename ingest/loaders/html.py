@@ -62,8 +62,8 @@ def page_metadata(html: str) -> PageMetadata:
 
 def combine_outlets(agency: str | None, site: str | None) -> str | None:
     """The agency a dateline names reported the story; the site that carries it is kept as 'via'."""
-    if agency and site and agency.casefold() not in site.casefold():
-        return f"{agency} (via {site})"
+    if agency and site:
+        return site if agency.casefold() in site.casefold() else f"{agency} (via {site})"
     return agency or site
 
 

@@ -25,7 +25,7 @@ def load_pdf(data: bytes, name: str, url: str | None = None) -> Iterator[LoadedD
             raise LoadError("the PDF is password-protected")
         if len(reader.pages) > MAX_PAGES:
             raise LoadError(f"the PDF has {len(reader.pages)} pages, over the {MAX_PAGES}-page limit")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
         info_title = (reader.metadata.title if reader.metadata else None) or None
     except LoadError:
         raise
@@ -37,6 +37,15 @@ def load_pdf(data: bytes, name: str, url: str | None = None) -> Iterator[LoadedD
         raise LoadError("the PDF has no text layer (a scan?); nothing to read")
     title = info_title if info_title and len(info_title.split()) >= 3 else None
     yield text_document(text, source=name, title=title, url=url)
+
+
+def _page_text(page) -> str:
+    """Layout mode keeps vertical gaps as blank lines (paragraph breaks); its column padding goes."""
+    try:
+        text = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # layout mode is stricter about odd fonts; the plain mode still reads them
+        text = page.extract_text() or ""
+    return "\n".join(re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n"))
 
 
 def reflow(text: str) -> str:

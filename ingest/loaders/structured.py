@@ -46,7 +46,12 @@ def record_document(record: object, source: str) -> LoadedDocument:
     if _LOOKS_HTML.search(text):
         from ingest.loaders.html import html_to_document
 
-        doc = html_to_document(text, source=source, url=url)
+        page = (
+            text
+            if re.search(r"<\s*(?:html|body)\b", text, re.I)
+            else f"<html><body><article>{text}</article></body></html>"
+        )
+        doc = html_to_document(page, source=source, url=url)
         title = _field(record, "title")
         return doc.model_copy(
             update={
