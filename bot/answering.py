@@ -58,8 +58,11 @@ def compose_answer(
     if q.cross:
         composed = compose_cross(q, _ordered(articles, scores), catalog)
     else:
-        best = max(articles, key=lambda a: (_focus_strength(q, a, catalog), scores.get(a.id, 0.0)))
-        composed = compose_single(q, best, catalog, _passage_scores(best, hits))
+        ordered = sorted(articles, key=lambda a: (-_focus_strength(q, a, catalog), -scores.get(a.id, 0.0)))[:3]
+        top_strength = _focus_strength(q, ordered[0], catalog)
+        ordered = [a for a in ordered if _focus_strength(q, a, catalog) >= top_strength]
+        subs = [_sub_question(part, q, catalog) for part in q.parts] if q.parts else None
+        composed = compose_single(q, ordered, catalog, {a.id: _passage_scores(a, hits) for a in ordered}, subs)
     if composed.abstained:
         return _abstain(question, resolved, focus, composed.text)
     focus.update(article_ids=composed.article_ids, answered_people=composed.answered_people)
@@ -72,6 +75,14 @@ def compose_answer(
     )
     check_citations(answer)
     return answer
+
+
+def _sub_question(text: str, whole: Question, catalog: Catalog) -> Question:
+    """One part of a two-part question, keeping the whole question's people when the part has none."""
+    sub = parse(text, catalog)
+    if sub.actor is None and not sub.actor_side:
+        sub.actor, sub.actor_side = whole.actor, whole.actor_side
+    return sub
 
 
 def _abstain(question: str, resolved: str, focus: dict, text: str = ABSTAIN) -> Answer:

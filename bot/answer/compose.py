@@ -18,7 +18,7 @@ from bot.answer.catalog import Catalog
 from bot.answer.question import Question
 from bot.answer.text import contains_word, content_stems, similar_name
 from bot.models import Citation
-from ingest.extraction.lexicon import CITIES, MEETING_CUES, MONTHS, WEEKDAYS
+from ingest.extraction.lexicon import CITIES, CUE_PATTERNS, MEETING_CUES, MONTHS, WEEKDAYS, find_sides
 from ingest.models import Article, Meeting, Sentence
 from ingest.segment import split_sentences
 
@@ -100,16 +100,47 @@ def _is_actor(st, q: Question) -> bool:
     return bool(q.actor_side) and st.side == q.actor_side
 
 
+_SIGNIFICANCE_Q = re.compile(r"\b(?:significan\w*|notable|noteworthy|important|historic|why was|timing)\b", re.I)
+_SIGNIFICANCE = re.compile(r"\bfirst\b.{0,80}\b(?:since|in \d+ years|ever)\b|\bfirst time\b|\bhistoric\b", re.I)
+_DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
+
+
+@lru_cache(maxsize=20000)
+def sentence_stems(text: str) -> frozenset[str]:
+    """Content stems plus one token per side named ("Beijing", "Chinese" -> side:China)."""
+    return frozenset(content_stems(text) | {"side:" + side for _, _, side in find_sides(text)})
+
+
+def question_stems(text: str) -> tuple[set[str], set[str]]:
+    """(topic stems, intent stems): intent words count for half, the topic words in full."""
+    all_stems = content_stems(text) | {"side:" + side for _, _, side in find_sides(text)}
+    topic = content_stems(text, drop_intent=True) | {"side:" + side for _, _, side in find_sides(text)}
+    return topic, all_stems - topic
+
+
+def _wanted_kinds(q: Question) -> set[str]:
+    wanted = set().union(*(WANTED_KINDS.get(k, set()) for k in q.kinds)) if q.kinds else set()
+    if q.intent == "demands" and not wanted:
+        wanted = WANTED_KINDS["demand"]
+    if q.intent == "outcome":
+        wanted = wanted | {"agree"}
+    return wanted
+
+
+def _kind_in_text(kinds: set[str], text: str) -> bool:
+    return any(CUE_PATTERNS[k].search(text) for k in kinds if k in CUE_PATTERNS)
+
+
 def rank_sentences(
     q: Question, article: Article, meeting: Meeting | None, passage_scores: dict[int, float]
 ) -> list[Ranked]:
     sentences = [s for s in sentences_of(article) if not _NOISE.search(s.text) and len(s.text.split()) >= 4]
     if not sentences:
         return []
-    q_stems = content_stems(q.text, drop_intent=True)
+    topic, intent_stems = question_stems(q.core or q.text)
     if q.actor is not None:
-        q_stems -= content_stems(q.actor.name)
-    stems = [content_stems(s.text) for s in sentences]
+        topic -= content_stems(q.actor.name)
+    stems = [sentence_stems(s.text) for s in sentences]
     df: dict[str, int] = {}
     for st in stems:
         for w in st:
@@ -119,27 +150,32 @@ def rank_sentences(
     def idf(w: str) -> float:
         return math.log(1 + n / (1 + df.get(w, 0)))
 
-    total = sum(idf(w) for w in q_stems) or 1.0
+    total = sum(idf(w) for w in topic) + 0.5 * sum(idf(w) for w in intent_stems) or 1.0
     by_start = _statement_index(meeting)
-    wanted = set().union(*(WANTED_KINDS.get(k, set()) for k in q.kinds)) if q.kinds else set()
-    if q.intent == "demands" and not wanted:
-        wanted = WANTED_KINDS["demand"]
+    wanted = _wanted_kinds(q)
+    besides = [b for b in q.besides if b]
+    significance = bool(_SIGNIFICANCE_Q.search(q.text))
     out = []
     for s, st in zip(sentences, stems):
-        overlap = sum(idf(w) for w in q_stems & st) / total
+        overlap = (sum(idf(w) for w in topic & st) + 0.5 * sum(idf(w) for w in intent_stems & st)) / total
         score = overlap
         statements = by_start.get(s.start, [])
         if q.actor is not None or q.actor_side:
-            if any(_is_actor(x, q) for x in statements):
+            subject = q.actor is not None and name_in_text(q.actor.name, " ".join(s.text.split()[:6]))
+            if any(_is_actor(x, q) for x in statements) or subject:
                 score += 0.45
             elif statements and all(x.side not in (None, "both") for x in statements):
                 score -= 0.25
             if q.actor is not None and name_in_text(q.actor.name, s.text):
                 score += 0.1
-        if wanted and any(x.kind in wanted for x in statements):
+        if wanted and (any(x.kind in wanted for x in statements) or _kind_in_text(wanted, s.text)):
             score += 0.35
+            if "demand" in wanted and _DEMAND_FORM.search(s.text):
+                score += 0.15
         if q.intent == "where_when":
             if _CITY_RE.search(s.text) or _VENUE_CUE.search(s.text):
+                score += 0.25
+            if meeting and meeting.venue and meeting.venue in s.text:
                 score += 0.25
             if (q.wants_date or re.search(r"\bwhen\b|\bday\b", q.text, re.I)) and (
                 _DATE_WORDS.search(s.text) or re.search(r"\btoday\b", s.text)
@@ -150,8 +186,14 @@ def rank_sentences(
                 score += 0.4
             if MEETING_CUES.search(s.text):
                 score += 0.15
+        if q.intent == "topics" and meeting and any(t.evidence.start == s.start for t in meeting.topics):
+            score += 0.2
+        if significance and _SIGNIFICANCE.search(s.text):
+            score += 0.5
+        if besides and any(contains_word(s.text, b) for b in besides):
+            score -= 0.4
         if s.start == 0 or s.text.strip() == article.title.strip():
-            score -= 0.3  # the headline restates; prefer the body sentence that states the fact
+            score -= 1.0  # the headline restates; prefer the body sentence that states the fact
         score += 0.15 * passage_scores.get(s.start, 0.0)
         out.append(Ranked(s, score, overlap, article))
     return sorted(out, key=lambda r: r.score, reverse=True)
@@ -163,17 +205,17 @@ def choose(ranked: list[Ranked], q: Question) -> list[Ranked]:
         return []
     top = ranked[0]
     chosen = [top]
-    many = q.intent in ("demands", "topics", "outcome") or " and " in q.text or q.intent == "side_position"
-    ratio = 0.7 if many else 0.85
-    limit = 3 if q.intent in ("demands", "topics") else 2
+    many = q.intent in ("demands", "topics", "outcome")
+    ratio = 0.8 if many else 0.9
+    limit = 3 if many else 2
     words = len(top.sentence.text.split())
     for r in ranked[1:]:
         if len(chosen) >= limit:
             break
-        if r.score < ratio * top.score or r.score <= 0.2:
+        if r.score < ratio * top.score or r.score <= 0.3:
             break
         extra = len(r.sentence.text.split())
-        if words + extra > 80:
+        if words + extra > 70:
             continue
         chosen.append(r)
         words += extra
@@ -203,13 +245,46 @@ def cite(chosen: list[tuple[Article, Sentence]]) -> tuple[list[Citation], dict[t
     return citations, numbers
 
 
-def compose_single(q: Question, article: Article, catalog: Catalog, passage_scores: dict[int, float]) -> Composed:
+def best_ranking(
+    q: Question, articles: list[Article], catalog: Catalog, passage_scores: dict[str, dict[int, float]]
+) -> tuple[Article, list[Ranked]] | None:
+    """The article whose best sentence answers best (a small prior for the retrieval order)."""
+    best = None
+    for i, article in enumerate(articles):
+        ranked = rank_sentences(q, article, catalog.meeting_of(article.id), passage_scores.get(article.id, {}))
+        if not ranked:
+            continue
+        value = ranked[0].score - 0.05 * i
+        if best is None or value > best[0]:
+            best = (value, article, ranked)
+    return (best[1], best[2]) if best else None
+
+
+def compose_single(
+    q: Question,
+    articles: list[Article],
+    catalog: Catalog,
+    passage_scores: dict[str, dict[int, float]],
+    sub_questions: list[Question] | None = None,
+) -> Composed:
+    found = best_ranking(q, articles, catalog, passage_scores)
+    if found is None:
+        return Composed(text=ABSTAIN, abstained=True)
+    article, ranked = found
     meeting = catalog.meeting_of(article.id)
-    ranked = rank_sentences(q, article, meeting, passage_scores)
     reason = abstain_reason(q, article, meeting, ranked)
-    if reason:
+    if reason is not None:
         return Composed(text=f"{ABSTAIN} {reason}".strip(), abstained=True)
-    chosen = choose(ranked, q)
+    if sub_questions:
+        # "Where did they meet, and how long since ...?": the best sentence for each part.
+        chosen: list[Ranked] = []
+        for sub in sub_questions:
+            sub_ranked = rank_sentences(sub, article, meeting, passage_scores.get(article.id, {}))
+            if sub_ranked and all(c.sentence.start != sub_ranked[0].sentence.start for c in chosen):
+                chosen.append(sub_ranked[0])
+        chosen.sort(key=lambda r: r.sentence.start)
+    else:
+        chosen = choose(ranked, q)
     citations, numbers = cite([(r.article, r.sentence) for r in chosen])
     parts = [f"{r.sentence.text} [{numbers[(r.article.id, r.sentence.start)]}]" for r in chosen]
     answered = []

@@ -15,7 +15,7 @@ from bot.answer.text import STOP, similar_name
 from ingest.extraction.lexicon import CITIES, MONTHS, NON_NAME, SIDE_ALIASES, TITLE_WORDS, WEEKDAYS, find_sides
 
 _CROSS = re.compile(
-    r"\b(?:which|what|in which|how many)\s+(?:of\s+these\s+|other\s+)?(?:meetings|articles|talks|reports|stories|encounters)\b|"
+    r"\b(?:which|what|in which|how many)\s+(?:of\s+these\s+|other\s+)?(?:meetings|articles|reports|stories|encounters)\b|"
     r"\bin\s+these\s+articles\b|\bin\s+this\s+collection\b|\bacross\s+(?:the|these)\s+articles\b|\bwhich\s+of\s+these\b",
     re.I,
 )
@@ -95,6 +95,43 @@ _KIND_WORDS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
 ]
+_KEEP_IN_NAMES = {
+    "g7",
+    "g20",
+    "brics",
+    "ly",
+    "naver",
+    "patriot",
+    "patriots",
+    "strait",
+    "sea",
+    "peninsula",
+    "ocean",
+    "valley",
+    "bank",
+    "strip",
+    "asia",
+    "europe",
+    "africa",
+    "middle",
+    "east",
+    "west",
+    "north",
+    "south",
+    "central",
+    "indo-pacific",
+    "conference",
+    "summit",
+    "council",
+    "union",
+    "nations",
+    "assembly",
+    "forum",
+    "security",
+    "peace",
+    "corp",
+    "corp.",
+}
 _FIRST_WORDS = {
     "what",
     "who",
@@ -150,6 +187,9 @@ class Question:
     wants_date: bool = False
     wants_duration: bool = False
     about: str | None = None
+    besides: list[str] = field(default_factory=list)  # "besides Ukraine": already known, not wanted again
+    parts: list[str] = field(default_factory=list)  # "..., and what did Russia claim?": asked separately
+    core: str = ""  # the question without its "according to ..." source clause
 
     @property
     def proper_terms(self) -> list[str]:
@@ -187,7 +227,7 @@ def proper_nouns(text: str) -> list[str]:
             or low in TITLE_WORDS
             or low in WEEKDAYS
             or low in MONTHS
-            or (low in NON_NAME and low not in ("g7", "g20", "brics", "ly", "naver", "patriot", "patriots"))
+            or (low in NON_NAME and low not in _KEEP_IN_NAMES)
             or low in SIDE_ALIASES
         ):
             flush()
@@ -251,6 +291,20 @@ def parse(text: str, catalog: Catalog) -> Question:
     if about and intent in ("side_position", "outcome", "demands", "other"):
         q.about = about.group(1)
     _set_actor(q, text, matched, sides)
+    q.besides = [
+        m.group(1)
+        for m in re.finditer(
+            r"\b(?:besides|apart from|other than|except)\s+(?:the\s+)?([\w-]+(?:\s+[A-Z][\w-]+)*)", text, re.I
+        )
+    ]
+    q.core = re.sub(
+        r",?\s*(?:according to|as reported by|in the|per)\s+(?:the\s+)?[\w\s]*\b(?:report|readout|statement|article|story)\b[^?]*",
+        "",
+        text,
+    )
+    split = re.split(r",\s*and\s+(?=(?:what|how|who|where|when|which|why)\b)", q.core, flags=re.I)
+    if len(split) == 2:
+        q.parts = split
     return q
 
 
@@ -267,7 +321,9 @@ def _set_actor(
     sides_after = [(s, side) for s, _, side in sides if s >= start]
     first_person = people_after[0] if people_after else (matched[0] if matched else None)
     first_side = sides_after[0] if sides_after else None
-    if first_person and (not first_side or first_person[0] <= first_side[0] + 12):
+    if first_person and (
+        not first_side or first_person[0] <= first_side[0] + 12 or first_person[1].country == first_side[1]
+    ):
         q.actor = first_person[1]
         q.actor_side = first_person[1].country
     elif first_side:

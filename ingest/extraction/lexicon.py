@@ -734,7 +734,7 @@ STATEMENT_CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 KIND_ORDER = ("urge", "call-on", "demand", "warn", "concern", "reject", "agree", "propose", "emphasize", "state")
-CUE_PATTERNS = {kind: re.compile(r"\b(?:" + "|".join(cues) + r")", re.I) for kind, cues in STATEMENT_CUES.items()}
+CUE_PATTERNS = {kind: re.compile(r"\b(?:" + "|".join(cues) + r")\b", re.I) for kind, cues in STATEMENT_CUES.items()}
 
 MEETING_CUES = re.compile(
     r"\b(?:met|meet|meets|meeting|talks|talked|held|hold|holds|discuss(?:ed|es|ion|ions)?|summit|visit(?:ed|s)?|"
