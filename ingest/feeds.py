@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.loaders.base import LoadError, check_size
-from ingest.loaders.html import html_to_document
-from ingest.metadata import normalize_date
+from ingest.loaders.html import combine_outlets, html_to_document
+from ingest.metadata import find_dateline, normalize_date
 from ingest.models import LoadedDocument
 
 FULL_TEXT_WORDS = 120  # feed content at least this long is taken as the article itself
@@ -128,7 +128,9 @@ def entry_document(entry: FeedEntry) -> LoadedDocument | None:
     title = entry.title or ""
     page = f"<html><head><title>{_escape(title)}</title></head><body><article><h1>{_escape(title)}</h1>{html}</article></body></html>"
     doc = html_to_document(page, source=entry.label, url=entry.link)
-    return entry.fill_metadata(doc.model_copy(update={"title": entry.title or doc.title}))
+    dateline = find_dateline(doc.text)
+    outlet = combine_outlets(dateline.outlet if dateline else None, entry.feed_title)
+    return entry.fill_metadata(doc.model_copy(update={"title": entry.title or doc.title, "outlet": outlet}))
 
 
 def _escape(text: str) -> str:

@@ -312,6 +312,16 @@ class ArticleStore:
     def count_passages(self) -> int:
         return self.passages.count()
 
+    def stored_passage_counts(self) -> dict[str, int]:
+        """Passages on disk per article id, committed or not: what integrity checks compare against
+        each article's `passage_count` (passages of an uncommitted article are never shown)."""
+        counts: dict[str, int] = {}
+        for _ids, _docs, metas in _paged(self.passages, ["metadatas"]):
+            for meta in metas:
+                key = str(meta.get("article_id"))
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
 
 def _paged(collection, include: list[str]):
     offset = 0
