@@ -64,7 +64,11 @@ def abstain_reason(q: Question, article: Article, meeting: Meeting | None, ranke
     """Why the chosen article cannot answer, or None when it can."""
     if not ranked:
         return ""
-    if q.intent in ("side_position", "demands") and (q.actor is not None or q.actor_side) and not q.cross:
+    if (
+        q.intent in ("side_position", "demands")
+        and (q.actor is not None or q.actor_side not in (None, "both"))
+        and not q.cross
+    ):
         if meeting is not None and meeting.statements and not _actor_spoke(q, meeting):
             who = q.actor.name if q.actor else q.actor_side
             return f"They report nothing {who} said or asked for there."

@@ -16,9 +16,9 @@ from functools import lru_cache
 from bot.answer.abstain import ABSTAIN, abstain_reason
 from bot.answer.catalog import Catalog
 from bot.answer.question import Question
-from bot.answer.text import contains_word, content_stems, similar_name
+from bot.answer.text import contains_word, content_stems, similar_name, stem
 from bot.models import Citation
-from ingest.extraction.lexicon import CITIES, CUE_PATTERNS, MEETING_CUES, MONTHS, WEEKDAYS, find_sides
+from ingest.extraction.lexicon import CITIES, CUE_PATTERNS, MEETING_CUES, MONTHS, TITLE_WORDS, WEEKDAYS, find_sides
 from ingest.models import Article, Meeting, Sentence
 from ingest.segment import split_sentences
 
@@ -37,7 +37,7 @@ _DATE_WORDS = re.compile(
 _CITY_RE = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True)) + r")(?![\w-])"
 )
-_VENUE_CUE = re.compile(r"\b(?:at the|in|on the (?:margins|sidelines) of|datelined|Kremlin)\b")
+_VENUE_CUE = re.compile(r"\b(?:at the|on the (?:margins|sidelines) of)\b")
 WANTED_KINDS = {
     "demand": {"demand", "urge", "call-on"},
     "concern": {"concern"},
@@ -105,16 +105,35 @@ _SIGNIFICANCE = re.compile(r"\bfirst\b.{0,80}\b(?:since|in \d+ years|ever)\b|\bf
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
 
 
+def _sides_as_tokens(text: str) -> tuple[str, set[str]]:
+    """The text with country words taken out, and one token per side they name (Beijing -> side:China)."""
+    sides = find_sides(text)
+    for start, end, _ in reversed(sides):
+        text = text[:start] + " " + text[end:]
+    return text, {"side:" + side for _, _, side in sides}
+
+
 @lru_cache(maxsize=20000)
 def sentence_stems(text: str) -> frozenset[str]:
-    """Content stems plus one token per side named ("Beijing", "Chinese" -> side:China)."""
-    return frozenset(content_stems(text) | {"side:" + side for _, _, side in find_sides(text)})
+    rest, sides = _sides_as_tokens(text)
+    return frozenset(content_stems(rest) | sides)
 
 
-def question_stems(text: str) -> tuple[set[str], set[str]]:
-    """(topic stems, intent stems): intent words count for half, the topic words in full."""
-    all_stems = content_stems(text) | {"side:" + side for _, _, side in find_sides(text)}
-    topic = content_stems(text, drop_intent=True) | {"side:" + side for _, _, side in find_sides(text)}
+_TITLE_STEMS = {stem(w) for w in TITLE_WORDS if w.isalpha()}
+
+
+def question_stems(text: str, keep_titles: bool = False) -> tuple[set[str], set[str]]:
+    """(topic stems, intent stems): intent words count for half, the topic words in full.
+
+    Title words ("prime minister", "secretary") name the person asked about, not the topic, so they
+    are dropped unless the question asks for the title itself.
+    """
+    rest, sides = _sides_as_tokens(text)
+    all_stems = content_stems(rest) | sides
+    topic = content_stems(rest, drop_intent=True) | sides
+    if not keep_titles:
+        all_stems -= _TITLE_STEMS
+        topic -= _TITLE_STEMS
     return topic, all_stems - topic
 
 
@@ -134,10 +153,15 @@ def _kind_in_text(kinds: set[str], text: str) -> bool:
 def rank_sentences(
     q: Question, article: Article, meeting: Meeting | None, passage_scores: dict[int, float]
 ) -> list[Ranked]:
-    sentences = [s for s in sentences_of(article) if not _NOISE.search(s.text) and len(s.text.split()) >= 4]
+    sentences = [
+        s
+        for s in sentences_of(article)
+        if not _NOISE.search(s.text)
+        and (len(s.text.split()) >= 4 or (q.intent == "where_when" and _CITY_RE.search(s.text)))
+    ]
     if not sentences:
         return []
-    topic, intent_stems = question_stems(q.core or q.text)
+    topic, intent_stems = question_stems(q.core or q.text, keep_titles=q.role)
     if q.actor is not None:
         topic -= content_stems(q.actor.name)
     stems = [sentence_stems(s.text) for s in sentences]
@@ -161,13 +185,16 @@ def rank_sentences(
         score = overlap
         statements = by_start.get(s.start, [])
         if q.actor is not None or q.actor_side:
-            subject = q.actor is not None and name_in_text(q.actor.name, " ".join(s.text.split()[:6]))
-            if any(_is_actor(x, q) for x in statements) or subject:
-                score += 0.45
+            if any(_is_actor(x, q) for x in statements):
+                score += 0.6
             elif statements and all(x.side not in (None, "both") for x in statements):
-                score -= 0.25
+                score -= 0.4
+            elif q.actor is not None and name_in_text(q.actor.name, " ".join(s.text.split()[:6])):
+                score += 0.2  # the person is the subject, in a sentence with no statement verb
             if q.actor is not None and name_in_text(q.actor.name, s.text):
                 score += 0.1
+        if q.role and q.actor is not None and q.actor.name in s.text:
+            score += 0.4
         if wanted and (any(x.kind in wanted for x in statements) or _kind_in_text(wanted, s.text)):
             score += 0.35
             if "demand" in wanted and _DEMAND_FORM.search(s.text):
@@ -177,6 +204,8 @@ def rank_sentences(
                 score += 0.25
             if meeting and meeting.venue and meeting.venue in s.text:
                 score += 0.25
+            if MEETING_CUES.search(s.text):
+                score += 0.2
             if (q.wants_date or re.search(r"\bwhen\b|\bday\b", q.text, re.I)) and (
                 _DATE_WORDS.search(s.text) or re.search(r"\btoday\b", s.text)
             ):
@@ -207,7 +236,7 @@ def choose(ranked: list[Ranked], q: Question) -> list[Ranked]:
     chosen = [top]
     many = q.intent in ("demands", "topics", "outcome")
     ratio = 0.8 if many else 0.9
-    limit = 3 if many else 2
+    limit = 3 if many else 2 if q.intent == "side_position" else 1
     words = len(top.sentence.text.split())
     for r in ranked[1:]:
         if len(chosen) >= limit:
@@ -313,22 +342,10 @@ def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Com
         if meeting is None or not meeting.participants:
             continue
         label = _meeting_label(meeting)
-        evidence = None
         if q.intent == "who_met" or not (q.proper_terms or topic_stems - _SIDE_STEMS):
-            evidence = _sentence_at(article, meeting.evidence.start) if meeting.evidence else None
-        if evidence is None:
-            best = None
-            for s in sentences_of(article):
-                if _NOISE.search(s.text):
-                    continue
-                if q.proper_terms and not all(term_in_text(t, s.text) for t in q.proper_terms):
-                    continue
-                hits = len(topic_stems & content_stems(s.text))
-                if q.people and not any(name_in_text(p.name, s.text) for p in q.people) and q.intent == "who_met":
-                    continue
-                if hits and (best is None or hits > best[0]):
-                    best = (hits, s)
-            evidence = best[1] if best else None
+            evidence = _lead_sentence(article, meeting)
+        else:
+            evidence = _first_on_topic(article, q, topic_stems)
         if evidence is None:
             continue
         venue = f" ({meeting.venue})" if meeting.venue and q.intent == "who_met" else ""
@@ -341,6 +358,33 @@ def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Com
 
 
 _SIDE_STEMS = content_stems("meetings articles officials leaders way part collection these involve")
+
+
+def _lead_sentence(article: Article, meeting: Meeting) -> Sentence | None:
+    """The sentence that reports the meeting: the first body sentence naming two participants, else one."""
+    body = [s for s in sentences_of(article)[1:] if not _NOISE.search(s.text)]
+    names = [p.name for p in meeting.participants]
+    for need in (2, 1):
+        for s in body:
+            if sum(1 for n in names if n in s.text) >= need:
+                return s
+    return _sentence_at(article, meeting.evidence.start) if meeting.evidence else None
+
+
+def _first_on_topic(article: Article, q: Question, topic_stems: set[str]) -> Sentence | None:
+    """The first body sentence that names the topic (every proper term, else the most topic words)."""
+    body = [s for s in sentences_of(article)[1:] if not _NOISE.search(s.text)]
+    if q.proper_terms:
+        for s in body:
+            if all(term_in_text(t, s.text) for t in q.proper_terms):
+                return s
+        return None
+    best = None
+    for s in body:
+        hits = len(topic_stems & sentence_stems(s.text))
+        if hits and (best is None or hits > best[0]):
+            best = (hits, s)
+    return best[1] if best else None
 
 
 def _sentence_at(article: Article, start: int) -> Sentence | None:

@@ -190,6 +190,7 @@ class Question:
     besides: list[str] = field(default_factory=list)  # "besides Ukraine": already known, not wanted again
     parts: list[str] = field(default_factory=list)  # "..., and what did Russia claim?": asked separately
     core: str = ""  # the question without its "according to ..." source clause
+    role: bool = False  # "What position does X hold?"
 
     @property
     def proper_terms(self) -> list[str]:
@@ -260,8 +261,24 @@ def _match_people(text: str, catalog: Catalog) -> list[tuple[int, KnownPerson]]:
     return sorted(found.values(), key=lambda x: x[0])
 
 
+_BESIDES = re.compile(r"\b(?:besides|apart from|other than|except)\s+(?:the\s+)?([\w-]+(?:\s+[A-Z][\w-]+)*),?", re.I)
+_JOINT = re.compile(
+    r"\b(?:the\s+two\s+(?:sides|leaders|countries|governments|ministers)|both\s+sides|they|the\s+pair)\b", re.I
+)
+_ROLE = re.compile(r"\b(?:position|title|role|post|job|office)\b.*\b(?:hold|have|has)\b|\bwho\s+is\b", re.I)
+_CORE_DROP = [
+    re.compile(
+        r",?\s*(?:according to|as reported by|in the|per)\s+(?:the\s+)?[\w\s]*\b(?:report|readout|statement|article|story)\b[^?]*",
+        re.I,
+    ),
+    re.compile(r"\s+when\s+(?:they|the two)\s+met\b[^?]*", re.I),
+    re.compile(r"\s+(?:at|in)\s+(?:his|her|their|the)\s+(?:\w+\s+){0,2}(?:meeting|talks)\s+with\b[^?]*", re.I),
+    re.compile(r"\s+in\s+this\s+(?:report|story|article)\b", re.I),
+]
+
+
 def parse(text: str, catalog: Catalog) -> Question:
-    intent = classify(text)
+    intent = classify(_BESIDES.sub("", text))
     q = Question(text=text, intent=intent, cross=bool(_CROSS.search(text)))
     matched = _match_people(text, catalog)
     q.people = [p for _, p in matched]
@@ -291,17 +308,17 @@ def parse(text: str, catalog: Catalog) -> Question:
     if about and intent in ("side_position", "outcome", "demands", "other"):
         q.about = about.group(1)
     _set_actor(q, text, matched, sides)
-    q.besides = [
-        m.group(1)
-        for m in re.finditer(
-            r"\b(?:besides|apart from|other than|except)\s+(?:the\s+)?([\w-]+(?:\s+[A-Z][\w-]+)*)", text, re.I
-        )
-    ]
-    q.core = re.sub(
-        r",?\s*(?:according to|as reported by|in the|per)\s+(?:the\s+)?[\w\s]*\b(?:report|readout|statement|article|story)\b[^?]*",
-        "",
-        text,
-    )
+    q.besides = [m.group(1) for m in _BESIDES.finditer(text)]
+    core = text
+    for pattern in _CORE_DROP:
+        core = pattern.sub("", core)
+    q.core = core
+    q.role = bool(_ROLE.search(text))
+    if q.actor is None and (
+        _JOINT.search(text) or (len(q.sides) >= 2 and re.search(r"\band\b", text) and not q.people)
+    ):
+        if q.intent in ("outcome", "topics", "side_position", "demands", "other") and not q.cross:
+            q.actor_side = "both"
     split = re.split(r",\s*and\s+(?=(?:what|how|who|where|when|which|why)\b)", q.core, flags=re.I)
     if len(split) == 2:
         q.parts = split
