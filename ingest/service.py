@@ -25,10 +25,10 @@ from langchain_core.embeddings import Embeddings
 from bot.settings import Settings
 from ingest.extraction import extract_meetings
 from ingest.loaders import LoadError, LoadFailure, iter_bytes, iter_path, supported, text_document
-from ingest.models import Article, LoadedDocument
+from ingest.models import Article, LoadedDocument, article_id_for
 from ingest.segment import make_passages, split_sentences
 from vectorstore.lexical import LexicalIndex
-from vectorstore.store import ArticleStore
+from vectorstore.store import ArticleStore, NewArticle
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,7 @@ class _Unit:
     source: str
     load: Callable[[], Iterable[Loaded]]
     after: Callable[[IngestResult], None] | None = None
+    last: IngestResult | None = None  # the latest result, for progress
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -175,12 +176,15 @@ class IngestService:
 
     def ingest_documents(self, items: Iterable[LoadedDocument | IngestResult]) -> Iterator[IngestResult]:
         """Store already loaded documents (failures from loading pass straight through)."""
-        with self._session():
+
+        def load() -> Iterator[Loaded]:
             for item in items:
                 if isinstance(item, IngestResult):
-                    yield item
+                    yield LoadFailure(item.source, item.reason or "failed")
                 else:
-                    yield self._store_guarded(item)
+                    yield item
+
+        yield from self._run([_Unit("documents", load)], None)
 
     def ingest_all(self, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
         return self.report(lambda: self.ingest_paths(paths, progress))
@@ -254,24 +258,43 @@ class IngestService:
     # -- running --------------------------------------------------------------------------------
 
     def _run(self, units: list[_Unit], progress: ProgressCallback | None) -> Iterator[IngestResult]:
-        with self._session():
-            for done, unit in enumerate(units, 1):
-                last: IngestResult | None = None
-                for result in self._run_unit(unit):
-                    last = result
-                    if unit.after is not None:
-                        unit.after(result)
-                    yield result
-                if progress is not None and last is not None:
-                    progress(done, len(units), last)
+        """Load inputs in order, store their documents in batches, yield results in input order."""
+        batch = _Batch(self.settings.ingest_batch_size)
+        finished: list[_Unit] = []  # units fully loaded whose results wait in the batch
+        done = 0
 
-    def _run_unit(self, unit: _Unit) -> Iterator[IngestResult]:
+        def flush() -> Iterator[IngestResult]:
+            nonlocal done
+            for unit, result in self._flush(batch):
+                if unit.after is not None:
+                    unit.after(result)
+                yield result
+            for unit in finished:
+                done += 1
+                if progress is not None and unit.last is not None:
+                    progress(done, len(units), unit.last)
+            finished.clear()
+
+        with self._session():
+            for unit in units:
+                for item in self._load_unit(unit):
+                    if isinstance(item, LoadedDocument) and batch.conflicts(item):
+                        yield from flush()
+                    batch.add(unit, item)
+                    if batch.full():
+                        yield from flush()
+                finished.append(unit)
+                if not batch.docs():
+                    yield from flush()
+            yield from flush()
+
+    def _load_unit(self, unit: _Unit) -> Iterator[LoadedDocument | IngestResult]:
         try:
             for item in unit.load():
                 if isinstance(item, LoadFailure):
                     yield IngestResult(source=item.source, status="failed", reason=item.reason)
                 else:
-                    yield self._store_guarded(item)
+                    yield item
         except LoadError as exc:
             yield IngestResult(source=unit.source, status="failed", reason=str(exc))
         except Exception as exc:  # a loader bug must not stop the other inputs
@@ -289,29 +312,66 @@ class IngestService:
             with self._lock:
                 self.lexical.refresh()
 
-    def _store_guarded(self, doc: LoadedDocument) -> IngestResult:
-        try:
-            return self._store_one(doc)
-        except Exception as exc:
-            log.exception("storing %s failed", doc.source)
-            return IngestResult(source=doc.source, status="failed", reason=f"could not store: {exc}")
+    def _flush(self, batch: _Batch) -> list[tuple[_Unit, IngestResult]]:
+        """Store the batch's documents (embedded together, written in one commit) and empty it."""
+        slots = batch.take()
+        docs = [(i, item) for i, (_unit, item) in enumerate(slots) if isinstance(item, LoadedDocument)]
+        results: dict[int, IngestResult] = {
+            i: item for i, (_unit, item) in enumerate(slots) if not isinstance(item, LoadedDocument)
+        }
+        if docs:
+            try:
+                results.update(self._store_many(docs))
+            except Exception as exc:  # the store refused the batch: each of its articles fails, none half-stored
+                log.exception("storing a batch failed")
+                for i, doc in docs:
+                    results[i] = IngestResult(source=doc.source, status="failed", reason=f"could not store: {exc}")
+        out = []
+        for i, (unit, _item) in enumerate(slots):
+            unit.last = results[i]
+            out.append((unit, results[i]))
+        return out
 
-    def _store_one(self, doc: LoadedDocument) -> IngestResult:
-        article = Article.from_loaded(doc)
-        if self.store.has_article(article.id):
-            return self._duplicate(doc, article)
-        sentences = split_sentences(article.text)
-        passages = make_passages(article.id, article.text, sentences)
-        article.meetings = extract_meetings(article, sentences)
-        article.passage_count = len(passages)
-        vectors = self.embeddings.embed_documents([embedding_text(article, p.text) for p in passages])
+    def _store_many(self, docs: list[tuple[int, LoadedDocument]]) -> dict[int, IngestResult]:
+        results: dict[int, IngestResult] = {}
+        fresh: list[tuple[int, LoadedDocument, Article]] = []
+        articles = [(i, doc, Article.from_loaded(doc)) for i, doc in docs]
+        known = self.store.existing_ids([a.id for _, _, a in articles])
+        for i, doc, article in articles:
+            if article.id in known:
+                results[i] = self._duplicate(doc, article)
+            else:
+                fresh.append((i, doc, article))
+        if not fresh:
+            return results
+        prepared: list[tuple[int, LoadedDocument, NewArticle]] = []
+        texts: list[str] = []
+        for i, doc, article in fresh:
+            sentences = split_sentences(article.text)
+            passages = make_passages(article.id, article.text, sentences)
+            article.meetings = extract_meetings(article, sentences)
+            article.passage_count = len(passages)
+            texts.extend(embedding_text(article, p.text) for p in passages)
+            prepared.append((i, doc, NewArticle(article, passages, [])))
+        vectors = self.embeddings.embed_documents(texts) if texts else []
+        cursor = 0
         with self._lock:
-            if self.store.has_article(article.id):  # another writer stored it meanwhile
-                return self._duplicate(doc, article)
-            # A changed version of a URL's article replaces the old one, in the same commit.
-            replaced = [a.id for a in self.store.find_by_url(doc.url) if a.id != article.id] if doc.url else []
-            self.store.add_article(article, passages, vectors, replaces=replaced)
-        return IngestResult(doc.source, "updated" if replaced else "new", article.id, article.title, len(passages))
+            known = self.store.existing_ids([n.article.id for _, _, n in prepared])  # another writer, meanwhile
+            batch: list[NewArticle] = []
+            for i, doc, item in prepared:
+                count = len(item.passages)
+                own = vectors[cursor : cursor + count]
+                cursor += count
+                if item.article.id in known:
+                    results[i] = self._duplicate(doc, item.article)
+                    continue
+                # A changed version of a URL's article replaces the old one, in the same commit.
+                replaced = [a.id for a in self.store.find_by_url(doc.url) if a.id != item.article.id] if doc.url else []
+                batch.append(NewArticle(item.article, item.passages, own, replaced))
+                status: Status = "updated" if replaced else "new"
+                results[i] = IngestResult(doc.source, status, item.article.id, item.article.title, count)
+            self.store.add_articles(batch)
+        return results
 
     def _duplicate(self, doc: LoadedDocument, article: Article) -> IngestResult:
         existing = self.store.get_article(article.id)
@@ -322,6 +382,39 @@ class IngestService:
             existing.title if existing else article.title,
             existing.passage_count if existing else 0,
         )
+
+
+class _Batch:
+    """Loaded inputs waiting to be stored together; failures wait too, so results keep input order."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self.slots: list[tuple[_Unit, LoadedDocument | IngestResult]] = []
+        self._ids: set[str] = set()
+        self._urls: set[str] = set()
+
+    def docs(self) -> list[LoadedDocument]:
+        return [item for _, item in self.slots if isinstance(item, LoadedDocument)]
+
+    def conflicts(self, doc: LoadedDocument) -> bool:
+        """The same text or URL twice in one batch: store the first before deciding on the second."""
+        return article_id_for(doc.text) in self._ids or (doc.url is not None and doc.url in self._urls)
+
+    def add(self, unit: _Unit, item: LoadedDocument | IngestResult) -> None:
+        self.slots.append((unit, item))
+        if isinstance(item, LoadedDocument):
+            self._ids.add(article_id_for(item.text))
+            if item.url:
+                self._urls.add(item.url)
+
+    def full(self) -> bool:
+        return len(self.docs()) >= self.size
+
+    def take(self) -> list[tuple[_Unit, LoadedDocument | IngestResult]]:
+        slots, self.slots = self.slots, []
+        self._ids.clear()
+        self._urls.clear()
+        return slots
 
 
 def embedding_text(article: Article, passage_text: str) -> str:

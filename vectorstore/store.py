@@ -50,6 +50,16 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 
 
 @dataclass(frozen=True)
+class NewArticle:
+    """One article to write: its record, its passages, their vectors, the versions it replaces."""
+
+    article: Article
+    passages: Sequence[Passage]
+    vectors: Sequence[Sequence[float]]
+    replaces: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class DenseHit:
     passage_id: str
     article_id: str
@@ -160,31 +170,48 @@ class ArticleStore:
 
         `replaces` names older versions (same URL, other text) removed as part of the same commit.
         """
-        if len(passages) != len(vectors):
-            raise ValueError("one vector per passage")
+        self.add_articles([NewArticle(article, passages, vectors, replaces)])
+
+    def add_articles(self, batch: Sequence[NewArticle]) -> None:
+        """Store several articles, each whole, in a handful of writes (one per step for the batch).
+
+        Each article record is written only after all passages of the batch, so whichever records
+        make it to disk before a crash have every passage; the rest stay invisible until recovery
+        removes them. Batching matters: every Chroma write is a durable commit, and five commits per
+        article would cost more than embedding it.
+        """
+        if not batch:
+            return
+        for item in batch:
+            if len(item.passages) != len(item.vectors):
+                raise ValueError("one vector per passage")
         with self._lock:
-            self._mark_pending(article.id, replaces)
-            if passages:
-                for chunk in range(0, len(passages), _PAGE):
-                    part = passages[chunk : chunk + _PAGE]
-                    self.passages.upsert(
-                        ids=[p.id for p in part],
-                        documents=[p.text for p in part],
-                        embeddings=[list(v) for v in vectors[chunk : chunk + _PAGE]],
-                        metadatas=[
-                            {"article_id": p.article_id, "start": p.start, "end": p.end, "index": p.index} for p in part
-                        ],
-                    )
-            record = article.model_copy(update={"passage_count": len(passages)})
+            self._mark_pending_many([(item.article.id, item.replaces) for item in batch])
+            passages = [p for item in batch for p in item.passages]
+            vectors = [v for item in batch for v in item.vectors]
+            for chunk in range(0, len(passages), _PAGE):
+                part = passages[chunk : chunk + _PAGE]
+                self.passages.upsert(
+                    ids=[p.id for p in part],
+                    documents=[p.text for p in part],
+                    embeddings=[list(v) for v in vectors[chunk : chunk + _PAGE]],
+                    metadatas=[
+                        {"article_id": p.article_id, "start": p.start, "end": p.end, "index": p.index} for p in part
+                    ],
+                )
+            records = [item.article.model_copy(update={"passage_count": len(item.passages)}) for item in batch]
             self.articles.upsert(
-                ids=[article.id],
-                documents=[article.text],
-                embeddings=[_mean(vectors)],
-                metadatas=[_article_metadata(record)],
+                ids=[r.id for r in records],
+                documents=[r.text for r in records],
+                embeddings=[_mean(item.vectors) for item in batch],
+                metadatas=[_article_metadata(r) for r in records],
             )
-            for old in replaces:
-                self._remove(old)
-            self._clear_pending(article.id)
+            new_ids = {r.id for r in records}
+            for item in batch:
+                for old in item.replaces:
+                    if old not in new_ids:
+                        self._remove(old)
+            self.meta.delete(ids=[_PENDING + item.article.id for item in batch])
             self._bump()
 
     def delete_article(self, article_id: str) -> bool:
@@ -225,11 +252,17 @@ class ArticleStore:
             return recovered
 
     def _mark_pending(self, article_id: str, replaces: Sequence[str] = ()) -> None:
+        self._mark_pending_many([(article_id, replaces)])
+
+    def _mark_pending_many(self, items: Sequence[tuple[str, Sequence[str]]]) -> None:
         self.meta.upsert(
-            ids=[_PENDING + article_id],
-            documents=["pending"],
-            embeddings=[[0.0]],
-            metadatas=[{"kind": "pending", "article_id": article_id, "replaces": json.dumps(list(replaces))}],
+            ids=[_PENDING + article_id for article_id, _ in items],
+            documents=["pending"] * len(items),
+            embeddings=[[0.0]] * len(items),
+            metadatas=[
+                {"kind": "pending", "article_id": article_id, "replaces": json.dumps(list(replaces))}
+                for article_id, replaces in items
+            ],
         )
 
     # -- feeds ------------------------------------------------------------------------------
@@ -254,6 +287,12 @@ class ArticleStore:
         self.meta.delete(ids=[_PENDING + article_id])
 
     # -- reading ----------------------------------------------------------------------------
+
+    def existing_ids(self, article_ids: Sequence[str]) -> set[str]:
+        """Which of these articles are committed (one read for a whole batch)."""
+        if not article_ids:
+            return set()
+        return set(self.articles.get(ids=list(dict.fromkeys(article_ids)), include=[])["ids"])
 
     def has_article(self, article_id: str) -> bool:
         return bool(self.articles.get(ids=[article_id], include=[])["ids"])
