@@ -15,7 +15,6 @@ import json
 import logging
 import re
 import secrets
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -271,14 +270,8 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
             uploads = [f for f in form.getlist("files") if hasattr(f, "filename")]
             if not uploads:
                 raise HTTPException(400, "no files in the upload; send them in the multipart field `files`")
-            with tempfile.TemporaryDirectory(prefix="briefbot-upload-") as folder:
-                paths = []
-                for i, upload in enumerate(uploads):
-                    path = Path(folder) / str(i) / safe_filename(upload.filename or "upload.txt")
-                    path.parent.mkdir()
-                    path.write_bytes(await upload.read())
-                    paths.append(path)
-                results = await _run(lambda: [public_result(r) for r in components.ingest.ingest_paths(paths)])
+            files = [(safe_filename(u.filename or "upload.txt"), await u.read()) for u in uploads]
+            results = await _run(ingest_uploads, components, files)
         else:
             raise HTTPException(415, "send JSON {text, title?} or multipart/form-data with `files`")
         statuses = {r.status for r in results}
@@ -321,10 +314,9 @@ def safe_filename(name: str) -> str:
 
 
 def public_result(result: Any) -> IngestOut:
-    """An IngestResult as the API shows it: the user's file name, never our temp folder."""
-    source = Path(result.source).name if result.status == "failed" else result.source
+    """An IngestResult as the API and the UI show it."""
     return IngestOut(
-        source=source,
+        source=result.source,
         status=result.status,
         article_id=result.article_id,
         title=result.title,
@@ -333,16 +325,14 @@ def public_result(result: Any) -> IngestOut:
     )
 
 
-def ingest_pasted(components: Any, pasted: PastedArticle) -> list[IngestOut]:
-    """Pasted text through the ingest service (its `ingest_text` when present, else a text file)."""
-    ingest = components.ingest
-    if hasattr(ingest, "ingest_text"):
-        return [public_result(ingest.ingest_text(pasted.text, title=pasted.title, source=pasted.source))]
-    body = f"{pasted.title}\n\n{pasted.text}" if pasted.title else pasted.text
-    with tempfile.TemporaryDirectory(prefix="briefbot-paste-") as folder:
-        path = Path(folder) / "pasted-text.txt"
-        path.write_text(body, encoding="utf-8")
-        results = [public_result(r) for r in ingest.ingest_paths([path])]
-    for r in results:
-        r.source = pasted.source
+def ingest_uploads(components: Any, files: list[tuple[str, bytes]]) -> list[IngestOut]:
+    """Uploaded files (any supported format, zips of them): one result per article or failed file."""
+    results: list[IngestOut] = []
+    for name, data in files:
+        results += [public_result(r) for r in components.ingest.ingest_bytes(data, name)]
     return results
+
+
+def ingest_pasted(components: Any, pasted: PastedArticle) -> list[IngestOut]:
+    """One pasted article through the ingest service."""
+    return [public_result(components.ingest.ingest_text(pasted.text, title=pasted.title, source=pasted.source))]

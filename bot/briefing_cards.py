@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
-from ingest.models import Article, Evidence, Meeting
+from ingest.models import Article, Evidence, Meeting, Statement
 
 KIND_LABELS = {
     "demand": "demanded",
@@ -127,10 +127,7 @@ def build_card(article: Article, meeting: Meeting, index: int) -> Card:
     for topic in meeting.topics:
         add("topics", topic.label, topic.evidence)
     for s in meeting.statements:
-        side = s.side or s.actor
-        verb = KIND_LABELS.get(s.kind, s.kind)
-        target = f" ({s.target})" if s.target else ""
-        add("positions", f"{s.actor} {verb}{target}: {s.text}", s.evidence, side)
+        add("positions", statement_line(s), s.evidence, s.side or s.actor)
     for a in meeting.agreements:
         add("agreements", a.text, a.evidence)
 
@@ -155,6 +152,15 @@ def build_card(article: Article, meeting: Meeting, index: int) -> Card:
         lines=lines,
         sources=sources.items,
     )
+
+
+def statement_line(statement: Statement) -> str:
+    """ "Wang Yi urged: lift the sanctions"; just the text when it already opens with its speaker."""
+    speaker = set(re.findall(r"\w+", statement.actor.casefold()))
+    opening = re.findall(r"\w+", statement.text.casefold())[:3]
+    if speaker & set(opening):
+        return statement.text
+    return f"{statement.actor} {KIND_LABELS.get(statement.kind, statement.kind)}: {statement.text}"
 
 
 def build_cards(meetings: list[tuple[Article, Meeting]]) -> list[Card]:

@@ -91,11 +91,12 @@
     return node;
   }
 
-  var bubble = el("button", { type: "button", class: "bubble", "aria-label": "Open chat: " + title, "aria-expanded": "false" }, "💬");
+  // The bubble keeps one name ("Chat with <title>"); aria-expanded says whether the panel is open.
+  var bubble = el("button", { type: "button", class: "bubble", "aria-label": "Chat with " + title, "aria-expanded": "false" }, "💬");
   var panel = el("section", { class: "panel" + (inline ? " inline" : ""), role: "dialog", "aria-label": title + " chat" });
   var head = el("div", { class: "head" });
   head.appendChild(el("h2", {}, title));
-  var close = el("button", { type: "button", class: "close", "aria-label": "Close chat" }, "×");
+  var close = el("button", { type: "button", class: "close", "aria-label": "Close" }, "×");
   if (!inline) head.appendChild(close);
   var log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
   var form = el("form", {});
@@ -175,7 +176,6 @@
   function setOpen(open, focus) {
     panel.hidden = !open;
     bubble.setAttribute("aria-expanded", String(open));
-    bubble.setAttribute("aria-label", (open ? "Close chat: " : "Open chat: ") + title);
     if (open && focus) input.focus();
   }
 

@@ -43,7 +43,7 @@ def build_briefings_tab(components: Any) -> dict[str, Any]:
         pick = gr.Dropdown(label="Card to export", choices=[], scale=4, elem_id="bb-card-pick")
         as_md = gr.Button("Export Markdown", scale=1)
         as_json = gr.Button("Export JSON", scale=1)
-    download = gr.File(label="Exported card", interactive=False)
+    download = gr.File(label="Exported card", interactive=False, elem_id="bb-export")
 
     def show(q: str):
         cards = current_cards(components, q)

@@ -98,7 +98,7 @@ def build_chat_tab(components: Any) -> dict[str, Any]:
         shown = ""
         for piece in answer_chunks(answer.answer):
             shown += piece
-            messages[-1]["content"] = f'<div class="bb-answer">{answer_text(shown)}</div>'
+            messages[-1]["content"] = f'<div class="bb-streaming">{answer_text(shown)}</div>'
             yield messages, stored, ""
             time.sleep(STREAM_PAUSE)
         stored = [*stored, {"question": message, "answer": answer.model_dump(mode="json")}][-MAX_TURNS:]

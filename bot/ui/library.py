@@ -13,6 +13,7 @@ import gradio as gr
 
 from bot.api import PastedArticle, ingest_pasted, public_result, write_denial
 from bot.ui.render import article_html, library_html, results_html, text
+from ingest.loaders import ARCHIVES, LOADERS
 
 
 def _choices(components: Any) -> list[tuple[str, str]]:
@@ -42,9 +43,9 @@ def build_library_tab(components: Any) -> dict[str, Any]:
     gr.Markdown("### Add articles")
     with gr.Row():
         files = gr.File(
-            label="Upload files (.txt, .md, .html, .pdf)",
+            label="Upload files (text, Markdown, HTML, PDF, JSON, zip)",
             file_count="multiple",
-            file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf"],
+            file_types=sorted({*LOADERS, *ARCHIVES}),
             elem_id="bb-upload",
         )
         with gr.Column():
@@ -93,7 +94,9 @@ def build_library_tab(components: Any) -> dict[str, Any]:
             )
         for i, path in enumerate(paths):
             progress((i, total), desc=f"Adding {path.name}")
-            rows += [public_result(r).model_dump() for r in components.ingest.ingest_paths([path])]
+            rows += [
+                public_result(r).model_dump() for r in components.ingest.ingest_bytes(path.read_bytes(), path.name)
+            ]
         if body and body.strip():
             progress((len(paths), total), desc="Adding the pasted article")
             pasted_article = PastedArticle(text=body, title=title.strip() or None)

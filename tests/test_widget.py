@@ -1,0 +1,189 @@
+"""The embeddable widget on other sites' pages, in a real browser.
+
+The bot's server runs on 127.0.0.1:<port>; the host pages are served by a second server from other
+origins: `http://localhost:<port2>` (on BRIEFBOT_EMBED_ORIGINS) and `http://127.0.0.1:<port2>`
+(same port number, but a different origin, not on the list).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from bot.server import create_app
+from tests.web.support import (
+    MUNICH,
+    PAYLOAD,
+    free_port,
+    launch_chromium,
+    munich_meeting,
+    payload_meeting,
+    running_server,
+    store_article,
+)
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+TIMEOUT = 30_000
+
+
+def host_site(bot_base: str) -> Starlette:
+    """A newsroom's pages: one with the script tag, one configured by data attributes, one iframe."""
+
+    def page(body: str) -> HTMLResponse:
+        return HTMLResponse(
+            f"<!doctype html><html><head><title>Newsroom</title></head><body><h1>Newsroom</h1>{body}</body></html>"
+        )
+
+    async def plain(request):
+        return page(f'<p>Our coverage.</p><script src="{bot_base}/embed/widget.js"></script>')
+
+    async def styled(request):
+        return page(
+            f'<script src="{bot_base}/embed/widget.js" data-title="Diplomacy desk" '
+            'data-greeting="Hello from the diplomacy desk." data-position="bottom-left" '
+            'data-color="#aa0000" data-open="true"></script>'
+        )
+
+    async def framed(request):
+        return page(
+            f'<iframe id="bot" src="{bot_base}/embed/chat?title=Framed%20desk" width="400" height="560"></iframe>'
+        )
+
+    return Starlette(routes=[Route("/", plain), Route("/styled", styled), Route("/framed", framed)])
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    from bot.components import Components
+    from bot.settings import Settings
+
+    site_port = free_port()
+    allowed = f"http://localhost:{site_port}"
+    settings = Settings(
+        store=tmp_path_factory.mktemp("widget") / "store", embedder="hash", embed_origins=[allowed], session_quota=4
+    )
+    components = Components(settings)
+    store_article(components, MUNICH, munich_meeting)
+    store_article(components, PAYLOAD, payload_meeting)
+    with running_server(create_app(components, with_ui=False)) as bot_base:
+        with running_server(host_site(bot_base), port=site_port):
+            yield {"bot": bot_base, "allowed": allowed, "refused": f"http://127.0.0.1:{site_port}"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    box = page.get_by_role("textbox", name="Your question")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_the_bubble_opens_a_chat_that_answers_with_sources(page, sites) -> None:
+    page.goto(sites["allowed"] + "/", wait_until="load")
+    bubble = page.get_by_role("button", name=re.compile("chat", re.I))
+    expect(bubble).to_be_visible()
+    expect(page.get_by_role("textbox", name="Your question")).to_be_hidden()
+    bubble.click()
+    expect(bubble).to_have_attribute("aria-expanded", "true")
+    ask(page, "What did Wang urge the United States to do?")
+    log = page.get_by_role("log")
+    expect(log.locator(".bot").last).to_contain_text("lift its sanctions on Chinese companies")
+    sources = log.get_by_role("list", name="Sources").last
+    expect(sources).to_contain_text("[1] Wang Yi and Antony Blinken meet in Munich")
+    expect(sources).to_contain_text("“Wang urged the United States to lift its sanctions")
+
+
+def test_the_widget_keeps_its_session_across_pages(page, sites) -> None:
+    page.goto(sites["allowed"] + "/", wait_until="load")
+    page.get_by_role("button", name=re.compile("chat", re.I)).click()
+    ask(page, "Where did Wang Yi and Blinken meet?")
+    log = page.get_by_role("log")
+    expect(log.locator(".bot")).to_have_count(2)  # greeting + answer
+    session = page.evaluate("Object.values(JSON.parse(JSON.stringify(sessionStorage)))[0]")
+    assert re.search(r'"session":"[\w-]{20,}"', session)
+
+    page.reload(wait_until="load")
+    page.get_by_role("button", name=re.compile("chat", re.I)).click()
+    expect(page.get_by_role("log")).to_contain_text("Where did Wang Yi and Blinken meet?")
+    ask(page, "What did Blinken warn about?")
+    expect(page.get_by_role("log").locator(".bot")).to_have_count(3)
+    after = page.evaluate("Object.values(JSON.parse(JSON.stringify(sessionStorage)))[0]")
+    assert re.search(r'"session":"([\w-]+)"', after).group(1) == re.search(r'"session":"([\w-]+)"', session).group(1)
+
+
+def test_data_attributes_configure_the_widget(page, sites) -> None:
+    page.goto(sites["allowed"] + "/styled", wait_until="load")
+    panel = page.get_by_role("dialog", name="Diplomacy desk chat")
+    expect(panel).to_be_visible()  # data-open="true"
+    expect(panel.get_by_role("heading", name="Diplomacy desk")).to_be_visible()
+    expect(panel).to_contain_text("Hello from the diplomacy desk.")
+    bubble = page.get_by_role("button", name="Chat with Diplomacy desk")
+    expect(bubble).to_have_css("background-color", "rgb(170, 0, 0)")
+    box = bubble.bounding_box()
+    assert box["x"] < 100, "data-position=bottom-left puts the bubble on the left"
+
+
+def test_a_site_not_on_the_allowlist_is_refused(page, sites) -> None:
+    page.goto(sites["refused"] + "/", wait_until="load")
+    page.get_by_role("button", name=re.compile("chat", re.I)).click()
+    ask(page, "What did Wang urge the United States to do?")
+    alert = page.get_by_role("log").get_by_role("alert")
+    expect(alert).to_contain_text("unavailable from this page")
+    expect(page.get_by_role("log")).not_to_contain_text("lift its sanctions")
+
+
+def test_the_iframe_works_on_allowed_sites_only(page, sites) -> None:
+    page.goto(sites["allowed"] + "/framed", wait_until="load")
+    frame = page.frame_locator("#bot")
+    expect(frame.get_by_role("heading", name="Framed desk")).to_be_visible()
+    frame.get_by_role("textbox", name="Your question").fill("What did Wang urge the United States to do?")
+    frame.get_by_role("textbox", name="Your question").press("Enter")
+    expect(frame.get_by_role("log")).to_contain_text("lift its sanctions on Chinese companies")
+
+    page.goto(sites["refused"] + "/framed", wait_until="load")
+    page.wait_for_timeout(500)
+    assert page.frame_locator("#bot").get_by_role("heading", name="Framed desk").count() == 0
+
+
+def test_quota_reached_shows_the_server_message(page, sites) -> None:
+    page.goto(sites["allowed"] + "/", wait_until="load")
+    page.get_by_role("button", name=re.compile("chat", re.I)).click()
+    log = page.get_by_role("log")
+    for n in range(4):
+        ask(page, f"Who met in Munich? ({n})")
+        expect(log.locator(".bot")).to_have_count(n + 2)
+    ask(page, "One more?")
+    expect(log.get_by_role("alert")).to_contain_text("limit of 4 questions")
+
+
+def test_script_payloads_in_answers_and_sources_stay_text(page, sites) -> None:
+    page.add_init_script("window.__pwned = undefined")
+    page.goto(sites["allowed"] + "/", wait_until="load")
+    page.get_by_role("button", name=re.compile("chat", re.I)).click()
+    ask(page, "What did the envoys agree on in Geneva?")
+    sources = page.get_by_role("log").get_by_role("list", name="Sources").last
+    expect(sources).to_contain_text("Envoys meet in Geneva <script>window.__pwned=1</script><img src=x")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("[data-briefbot-widget] img").count() == 0
