@@ -179,12 +179,13 @@ def rank_sentences(
     wanted = _wanted_kinds(q)
     besides = [b for b in q.besides if b]
     significance = bool(_SIGNIFICANCE_Q.search(q.text))
+    also = bool(re.search(r"\bwhat\s+else\b|\banything\s+else\b|\bother\s+(?:topics|issues)\b", q.text, re.I))
     out = []
     for s, st in zip(sentences, stems):
         overlap = (sum(idf(w) for w in topic & st) + 0.5 * sum(idf(w) for w in intent_stems & st)) / total
         score = overlap
         statements = by_start.get(s.start, [])
-        if q.actor is not None or q.actor_side:
+        if (q.actor is not None or q.actor_side) and q.intent not in ("where_when", "who_met", "topics"):
             if any(_is_actor(x, q) for x in statements):
                 score += 0.6
             elif statements and all(x.side not in (None, "both") for x in statements):
@@ -216,7 +217,9 @@ def rank_sentences(
             if MEETING_CUES.search(s.text):
                 score += 0.15
         if q.intent == "topics" and meeting and any(t.evidence.start == s.start for t in meeting.topics):
-            score += 0.2
+            score += 0.4
+        if also and re.search(r"\b(?:also|as well|further|too)\b", s.text):
+            score += 0.2  # "what else": reporting adds the further items with "also"
         if significance and _SIGNIFICANCE.search(s.text):
             score += 0.5
         if besides and any(contains_word(s.text, b) for b in besides):

@@ -300,7 +300,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     sides = find_sides(text)
     q.sides = list(dict.fromkeys(s for _, _, s in sides))
     q.years = _YEAR.findall(text)
-    q.kinds = {kind for kind, stems in _KIND_WORDS if any(s in text.casefold() for s in stems)}
+    q.kinds = {kind for kind, stems in _KIND_WORDS if any(s in _BESIDES.sub("", text).casefold() for s in stems)}
     q.wants_city = bool(re.search(r"\b(?:which|what)\s+city\b", text, re.I))
     q.wants_date = bool(re.search(r"\b(?:what|which)\s+date\b|\bwhen\b|\bon\s+what\s+day\b|\bwhat\s+day\b", text, re.I))
     q.wants_duration = bool(_DURATION.search(text))
@@ -314,9 +314,8 @@ def parse(text: str, catalog: Catalog) -> Question:
         core = pattern.sub("", core)
     q.core = core
     q.role = bool(_ROLE.search(text))
-    if q.actor is None and (
-        _JOINT.search(text) or (len(q.sides) >= 2 and re.search(r"\band\b", text) and not q.people)
-    ):
+    joined = any(re.fullmatch(r"\s+and\s+", text[a[1] : b[0]]) for a, b in zip(sides, sides[1:]))
+    if q.actor is None and (_JOINT.search(text) or (joined and not q.people)):
         if q.intent in ("outcome", "topics", "side_position", "demands", "other") and not q.cross:
             q.actor_side = "both"
     split = re.split(r",\s*and\s+(?=(?:what|how|who|where|when|which|why)\b)", q.core, flags=re.I)

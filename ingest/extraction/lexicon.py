@@ -713,6 +713,10 @@ STATEMENT_CUES: dict[str, tuple[str, ...]] = {
     "state": (
         r"said",
         r"saying",
+        r"assert(?:s|ed)?",
+        r"claim(?:s|ed)?",
+        r"accus(?:e|es|ed)",
+        r"den(?:y|ies|ied)",
         r"says",
         r"told",
         r"stated",

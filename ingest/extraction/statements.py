@@ -91,6 +91,14 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
                 side = "both"
             target = _target(text, mentions, actor_mention, pos)
             out.append(Attributed(sentence, kind, actor, side, target, pos))
+        elif (
+            actor_mention is not None
+            and actor_mention.person is not None
+            and _is_subject(text, sentence, actor_mention)
+        ):
+            # No statement verb, but a person is the subject ("Abbas also gave Blinken a file"): a plain
+            # statement, so questions about what that person did find it.
+            out.append(Attributed(sentence, "state", actor_mention.person, actor_mention.side, None, actor_mention.end))
         persons = [m.person for m in mentions if m.person is not None]
         if actor_mention is not None and actor_mention.person is not None:
             focus = actor_mention.person
@@ -116,6 +124,9 @@ def _actor(text: str, sentence: Sentence, mentions: list[Mention], cue_pos: int)
             return Mention(subjects[0].start, subjects[1].end, None, "both", "side")  # "Kim and Putin signed"
     if subjects:
         return subjects[0]
+    both = _BOTH.search(text[sentence.start : cue_pos])
+    if both:
+        return Mention(sentence.start + both.start(), sentence.start + both.end(), None, "both", "side")
     sides = [m for m in mentions if m.person is None and m.side and m.start < cue_pos and not _is_object(text, m)]
     if len({m.side for m in sides}) >= 2 and re.search(r"\band\b", text[sides[0].end : sides[1].start]):
         return Mention(sides[0].start, sides[1].end, None, "both", "side")
@@ -123,6 +134,11 @@ def _actor(text: str, sentence: Sentence, mentions: list[Mention], cue_pos: int)
         return sides[0]
     after = [m for m in persons if m.start >= cue_pos]
     return after[0] if after else None
+
+
+def _is_subject(text: str, sentence: Sentence, m: Mention) -> bool:
+    """The mention opens the sentence (within its first few words), as a subject does."""
+    return len(text[sentence.start : m.start].split()) <= 3 and not _is_object(text, m)
 
 
 def _is_object(text: str, m: Mention) -> bool:
