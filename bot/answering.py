@@ -80,7 +80,8 @@ def compose_answer(
 def _sub_question(text: str, whole: Question, catalog: Catalog) -> Question:
     """One part of a two-part question, keeping the whole question's people when the part has none."""
     sub = parse(text, catalog)
-    if sub.actor is None and not sub.actor_side:
+    if (sub.actor is None and not sub.actor_side) or re.search(r"\b(?:he|she)\b", text, re.I):
+        # "..., and what did he thank Modi for?": the pronoun is the first part's speaker.
         sub.actor, sub.actor_side = whole.actor, whole.actor_side
     return sub
 

@@ -54,6 +54,8 @@ class Ranked:
     score: float
     overlap: float
     article: Article
+    actor_ok: bool = True  # the sentence's speaker is the one asked about (or none was asked about)
+    kind_ok: bool = True  # the sentence's statement is of the asked kind (or none was asked for)
 
 
 @dataclass
@@ -100,6 +102,11 @@ def _is_actor(st, q: Question) -> bool:
     return bool(q.actor_side) and st.side == q.actor_side
 
 
+_GEO = re.compile(
+    r"\b[A-Z][\w-]*\s+(?:Sea|Strait|Peninsula|Gulf|Bank|Valley|Strip|Asia|East|Ocean|Region|Pacific)\b|"
+    r"\b(?:West|East|South|North|Central|Southeast)\s+Asia\b|\bMiddle East\b|\bIndo-Pacific\b"
+)
+_CONTINUES = re.compile(r"^(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b")
 _SIGNIFICANCE_Q = re.compile(r"\b(?:significan\w*|notable|noteworthy|important|historic|why was|timing)\b", re.I)
 _SIGNIFICANCE = re.compile(r"\bfirst\b.{0,80}\b(?:since|in \d+ years|ever)\b|\bfirst time\b|\bhistoric\b", re.I)
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
@@ -147,7 +154,12 @@ def _wanted_kinds(q: Question) -> set[str]:
 
 
 def _kind_in_text(kinds: set[str], text: str) -> bool:
-    return any(CUE_PATTERNS[k].search(text) for k in kinds if k in CUE_PATTERNS)
+    """A verb of the asked kind carries the sentence (a leading participle, "Restating ...", does not)."""
+    for k in kinds:
+        for m in CUE_PATTERNS[k].finditer(text) if k in CUE_PATTERNS else ():
+            if not (m.start() == 0 and m.group().casefold().endswith("ing")):
+                return True
+    return False
 
 
 def rank_sentences(
@@ -162,8 +174,8 @@ def rank_sentences(
     if not sentences:
         return []
     topic, intent_stems = question_stems(q.core or q.text, keep_titles=q.role)
-    if q.actor is not None:
-        topic -= content_stems(q.actor.name)
+    for person in q.people:
+        topic -= content_stems(person.name)  # names pick the meeting and the speaker, not the sentence's topic
     stems = [sentence_stems(s.text) for s in sentences]
     df: dict[str, int] = {}
     for st in stems:
@@ -181,36 +193,43 @@ def rank_sentences(
     significance = bool(_SIGNIFICANCE_Q.search(q.text))
     also = bool(re.search(r"\bwhat\s+else\b|\banything\s+else\b|\bother\s+(?:topics|issues)\b", q.text, re.I))
     out = []
+    wants_place = bool(re.search(r"\bwhere\b|\bcity\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b", q.text, re.I))
+    regional = bool(re.search(r"\b(?:region\w*|situations?|hotspots?|areas?)\b", q.text, re.I))
     for s, st in zip(sentences, stems):
         overlap = (sum(idf(w) for w in topic & st) + 0.5 * sum(idf(w) for w in intent_stems & st)) / total
         score = overlap
         statements = by_start.get(s.start, [])
+        actor_ok = True
         if (q.actor is not None or q.actor_side) and q.intent not in ("where_when", "who_met", "topics"):
-            if any(_is_actor(x, q) for x in statements):
+            actor_ok = any(_is_actor(x, q) for x in statements)
+            if actor_ok:
                 score += 0.6
             elif statements and all(x.side not in (None, "both") for x in statements):
                 score -= 0.4
             elif q.actor is not None and name_in_text(q.actor.name, " ".join(s.text.split()[:6])):
                 score += 0.2  # the person is the subject, in a sentence with no statement verb
-            if q.actor is not None and name_in_text(q.actor.name, s.text):
-                score += 0.1
+                actor_ok = True
+        score += 0.1 * sum(1 for p in q.people if name_in_text(p.name, s.text))
+        if regional and _GEO.search(s.text):
+            score += 0.4
         if q.role and q.actor is not None and q.actor.name in s.text:
             score += 0.4
+        kind_ok = not wanted
         if wanted and (any(x.kind in wanted for x in statements) or _kind_in_text(wanted, s.text)):
+            kind_ok = True
             score += 0.35
             if "demand" in wanted and _DEMAND_FORM.search(s.text):
                 score += 0.15
         if q.intent == "where_when":
-            if _CITY_RE.search(s.text) or _VENUE_CUE.search(s.text):
-                score += 0.25
-            if meeting and meeting.venue and meeting.venue in s.text:
-                score += 0.25
             if MEETING_CUES.search(s.text):
                 score += 0.2
-            if (q.wants_date or re.search(r"\bwhen\b|\bday\b", q.text, re.I)) and (
-                _DATE_WORDS.search(s.text) or re.search(r"\btoday\b", s.text)
-            ):
-                score += 0.35
+            if wants_place:
+                if _CITY_RE.search(s.text) or _VENUE_CUE.search(s.text):
+                    score += 0.25
+                if meeting and meeting.venue and meeting.venue in s.text:
+                    score += 0.25
+            if q.wants_date and (_DATE_WORDS.search(s.text) or re.search(r"\btoday\b", s.text)):
+                score += 0.35 if wants_place else 0.6
         if q.intent == "who_met":
             if meeting and meeting.evidence and meeting.evidence.start == s.start:
                 score += 0.4
@@ -227,25 +246,37 @@ def rank_sentences(
         if s.start == 0 or s.text.strip() == article.title.strip():
             score -= 1.0  # the headline restates; prefer the body sentence that states the fact
         score += 0.15 * passage_scores.get(s.start, 0.0)
-        out.append(Ranked(s, score, overlap, article))
+        out.append(Ranked(s, score, overlap, article, actor_ok, kind_ok))
     return sorted(out, key=lambda r: r.score, reverse=True)
 
 
 def choose(ranked: list[Ranked], q: Question) -> list[Ranked]:
-    """The top sentence, plus close runners-up when the question asks for several things."""
+    """The top sentence, plus close runners-up when the question asks for several things.
+
+    A runner-up must be of the asked kind by the asked speaker, and touch what the question is
+    about; a sentence that continues a chosen one ("They also agreed ...") joins more easily.
+    """
     if not ranked:
         return []
     top = ranked[0]
     chosen = [top]
     many = q.intent in ("demands", "topics", "outcome")
-    ratio = 0.8 if many else 0.9
-    limit = 3 if many else 2 if q.intent == "side_position" else 1
+    compound = bool(re.search(r"\band\b", q.core or q.text)) and q.intent == "side_position"
+    limit = 3 if many else 2 if compound else 1
     words = len(top.sentence.text.split())
+    order = {r.sentence.start: i for i, r in enumerate(sorted(ranked, key=lambda r: r.sentence.start))}
     for r in ranked[1:]:
         if len(chosen) >= limit:
             break
-        if r.score < ratio * top.score or r.score <= 0.3:
-            break
+        if not (r.actor_ok and r.kind_ok) or r.score <= 0.3:
+            continue
+        follows = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen) and _CONTINUES.match(
+            r.sentence.text
+        )
+        if not follows and r.overlap < 0.6 * top.overlap:
+            continue
+        if r.score < (0.6 if follows else 0.8 if many else 0.9) * top.score:
+            continue
         extra = len(r.sentence.text.split())
         if words + extra > 70:
             continue
@@ -345,7 +376,7 @@ def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Com
         if meeting is None or not meeting.participants:
             continue
         label = _meeting_label(meeting)
-        if q.intent == "who_met" or not (q.proper_terms or topic_stems - _SIDE_STEMS):
+        if q.intent == "who_met" or not (q.proper_terms or q.sides or topic_stems - _SIDE_STEMS):
             evidence = _lead_sentence(article, meeting)
         else:
             evidence = _first_on_topic(article, q, topic_stems)
@@ -375,11 +406,12 @@ def _lead_sentence(article: Article, meeting: Meeting) -> Sentence | None:
 
 
 def _first_on_topic(article: Article, q: Question, topic_stems: set[str]) -> Sentence | None:
-    """The first body sentence that names the topic (every proper term, else the most topic words)."""
+    """The first body sentence that names the topic (every proper term or country, else the most topic words)."""
     body = [s for s in sentences_of(article)[1:] if not _NOISE.search(s.text)]
-    if q.proper_terms:
+    side_tokens = {"side:" + s for s in q.sides} if not q.people else set()
+    if q.proper_terms or side_tokens:
         for s in body:
-            if all(term_in_text(t, s.text) for t in q.proper_terms):
+            if all(term_in_text(t, s.text) for t in q.proper_terms) and side_tokens <= sentence_stems(s.text):
                 return s
         return None
     best = None

@@ -274,6 +274,10 @@ _CORE_DROP = [
     re.compile(r"\s+when\s+(?:they|the two)\s+met\b[^?]*", re.I),
     re.compile(r"\s+(?:at|in)\s+(?:his|her|their|the)\s+(?:\w+\s+){0,2}(?:meeting|talks)\s+with\b[^?]*", re.I),
     re.compile(r"\s+in\s+this\s+(?:report|story|article)\b", re.I),
+    re.compile(
+        r"\s+(?:at|in|during)\s+(?:the|their|his|her)\s+(?:[\w\u2013-]+\s+){0,3}(?:meeting|talks|summit)\s*(?=\?|$)",
+        re.I,
+    ),
 ]
 
 
@@ -321,6 +325,10 @@ def parse(text: str, catalog: Catalog) -> Question:
     split = re.split(r",\s*and\s+(?=(?:what|how|who|where|when|which|why)\b)", q.core, flags=re.I)
     if len(split) == 2:
         q.parts = split
+    where_when = re.match(r"^\s*where\s+and\s+(when|on\s+what\s+(?:day|date))\s+(.*)$", q.core, re.I)
+    if where_when:
+        # "Where and on what day did they meet?": the place and the day may be in two sentences.
+        q.parts = [f"Where {where_when.group(2)}", f"{where_when.group(1)} {where_when.group(2)}"]
     return q
 
 
@@ -337,6 +345,12 @@ def _set_actor(
     sides_after = [(s, side) for s, _, side in sides if s >= start]
     first_person = people_after[0] if people_after else (matched[0] if matched else None)
     first_side = sides_after[0] if sides_after else None
+    for (pos_a, _), (pos_b, _) in zip(matched, matched[1:]):
+        between = text[pos_a:pos_b]
+        if re.fullmatch(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?\s*(?:[\u2013\u2014/-]|\s+and\s+)\s*", between):
+            # "the Blinken–Wang discussion", "Kishida and Yoon": the two together, no single speaker
+            if pos_a <= (first_person[0] if first_person else pos_a):
+                return
     if first_person and (
         not first_side or first_person[0] <= first_side[0] + 12 or first_person[1].country == first_side[1]
     ):

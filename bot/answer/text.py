@@ -7,6 +7,10 @@ from functools import lru_cache
 
 import Stemmer
 
+from ingest.extraction.people import similar_name
+
+__all__ = ["STOP", "INTENT_WORDS", "words", "stem", "content_stems", "contains_word", "similar_name"]
+
 _STEMMER = Stemmer.Stemmer("english")
 WORD = re.compile(r"[\w]+(?:[-'\u2019][\w]+)*")
 
@@ -50,27 +54,3 @@ def content_stems(text: str, drop_intent: bool = False) -> set[str]:
 def contains_word(text: str, term: str) -> bool:
     """Whole-word, case-insensitive presence of a term (one or more words) in a text."""
     return re.search(r"(?<![\w])" + re.escape(term) + r"(?![\w])", text, re.I) is not None
-
-
-def similar_name(a: str, b: str) -> bool:
-    """Spelling variants of one name ('Zelensky'/'Zelenskyy', 'Antony'/'Anthony'): edit distance <= 1."""
-    a, b = a.casefold(), b.casefold()
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 5:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = j = diff = 0
-    while i < len(a) and j < len(b):
-        if a[i] == b[j]:
-            i += 1
-            j += 1
-            continue
-        diff += 1
-        if diff > 1:
-            return False
-        if len(a) == len(b):
-            i += 1
-        j += 1
-    return diff + (len(b) - j) + (len(a) - i) <= 1

@@ -26,7 +26,34 @@ _APPOSITIVE = re.compile(
 _TITLE_OF = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
 
 
+def similar_name(a: str, b: str) -> bool:
+    """Spelling variants of one name ('Zelensky'/'Zelenskyy', 'Antony'/'Anthony'): edit distance <= 1."""
+    a, b = a.casefold(), b.casefold()
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 5:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = diff = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i += 1
+            j += 1
+            continue
+        diff += 1
+        if diff > 1:
+            return False
+        if len(a) == len(b):
+            i += 1
+        j += 1
+    return diff + (len(b) - j) + (len(a) - i) <= 1
+
+
 _KNOWN_BY_SURNAME = {full.split()[-1]: facts for full, facts in KNOWN_PEOPLE.items()}
+_KNOWN_FULL: dict[str, list[str]] = {}
+for _full in KNOWN_PEOPLE:
+    _KNOWN_FULL.setdefault(_full.split()[-1], []).append(_full)
 
 
 @dataclass
@@ -100,7 +127,13 @@ def find_people(text: str) -> list[Person]:
         title_tokens = {t.casefold().rstrip(".") for t in (title or "").split()}
         has_title = bool(title_tokens & TITLE_HEADS)
         appositive = _APPOSITIVE.match(text[m.end() : m.end() + 80])
-        known = KNOWN_PEOPLE.get(name) or _KNOWN_BY_SURNAME.get(tokens[-1])
+        known = KNOWN_PEOPLE.get(name)
+        if known is None and tokens[-1] in _KNOWN_BY_SURNAME:
+            known = _KNOWN_BY_SURNAME[tokens[-1]]
+            if len(tokens) > 1 and not any(similar_name(tokens[0], k.split()[0]) for k in _KNOWN_FULL[tokens[-1]]):
+                # "Addressing Blinken": the word before a known surname is not a first name.
+                tokens = tokens[-1:]
+                name = tokens[0]
         if not (has_title or appositive or known) and not (len(tokens) >= 2 and _before_speech(text, m.end())):
             continue
         if len(tokens) == 1 and not has_title and not known:
@@ -138,7 +171,11 @@ def find_people(text: str) -> list[Person]:
     # "President Zelenskyy" before "Volodymyr Zelenskyy": one person.
     for key, person in list(people.items()):
         if len(person.name.split()) == 1:
-            fuller = [p for p in people.values() if p is not person and person.name in p.name.split()]
+            fuller = [
+                p
+                for p in people.values()
+                if p is not person and any(similar_name(person.name, t) for t in p.name.split())
+            ]
             if fuller:
                 fuller[0].title = fuller[0].title or person.title
                 fuller[0].country = fuller[0].country or person.country
