@@ -30,7 +30,9 @@ _WIRE_DATELINE = re.compile(
     rf"\s*\((?P<outlet>[A-Z][A-Za-z&.\- ]{{1,40}})\)\s*{_DASH}\s*"
 )
 # "Kyiv • UNN", "Kyiv | UNN" on a line of its own
-_BULLET_DATELINE = re.compile(rf"^(?P<place>{_PLACE})\s*[\u2022|\u00b7]\s*(?P<outlet>[A-Z][A-Za-z&.\- ]{{1,40}})\s*$")
+_BULLET_DATELINE = re.compile(
+    rf"^(?P<place>{_PLACE})\s*[\u2022|\u00b7]\s*(?P<outlet>[A-Z][\w&.\-]*(?:\s[A-Z][\w&.\-]*){{0,3}})\s*$"
+)
 
 
 @dataclass(frozen=True)

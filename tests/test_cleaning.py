@@ -1,0 +1,67 @@
+"""Page noise is dropped paragraph by paragraph; reporting is kept word for word."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.cleaning import clean_text
+
+BODY = [
+    "Chinese Foreign Minister Wang Yi met US Secretary of State Antony Blinken in Munich on Friday.",
+    "Wang urged Washington to lift the sanctions it has imposed on Chinese companies.",
+    "Blinken said the United States would defend its interests and those of its allies.",
+]
+
+NOISE = [
+    "Photo: US and Chinese delegations on the margins of the conference (Credits: Pool photo)",
+    "Blinken and Wang before the talks (Photo: Reuters)",
+    "FILE - Secretary of State Antony Blinken speaks in Washington, Feb. 1, 2024. (AP Photo/Mark Schiefelbein)",
+    "Read more: Full coverage of the war in Ukraine",
+    "Related stories: Wang meets Lavrov",
+    "Sign up for our daily newsletter to get the top stories in your inbox",
+    "Follow us on X and LinkedIn for the latest trade and business news.",
+    "Advertisement",
+    "(Reporting by Reuters in Moscow and New Delhi; written by Mark Trevelyan; edited by Javi West)",
+    "Reporting by Guy Faulconbridge; Editing by Alex Richardson",
+    "Our Standards: The Thomson Reuters Trust Principles.",
+    "Copyright 2024 The Daily Planet. All rights reserved.",
+    "Listen to this article",
+]
+
+
+@pytest.mark.parametrize("noise", NOISE)
+def test_noise_paragraphs_are_dropped_and_the_reporting_kept(noise):
+    text = "\n\n".join([BODY[0], noise, BODY[1], BODY[2]])
+    assert clean_text(text) == "\n\n".join(BODY)
+
+
+def test_author_bio_and_follow_lines_at_the_end():
+    text = "\n\n".join(
+        BODY
+        + [
+            "Jane Doe is a diplomatic correspondent for The Daily Planet based in Beijing.",
+            "I am a freelance writer and I love covering Asia; my articles appear weekly.",
+        ]
+    )
+    assert clean_text(text) == "\n\n".join(BODY)
+
+
+@pytest.mark.parametrize(
+    "reporting",
+    [
+        "Reporting by state media suggested that the talks ran late into the night.",
+        "More than 40 people were killed in the attack on Monday, officials said.",
+        "Follow-up talks are planned for June in Geneva, the ministry said.",
+        "Photographs of the meeting were released by the Kremlin on Tuesday.",
+        "Updated figures released on Monday showed trade rose 4% in 2023.",
+        "Wang is a veteran diplomat who has met Blinken several times.",
+    ],
+)
+def test_reporting_that_looks_a_little_like_noise_is_kept(reporting):
+    text = "\n\n".join([BODY[0], reporting, BODY[1]])
+    assert reporting in clean_text(text)
+
+
+def test_soft_wraps_join_and_blank_lines_separate():
+    text = "Wang met Blinken\nin Munich on Friday.\n\n\nBlinken raised\nconcerns about Russia."
+    assert clean_text(text) == "Wang met Blinken in Munich on Friday.\n\nBlinken raised concerns about Russia."

@@ -1,0 +1,93 @@
+"""The store's whole-article protocol, crash by crash: a write that dies at any step leaves only
+invisible leftovers, and the next writer's recovery finishes or undoes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.components import Components
+from ingest.models import Article
+from ingest.segment import make_passages, split_sentences
+from vectorstore.store import NewArticle
+
+TEXT = (
+    "Ministers meet in Oslo on ferry links\n\n"
+    "Norwegian Foreign Minister Espen Eide met Danish Foreign Minister Lars Lokke Rasmussen in Oslo on Friday. "
+    "Eide urged Denmark to restore the night ferry. Rasmussen said Denmark would study the costs. "
+    "The two agreed to meet again in Copenhagen in June."
+)
+
+
+def new_article(components: Components, text: str = TEXT, url: str | None = None) -> NewArticle:
+    from ingest.models import LoadedDocument
+
+    article = Article.from_loaded(LoadedDocument(text=text, source="oslo.txt", url=url))
+    passages = make_passages(article.id, article.text, split_sentences(article.text))
+    vectors = components.embeddings.embed_documents([p.text for p in passages])
+    return NewArticle(article, passages, vectors)
+
+
+class Crash(Exception):
+    pass
+
+
+def crash_on(monkeypatch, collection, method: str) -> None:
+    def fail(*args, **kwargs):
+        raise Crash(method)
+
+    monkeypatch.setattr(collection, method, fail)
+
+
+@pytest.mark.parametrize(("collection", "method"), [("passages", "upsert"), ("articles", "upsert"), ("meta", "delete")])
+def test_a_write_that_dies_at_any_step_is_whole_or_invisible(components, monkeypatch, collection, method):
+    store = components.store
+    item = new_article(components)
+    with monkeypatch.context() as patch:
+        crash_on(patch, getattr(store, collection), method)
+        with pytest.raises(Crash):
+            store.add_articles([item])
+    committed = store.article_ids()
+    if committed:  # died after the commit mark: the article is there, whole
+        assert committed == {item.article.id}
+        assert store.stored_passage_counts()[item.article.id] == len(item.passages)
+    else:  # died before it: nothing of it is visible
+        assert [ids for ids, _, _ in store.iter_passages()] in ([], [[]])
+        assert store.dense_search(item.vectors[0], 5) == []
+    store.recover()
+    assert set(store.stored_passage_counts()) == store.article_ids()
+    assert store.meta.get(where={"kind": "pending"}, include=[])["ids"] == []
+
+
+def test_replacement_interrupted_after_commit_is_finished_by_recovery(components, monkeypatch):
+    store = components.store
+    old = new_article(components, url="https://news.example/oslo")
+    store.add_articles([old])
+    changed = new_article(components, TEXT.replace("June", "July"), url="https://news.example/oslo")
+    replacing = NewArticle(changed.article, changed.passages, changed.vectors, replaces=[old.article.id])
+    with monkeypatch.context() as patch:
+        crash_on(patch, store, "_remove")
+        with pytest.raises(Crash):
+            store.add_articles([replacing])
+    assert store.recover() == [old.article.id]
+    assert store.article_ids() == {changed.article.id}
+    assert set(store.stored_passage_counts()) == {changed.article.id}
+
+
+def test_delete_removes_every_trace(components):
+    store = components.store
+    item = new_article(components)
+    store.add_articles([item])
+    generation = store.generation()
+    assert store.delete_article(item.article.id)
+    assert store.generation() != generation
+    assert store.article_ids() == set() and store.count_passages() == 0
+    assert not store.delete_article(item.article.id)
+
+
+def test_feed_memory_is_per_feed(components):
+    store = components.store
+    store.mark_feed_seen("https://a.example/rss", ["one", "two"])
+    store.mark_feed_seen("https://b.example/rss", ["three"])
+    assert store.feed_seen("https://a.example/rss") == {"one", "two"}
+    assert store.feed_seen("https://b.example/rss") == {"three"}
+    assert store.feed_seen("https://c.example/rss") == set()
