@@ -18,7 +18,16 @@ from bot.answer.catalog import Catalog
 from bot.answer.question import Question
 from bot.answer.text import contains_word, content_stems, similar_name, stem
 from bot.models import Citation
-from ingest.extraction.lexicon import CITIES, CUE_PATTERNS, MEETING_CUES, MONTHS, TITLE_WORDS, WEEKDAYS, find_sides
+from ingest.extraction.lexicon import (
+    CITIES,
+    CUE_PATTERNS,
+    MEETING_CUES,
+    MONTHS,
+    SIDE_ALIASES,
+    TITLE_WORDS,
+    WEEKDAYS,
+    find_sides,
+)
 from ingest.models import Article, Meeting, Sentence
 from ingest.segment import split_sentences
 
@@ -105,6 +114,10 @@ def _is_actor(st, q: Question) -> bool:
 _GEO = re.compile(
     r"\b[A-Z][\w-]*\s+(?:Sea|Strait|Peninsula|Gulf|Bank|Valley|Strip|Asia|East|Ocean|Region|Pacific)\b|"
     r"\b(?:West|East|South|North|Central|Southeast)\s+Asia\b|\bMiddle East\b|\bIndo-Pacific\b"
+)
+_DIRECTED_Q = re.compile(r"\b(?:ask|asked|urge|urged|press|pressed|call\w*\s+on|want\w*)\s+(?:\w+\s+){1,3}?to\b", re.I)
+_BACKGROUND = re.compile(
+    r"\blast\s+(?:month|year|week)\b|\bprevious(?:ly)?\b|\bearlier\s+this\s+(?:year|month)\b|\bfollows\b", re.I
 )
 _CONTINUES = re.compile(r"^(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b")
 _SIGNIFICANCE_Q = re.compile(r"\b(?:significan\w*|notable|noteworthy|important|historic|why was|timing)\b", re.I)
@@ -193,6 +206,7 @@ def rank_sentences(
     significance = bool(_SIGNIFICANCE_Q.search(q.text))
     also = bool(re.search(r"\bwhat\s+else\b|\banything\s+else\b|\bother\s+(?:topics|issues)\b", q.text, re.I))
     out = []
+    directed = bool(_DIRECTED_Q.search(q.text))
     wants_place = bool(re.search(r"\bwhere\b|\bcity\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b", q.text, re.I))
     regional = bool(re.search(r"\b(?:region\w*|situations?|hotspots?|areas?)\b", q.text, re.I))
     for s, st in zip(sentences, stems):
@@ -219,7 +233,7 @@ def rank_sentences(
             kind_ok = True
             score += 0.35
             if "demand" in wanted and _DEMAND_FORM.search(s.text):
-                score += 0.15
+                score += 0.3 if directed else 0.15
         if q.intent == "where_when":
             if MEETING_CUES.search(s.text):
                 score += 0.2
@@ -241,8 +255,10 @@ def rank_sentences(
             score += 0.2  # "what else": reporting adds the further items with "also"
         if significance and _SIGNIFICANCE.search(s.text):
             score += 0.5
-        if besides and any(contains_word(s.text, b) for b in besides):
+        if besides and any(content_stems(b) <= st for b in besides):
             score -= 0.4
+        if q.intent != "other" and _BACKGROUND.search(s.text):
+            score -= 0.2  # background on earlier meetings, not this one
         if s.start == 0 or s.text.strip() == article.title.strip():
             score -= 1.0  # the headline restates; prefer the body sentence that states the fact
         score += 0.15 * passage_scores.get(s.start, 0.0)
@@ -270,10 +286,12 @@ def choose(ranked: list[Ranked], q: Question) -> list[Ranked]:
             break
         if not (r.actor_ok and r.kind_ok) or r.score <= 0.3:
             continue
+        if q.intent == "demands" and _DIRECTED_Q.search(q.text) and not _DEMAND_FORM.search(r.sentence.text):
+            continue  # "what did X ask Y to do": only requests aimed at someone
         follows = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen) and _CONTINUES.match(
             r.sentence.text
         )
-        if not follows and r.overlap < 0.6 * top.overlap:
+        if not follows and r.overlap < (0.4 if q.intent == "topics" else 0.6) * top.overlap:
             continue
         if r.score < (0.6 if follows else 0.8 if many else 0.9) * top.score:
             continue
@@ -400,7 +418,7 @@ def _lead_sentence(article: Article, meeting: Meeting) -> Sentence | None:
     names = [p.name for p in meeting.participants]
     for need in (2, 1):
         for s in body:
-            if sum(1 for n in names if n in s.text) >= need:
+            if sum(1 for n in names if name_in_text(n, s.text)) >= need:
                 return s
     return _sentence_at(article, meeting.evidence.start) if meeting.evidence else None
 
@@ -409,9 +427,11 @@ def _first_on_topic(article: Article, q: Question, topic_stems: set[str]) -> Sen
     """The first body sentence that names the topic (every proper term or country, else the most topic words)."""
     body = [s for s in sentences_of(article)[1:] if not _NOISE.search(s.text)]
     side_tokens = {"side:" + s for s in q.sides} if not q.people else set()
-    if q.proper_terms or side_tokens:
+    terms = [t for t in q.proper_terms if t.casefold() not in SIDE_ALIASES]
+    side_tokens |= {"side:" + SIDE_ALIASES[t.casefold()] for t in q.proper_terms if t.casefold() in SIDE_ALIASES}
+    if terms or side_tokens:
         for s in body:
-            if all(term_in_text(t, s.text) for t in q.proper_terms) and side_tokens <= sentence_stems(s.text):
+            if all(term_in_text(t, s.text) for t in terms) and side_tokens <= sentence_stems(s.text):
                 return s
         return None
     best = None
