@@ -1,0 +1,1 @@
+"""Benchmarks: Briefbot against the LangChain tutorial pipeline on the same generated corpus."""
