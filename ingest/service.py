@@ -3,9 +3,13 @@
 Every surface (CLI, UI uploads and pasted text, the HTTP API) goes through `IngestService`, so
 identity, cleaning, extraction and the whole-or-nothing write are the same everywhere.
 
+Batches: documents are embedded together and written in one commit per step (every Chroma write
+is a durable commit, so five per article would cost more than embedding it). Each article is still
+stored whole; results still come out one per input, in input order.
+
 Concurrency: the expensive work (loading, fetching, embedding) runs outside the store's write
-lock; only the duplicate check and the write itself hold it, one article at a time. Two ingests at
-once therefore interleave whole articles, and a question asked meanwhile sees each article appear
+lock; only the duplicate check and the write itself hold it, one batch at a time. Two ingests at
+once therefore interleave whole batches, and a question asked meanwhile sees each article appear
 whole.
 """
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ingest.feeds import FeedError, entry_document, read_feed
 from ingest.fetch import Fetcher, FetchError
+from ingest.loaders import LoadError
 from tests.fixtures.ingest.pageserver import PageServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -74,3 +77,26 @@ def test_feed_fetched_over_http_and_refused_on_loopback_by_default():
         assert feed.key == url and feed.entries[0].title == "Ministers meet in Riga"
         with pytest.raises(FetchError, match="refused"):
             read_feed(url, Fetcher())
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    head=st.sampled_from(["", "<rss><channel><item><title>", '<feed xmlns="http://www.w3.org/2005/Atom"><entry>']),
+    body=st.text(max_size=1500),
+)
+def test_arbitrary_feed_text_only_fails_that_feed(tmp_path, head, body):
+    path = tmp_path / "feed.xml"
+    path.write_text(head + body, encoding="utf-8", errors="surrogatepass")
+    try:
+        feed = read_feed(str(path))
+    except LoadError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    for entry in feed.entries:
+        try:
+            doc = entry_document(entry)
+        except LoadError:
+            continue
+        assert doc is None or len(doc.text.split()) >= 5
