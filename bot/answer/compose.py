@@ -119,6 +119,10 @@ _DIRECTED_Q = re.compile(r"\b(?:ask|asked|urge|urged|press|pressed|call\w*\s+on|
 _BACKGROUND = re.compile(
     r"\blast\s+(?:month|year|week)\b|\bprevious(?:ly)?\b|\bearlier\s+this\s+(?:year|month)\b|\bfollows\b", re.I
 )
+_PLANNED = re.compile(
+    r"\b(?:will|would|should|shall|to)\s+(?:meet|visit|hold|take place)\b|\bmeet again\b|\bnext\s+(?:meeting|visit|round)\b",
+    re.I,
+)
 _CONTINUES = re.compile(r"^(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b")
 _SIGNIFICANCE_Q = re.compile(r"\b(?:significan\w*|notable|noteworthy|important|historic|why was|timing)\b", re.I)
 _SIGNIFICANCE = re.compile(r"\bfirst\b.{0,80}\b(?:since|in \d+ years|ever)\b|\bfirst time\b|\bhistoric\b", re.I)
@@ -237,6 +241,8 @@ def rank_sentences(
         if q.intent == "where_when":
             if MEETING_CUES.search(s.text):
                 score += 0.2
+            if _PLANNED.search(s.text):
+                score -= 0.4  # a meeting still to come is not the one asked about
             if wants_place:
                 if _CITY_RE.search(s.text) or _VENUE_CUE.search(s.text):
                     score += 0.25

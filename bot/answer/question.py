@@ -205,31 +205,33 @@ def classify(text: str) -> str:
 
 
 def proper_nouns(text: str) -> list[str]:
-    """Runs of capitalised words that are not question words, titles, dates or country words."""
+    """Runs of capitalised words that are not question words, titles or dates; a run that is only
+    a country word ("China", "North Korea") names a side, not something the store must contain."""
     out: list[str] = []
-    for start, end, _ in reversed(find_sides(text)):
-        text = text[:start] + " , " + text[end:]
     tokens = re.findall(r"[A-Za-z0-9][\w'\u2019.]*(?:-[\w'\u2019.]+)*|[\u2013\u2014,?;:]", text)
     run: list[str] = []
 
     def flush() -> None:
         if run:
-            out.append(" ".join(run))
+            phrase = " ".join(run)
+            if phrase.casefold() not in SIDE_ALIASES and not all(t.casefold() in SIDE_ALIASES for t in run):
+                out.append(phrase)
             run.clear()
 
     for i, tok in enumerate(tokens):
         bare = re.sub(r"['\u2019]s$", "", tok).rstrip(".")
+        if tok in ("U.S.", "U.K.", "U.N.", "E.U."):
+            bare = tok
         low = bare.casefold()
         is_cap = bare[:1].isupper() or (bare[:1].isdigit() and bare[1:2].isupper())
         if (
             not is_cap
             or (i == 0 and low in _FIRST_WORDS)
             or low in STOP
-            or low in TITLE_WORDS
+            or (low in TITLE_WORDS and low not in SIDE_ALIASES)
             or low in WEEKDAYS
             or low in MONTHS
-            or (low in NON_NAME and low not in _KEEP_IN_NAMES)
-            or low in SIDE_ALIASES
+            or (low in NON_NAME and low not in _KEEP_IN_NAMES and low not in SIDE_ALIASES)
         ):
             flush()
             continue
@@ -246,11 +248,11 @@ def _match_people(text: str, catalog: Catalog) -> list[tuple[int, KnownPerson]]:
         for i, (pos, tok) in enumerate(tokens):
             bare = re.sub(r"['\u2019]s$", "", tok)
             nxt = tokens[i + 1][1] if i + 1 < len(tokens) and tokens[i + 1][0] <= pos + len(tok) + 1 else None
-            by_surname = len(parts[-1]) > 2 and similar_name(bare, parts[-1])
+            by_surname = len(parts[-1]) > 1 and similar_name(bare, parts[-1])
             # A first name counts only when it is not followed by someone else's surname ("Anthony Albanese").
             by_first = (
                 len(parts) > 1
-                and len(parts[0]) > 2
+                and len(parts[0]) > 1
                 and similar_name(bare, parts[0])
                 and (nxt is None or similar_name(nxt, parts[-1]) or nxt in parts)
             )
@@ -318,7 +320,7 @@ def parse(text: str, catalog: Catalog) -> Question:
         core = pattern.sub("", core)
     q.core = core
     q.role = bool(_ROLE.search(text))
-    joined = any(re.fullmatch(r"\s+and\s+", text[a[1] : b[0]]) for a, b in zip(sides, sides[1:]))
+    joined = any(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a[1] : b[0]]) for a, b in zip(sides, sides[1:]))
     if q.actor is None and (_JOINT.search(text) or (joined and not q.people)):
         if q.intent in ("outcome", "topics", "side_position", "demands", "other") and not q.cross:
             q.actor_side = "both"

@@ -35,9 +35,41 @@ def words(text: str) -> list[str]:
     return [w.casefold().replace("\u2019", "'") for w in WORD.findall(text)]
 
 
+# Irregular verbs reporting uses, so "met" matches "meet" and "told" matches "tell".
+_IRREGULAR = {
+    "met": "meet",
+    "held": "hold",
+    "told": "tell",
+    "said": "say",
+    "spoke": "speak",
+    "gave": "give",
+    "given": "give",
+    "took": "take",
+    "taken": "take",
+    "sought": "seek",
+    "brought": "bring",
+    "made": "make",
+    "thought": "think",
+    "began": "begin",
+    "begun": "begin",
+    "signed": "sign",
+    "agreed": "agree",
+    "left": "leave",
+    "came": "come",
+    "went": "go",
+    "saw": "see",
+    "seen": "see",
+    "struck": "strike",
+    "hit": "hit",
+    "won": "win",
+    "paid": "pay",
+}
+
+
 @lru_cache(maxsize=20000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word.casefold())
+    word = word.casefold()
+    return _STEMMER.stemWord(_IRREGULAR.get(word, word))
 
 
 def content_stems(text: str, drop_intent: bool = False) -> set[str]:

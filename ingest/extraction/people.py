@@ -131,9 +131,12 @@ def find_people(text: str) -> list[Person]:
         if known is None and tokens[-1] in _KNOWN_BY_SURNAME:
             known = _KNOWN_BY_SURNAME[tokens[-1]]
             if len(tokens) > 1 and not any(similar_name(tokens[0], k.split()[0]) for k in _KNOWN_FULL[tokens[-1]]):
-                # "Addressing Blinken": the word before a known surname is not a first name.
-                tokens = tokens[-1:]
-                name = tokens[0]
+                if has_title:
+                    known = None  # another person with a well-known surname
+                else:
+                    # "Addressing Blinken": the word before a known surname is not a first name.
+                    tokens = tokens[-1:]
+                    name = tokens[0]
         if not (has_title or appositive or known) and not (len(tokens) >= 2 and _before_speech(text, m.end())):
             continue
         if len(tokens) == 1 and not has_title and not known:

@@ -29,6 +29,7 @@ _BOTH = re.compile(
     r"\b(?:the\s+two\s+(?:sides|leaders|countries|ministers|men|officials|governments)|both\s+sides|they|the\s+pair|the\s+leaders)\b",
     re.I,
 )
+_DETERMINER = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that)\s+$", re.I)
 _SPEECH_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|noted|reiterated|stressed)\b", re.I)
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|added|stated|noted|reiterated|stressed)\s*$", re.I)
 _OBJECT_BEFORE = re.compile(
@@ -60,9 +61,11 @@ def _cue(sentence: Sentence) -> tuple[str, int] | None:
     """The strongest statement verb in the sentence (urge beats said) and where it is."""
     found: list[tuple[int, int, str]] = []
     for rank, kind in enumerate(KIND_ORDER):
-        m = CUE_PATTERNS[kind].search(sentence.text)
-        if m:
+        for m in CUE_PATTERNS[kind].finditer(sentence.text):
+            if _DETERMINER.search(sentence.text[max(0, m.start() - 6) : m.start()]):
+                continue  # "the request", "a pledge": a noun, not the verb of the sentence
             found.append((rank, m.start(), kind))
+            break
     if not found:
         return None
     rank, pos, kind = min(found)
@@ -152,8 +155,10 @@ def _quote_or_clause_first(text: str, sentence: Sentence, m: Mention) -> bool:
 
 
 def _target(text: str, mentions: list[Mention], actor: Mention | None, cue_pos: int) -> str | None:
+    """Whom the statement is aimed at: the first other person or side after the actor (or the verb)."""
+    after = actor.end if actor is not None and actor.end <= cue_pos else cue_pos
     for m in mentions:
-        if m.start >= cue_pos and (actor is None or m.start != actor.start):
+        if m.start >= after and (actor is None or m.start != actor.start):
             if m.person is not None and (actor is None or m.person is not actor.person):
                 return m.person.name
             if m.side and (actor is None or m.side != actor.side):

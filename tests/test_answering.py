@@ -1,0 +1,148 @@
+"""Answers end to end over a real store (hash embedder): cited, short, and abstaining when they must.
+
+The articles are written for these tests; the store, the lexical index, the extraction and the
+answer composition are the real ones.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.answering import ABSTAIN
+from bot.models import Turn
+from ingest.models import LoadedDocument
+
+OSLO = """Li and Whitfield trade demands in Oslo
+
+OSLO, March 7 (Wire) - Chinese Foreign Minister Li Wen met US Secretary of State Dana Whitfield on Friday at the Nobel Institute in Oslo.
+Li urged the US to lift export controls on Chinese chipmakers.
+He also called on Washington to stop arms sales to the region.
+Whitfield raised concerns about cyber attacks on American utilities.
+The two sides agreed that their trade teams should meet again in May.
+"""
+
+LIMA = """Whitfield visits Lima for copper talks
+
+Peruvian President Rosa Quispe received US Secretary of State Dana Whitfield in Lima on Tuesday.
+Quispe asked the US to invest in the copper port at Callao.
+Whitfield praised Peru's record on mining safety.
+"""
+
+KAZAN = """Quispe and Li discuss lithium
+
+Peruvian President Rosa Quispe and Chinese Foreign Minister Li Wen held talks in Kazan about lithium supply.
+Li said China would build a lithium refinery near Arequipa.
+"""
+
+
+@pytest.fixture
+def chat(components):
+    docs = [
+        LoadedDocument(text=OSLO, title=OSLO.split("\n")[0], source="oslo.txt", published="2025-03-09"),
+        LoadedDocument(text=LIMA, title=LIMA.split("\n")[0], source="lima.txt"),
+        LoadedDocument(text=KAZAN, title=KAZAN.split("\n")[0], source="kazan.txt"),
+    ]
+    results = list(components.ingest.ingest_documents(docs))
+    assert [r.status for r in results] == ["new", "new", "new"]
+    return components.chat
+
+
+def assert_well_cited(answer, store) -> None:
+    """Every [n] has a citation, every citation is used, and each cites its article's exact characters."""
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert used == {c.n for c in answer.citations}
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for c in answer.citations:
+        article = store.get_article(c.article_id)
+        assert article.text[c.start : c.end] == c.text
+        assert len(c.text) < 400  # a sentence, not the article
+
+
+def test_who_met_names_the_other_participant(chat, components):
+    answer = chat.ask("Who did Whitfield meet in Oslo?")
+    assert not answer.abstained
+    assert "Li Wen" in answer.answer
+    assert_well_cited(answer, components.store)
+    assert "Oslo" in answer.citations[0].text
+
+
+def test_demands_of_a_side_come_from_that_side(chat, components):
+    answer = chat.ask("What did China ask the US to do?")
+    assert "lift export controls" in answer.answer
+    assert "cyber attacks" not in answer.answer  # the other side's words
+    assert_well_cited(answer, components.store)
+
+
+def test_where_and_when(chat, components):
+    answer = chat.ask("Where and on what day did Li and Whitfield meet?")
+    assert "Oslo" in answer.answer and "Friday" in answer.answer
+    assert_well_cited(answer, components.store)
+
+
+def test_outcome(chat):
+    answer = chat.ask("What did Li and Whitfield agree?")
+    assert "trade teams should meet again" in answer.answer
+
+
+def test_follow_up_pronoun_uses_the_previous_answer(chat, components):
+    first = chat.ask("Who did Whitfield meet in Oslo?")
+    second = chat.ask(
+        "What did he urge the US to do?", [Turn(question="Who did Whitfield meet in Oslo?", answer=first)]
+    )
+    assert second.resolved_question == "What did Li Wen urge the US to do?"
+    assert "lift export controls" in second.answer
+    assert_well_cited(second, components.store)
+
+
+def test_follow_up_other_side(chat):
+    first = chat.ask("What did China ask the US to do in Oslo?")
+    second = chat.ask("And what concerns did the American side raise?", [Turn(question="q", answer=first)])
+    assert "cyber attacks" in second.answer
+
+
+def test_cross_article_list_cites_each_meeting(chat, components):
+    answer = chat.ask("Which officials did Dana Whitfield meet in these articles?")
+    assert "Li Wen" in answer.answer and "Rosa Quispe" in answer.answer
+    assert len({c.article_id for c in answer.citations}) == 2
+    assert_well_cited(answer, components.store)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Macron tell Whitfield in Oslo?",  # a person the store does not know
+        "What did Li and Whitfield discuss in Geneva?",  # known people, a city the store does not have for them
+        "What did Li and Whitfield agree about fentanyl?",  # a topic their meeting never touched
+        "What did Quispe say to Whitfield about lithium in 2019?",  # wrong year for the stored meeting
+        "How long did the Oslo meeting last?",  # the article gives no duration
+    ],
+)
+def test_abstains_with_no_citation(chat, question):
+    answer = chat.ask(question)
+    assert answer.abstained, answer.answer
+    assert answer.answer.startswith(ABSTAIN.rstrip("."))
+    assert answer.citations == []
+
+
+def test_abstains_when_the_asked_person_said_nothing(chat):
+    answer = chat.ask("What did Quispe tell Li about copper in Kazan?")
+    assert answer.abstained
+
+
+def test_same_people_other_meeting_is_answered_from_the_right_one(chat):
+    answer = chat.ask("What did Quispe ask the US to invest in?")
+    assert "Callao" in answer.answer
+    assert all(c.title.startswith("Whitfield visits Lima") for c in answer.citations)
+
+
+def test_answers_are_short(chat):
+    questions = [
+        "Who did Whitfield meet in Oslo?",
+        "What did China ask the US to do?",
+        "What concerns did Whitfield raise?",
+        "What did Quispe ask the US to invest in?",
+    ]
+    for question in questions:
+        assert len(chat.ask(question).answer.split()) <= 60, question

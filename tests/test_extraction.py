@@ -1,0 +1,159 @@
+"""Briefing extraction on hand-written reporting: who met, where, when, and who said or asked what.
+
+Every construction the extractor must handle has a sentence here: titles and appositives, pronouns,
+descriptors ("the secretary"), country words as a side ("the French side", "Paris"), a speaker named
+after the quote, a news agency named with "according to" (a reporter, not the speaker), two people
+in one sentence, a joint subject, readout style, and dates resolved against the article's date.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extraction import extract_meetings
+from ingest.extraction.meeting import resolve_weekday
+from ingest.extraction.people import find_people
+from ingest.models import Article, Meeting
+from ingest.segment import split_sentences
+
+RIVER = """Dubois and Silva agree on river pact
+
+French Foreign Minister Claire Dubois met Brazilian President Marco Silva on Friday at the Elysee Palace in Paris.
+Silva urged France to lift tariffs on Brazilian beef, according to Reuters.
+He also called on Paris to back a climate fund.
+"We will not accept new barriers," Dubois said.
+The French side warned against unilateral measures.
+Dubois told Silva that Europe would study the request.
+The two leaders signed a river protection pact.
+"""
+
+READOUT = """Secretary meets Nordic envoy
+
+Secretary of State Dana Whitfield met Astrid Lund, the Norwegian foreign minister, in Oslo earlier today.
+Secretary Whitfield emphasized the importance of Arctic cooperation.
+The secretary also raised concerns about fishing quotas, according to the readout.
+Lund, for her part, stressed that Norway would keep its fleet limits, a spokesperson said.
+Washington pledged to hold a follow-up round next month.
+"""
+
+
+def extract(text: str, published: str | None = None) -> Meeting:
+    article = Article(id="a1", title=text.split("\n", 1)[0], source="test.txt", text=text, published=published)
+    meetings = extract_meetings(article, split_sentences(text))
+    assert len(meetings) == 1
+    return meetings[0]
+
+
+def statement_for(meeting: Meeting, fragment: str):
+    found = [s for s in meeting.statements if fragment in s.text]
+    assert found, f"no statement for {fragment!r}: {[s.text for s in meeting.statements]}"
+    return found[0]
+
+
+def test_participants_carry_title_and_country():
+    meeting = extract(RIVER)
+    people = {p.name: p for p in meeting.participants}
+    assert set(people) == {"Claire Dubois", "Marco Silva"}
+    assert people["Claire Dubois"].country == "France"
+    assert people["Marco Silva"].country == "Brazil"
+    assert "Foreign Minister" in (people["Claire Dubois"].title or "")
+
+
+def test_appositive_title_gives_the_country():
+    people = {p.name: p for p in find_people(READOUT)}
+    assert people["Astrid Lund"].country == "Norway"
+    assert people["Dana Whitfield"].title and "Secretary" in people["Dana Whitfield"].title
+
+
+def test_subject_before_the_verb_is_the_actor_and_the_object_is_the_target():
+    st = statement_for(extract(RIVER), "Silva urged France")
+    assert (st.actor, st.side, st.kind, st.target) == ("Marco Silva", "Brazil", "urge", "France")
+
+
+def test_agency_named_with_according_to_is_not_the_speaker():
+    st = statement_for(extract(RIVER), "according to Reuters")
+    assert st.actor == "Marco Silva"
+
+
+def test_pronoun_refers_to_the_last_speaker():
+    st = statement_for(extract(RIVER), "He also called on Paris")
+    assert (st.actor, st.kind, st.target) == ("Marco Silva", "call-on", "France")
+
+
+def test_speaker_named_after_the_quote():
+    st = statement_for(extract(RIVER), "We will not accept")
+    assert st.actor == "Claire Dubois" and st.side == "France"
+
+
+def test_country_word_speaks_for_the_side():
+    st = statement_for(extract(RIVER), "The French side warned")
+    assert st.side == "France" and st.kind == "warn"
+
+
+def test_two_people_in_one_sentence_first_is_actor_second_is_target():
+    st = statement_for(extract(RIVER), "Dubois told Silva")
+    assert st.actor == "Claire Dubois" and st.target == "Marco Silva"
+
+
+def test_joint_subject_is_both_sides():
+    meeting = extract(RIVER)
+    st = statement_for(meeting, "The two leaders signed")
+    assert st.side == "both" and st.kind == "agree"
+    assert any("river protection pact" in a.text for a in meeting.agreements)
+
+
+def test_readout_style_and_descriptor():
+    meeting = extract(READOUT)
+    assert statement_for(meeting, "Secretary Whitfield emphasized").actor == "Dana Whitfield"
+    concern = statement_for(meeting, "The secretary also raised concerns")
+    assert (concern.actor, concern.kind) == ("Dana Whitfield", "concern")
+
+
+def test_reporter_after_the_clause_is_not_the_speaker():
+    st = statement_for(extract(READOUT), "Lund, for her part, stressed")
+    assert st.actor == "Astrid Lund" and st.kind == "emphasize"
+
+
+def test_seat_of_government_stands_for_the_country():
+    st = statement_for(extract(READOUT), "Washington pledged")
+    assert st.side == "United States" and st.kind == "agree"
+
+
+def test_venue_and_weekday_resolved_against_the_article_date():
+    meeting = extract(RIVER, published="2025-03-09")  # a Sunday: "on Friday" was 2025-03-07
+    assert meeting.venue in ("Elysee Palace", "Paris")
+    assert meeting.date == "2025-03-07"
+    assert meeting.mode == "visit"
+
+
+def test_date_words_kept_when_the_article_has_no_date():
+    meeting = extract(READOUT)
+    assert meeting.date == "earlier today"
+    assert meeting.venue == "Oslo"
+
+
+@pytest.mark.parametrize(
+    ("weekday", "published", "expected"),
+    [("Friday", "2024-02-17", "2024-02-16"), ("Tuesday", "2024-07-09", "2024-07-09"), ("Monday", None, "Monday")],
+)
+def test_resolve_weekday(weekday, published, expected):
+    assert resolve_weekday(weekday, published) == expected
+
+
+def test_every_fact_points_at_its_sentence():
+    meeting = extract(RIVER)
+    for st in meeting.statements:
+        assert RIVER[st.evidence.start : st.evidence.end] == st.text
+    assert meeting.evidence is not None
+    assert "met" in RIVER[meeting.evidence.start : meeting.evidence.end]
+
+
+def test_headline_in_title_case_names_no_one():
+    text = "Minister Holds Talks With Envoy In Capital\n\nThe talks were short and nothing was said.\n"
+    assert find_people(text) == []
+
+
+def test_article_without_people_has_no_meeting():
+    text = "Markets fell sharply on Monday.\n\nTraders blamed the weather for the drop in prices.\n"
+    article = Article(id="a2", title="Markets", source="m.txt", text=text)
+    assert extract_meetings(article, split_sentences(text)) == []

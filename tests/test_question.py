@@ -1,0 +1,116 @@
+"""Question understanding: the intent, the people and sides asked about, and what must be in the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.catalog import build_catalog
+from bot.answer.question import parse, proper_nouns
+from ingest.extraction import extract_meetings
+from ingest.models import Article
+from ingest.segment import split_sentences
+
+TEXT = """Envoys meet in Oslo
+
+Chinese Foreign Minister Li Wen met US Secretary of State Dana Whitfield in Oslo on Friday.
+Li urged the US to lift export controls.
+Whitfield raised concerns about cyber attacks.
+"""
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    article = Article(id="a1", title="Envoys meet in Oslo", source="t.txt", text=TEXT)
+    article.meetings = extract_meetings(article, split_sentences(TEXT))
+    return build_catalog([article])
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Who did Whitfield meet in Oslo?", "who_met"),
+        ("Which officials took part in the talks?", "who_met"),
+        ("Where did Li and Whitfield meet?", "where_when"),
+        ("On what day did the talks take place?", "where_when"),
+        ("What did China ask the US to do?", "demands"),
+        ("What did Li urge Washington to lift?", "demands"),
+        ("What concerns did Whitfield raise?", "side_position"),
+        ("What did the two sides agree on?", "outcome"),
+        ("Which topics did they discuss?", "topics"),
+        ("Why was the meeting notable?", "other"),
+    ],
+)
+def test_intent(catalog, question, intent):
+    assert parse(question, catalog).intent == intent
+
+
+def test_country_words_name_a_side(catalog):
+    for question in ("What did China ask for?", "What did the Chinese side ask for?", "What did Beijing ask for?"):
+        q = parse(question, catalog)
+        assert q.actor_side == "China", question
+
+
+def test_person_is_the_actor_and_carries_the_side(catalog):
+    q = parse("What did Whitfield tell Li about cyber attacks?", catalog)
+    assert q.actor is not None and q.actor.name == "Dana Whitfield"
+    assert q.actor_side == "United States"
+    assert [p.name for p in q.people] == ["Dana Whitfield", "Li Wen"]
+    assert q.about and "cyber attacks" in q.about
+
+
+def test_title_before_a_name_does_not_hide_the_person(catalog):
+    q = parse("What did US Secretary of State Dana Whitfield say?", catalog)
+    assert q.actor is not None and q.actor.name == "Dana Whitfield"
+
+
+def test_two_people_together_are_no_single_speaker(catalog):
+    q = parse("How was the tone of the Whitfield–Li discussion described?", catalog)
+    assert q.actor is None
+
+
+def test_joined_countries_ask_about_both_sides(catalog):
+    q = parse("What did China and the US agree to do?", catalog)
+    assert q.actor_side == "both"
+
+
+def test_unknown_names_and_places_are_kept_for_the_store_check(catalog):
+    q = parse("What did Macron tell Whitfield when they met in Istanbul?", catalog)
+    assert "Macron" in q.unknown_names
+    assert "Istanbul" in q.places
+    assert [p.name for p in q.people] == ["Dana Whitfield"]
+
+
+def test_proper_nouns_skip_question_words_titles_and_countries():
+    assert proper_nouns("What did President Macron of France say about the South China Sea?") == [
+        "Macron",
+        "South China Sea",
+    ]
+
+
+def test_city_date_and_duration_questions(catalog):
+    assert parse("In which city did Li and Whitfield meet?", catalog).wants_city
+    assert parse("On what date did they meet?", catalog).wants_date
+    assert parse("How long did the meeting last?", catalog).wants_duration
+
+
+def test_cross_article_questions(catalog):
+    assert parse("Which meetings discussed the Arctic?", catalog).cross
+    assert parse("Which officials did Whitfield meet in these articles?", catalog).cross
+    assert not parse("What talks preceded the Oslo meeting?", catalog).cross
+
+
+def test_two_part_and_where_when_questions_are_split(catalog):
+    q = parse("What did Li urge, and what did Whitfield reply?", catalog)
+    assert q.parts == ["What did Li urge", "what did Whitfield reply?"]
+    q = parse("Where and on what day did they meet?", catalog)
+    assert q.parts == ["Where did they meet?", "on what day did they meet?"]
+
+
+def test_source_clause_is_not_part_of_the_topic(catalog):
+    q = parse("Where did Li meet Whitfield, according to the Reuters report datelined Oslo?", catalog)
+    assert "Reuters" not in q.core and q.core.startswith("Where did Li meet Whitfield")
+
+
+def test_spelling_variants_match_the_known_person(catalog):
+    q = parse("What did Whitfeld raise?", catalog)
+    assert q.actor is not None and q.actor.name == "Dana Whitfield"
