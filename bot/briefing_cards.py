@@ -155,10 +155,13 @@ def build_card(article: Article, meeting: Meeting, index: int) -> Card:
 
 
 def statement_line(statement: Statement) -> str:
-    """ "Wang Yi urged: lift the sanctions"; just the text when it already opens with its speaker."""
-    speaker = set(re.findall(r"\w+", statement.actor.casefold()))
-    opening = re.findall(r"\w+", statement.text.casefold())[:3]
-    if speaker & set(opening):
+    """A position as the card lists it, e.g. "Wang Yi urged: lift the sanctions".
+
+    Just the text when it names its speaker already, or when the speaker is no name (such as
+    "both"): the card groups lines by side anyway.
+    """
+    speaker = {w for w in re.findall(r"\w+", statement.actor) if w[:1].isupper()}
+    if not speaker or speaker & set(re.findall(r"\w+", statement.text)):
         return statement.text
     return f"{statement.actor} {KIND_LABELS.get(statement.kind, statement.kind)}: {statement.text}"
 

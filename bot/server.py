@@ -9,15 +9,20 @@ so the first page is served within seconds of start.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
 
 from bot.api import create_api
 from bot.sessions import SessionStore
@@ -35,16 +40,39 @@ def frame_ancestors(origins: list[str]) -> str:
     return " ".join(["'self'", *origins])
 
 
-def create_app(components: Any, *, with_ui: bool = True) -> FastAPI:
-    """The whole web app over one `Components`; `with_ui=False` leaves Gradio out (API-only tests)."""
+STARTING_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="1"><title>Briefbot</title></head>
+<body style="font-family:system-ui,sans-serif;margin:3em"><h1>Briefbot</h1>
+<p>The chat is starting; this page opens it in a moment. The API is already up at <a href="/docs">/docs</a>.</p>
+</body></html>"""
+
+
+def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False) -> FastAPI:
+    """The whole web app over one `Components`.
+
+    `with_ui=False` leaves Gradio out (API-only use and tests). `defer_ui=True` serves the API,
+    the widget and a self-refreshing "starting" page at once and mounts the Gradio UI as soon as
+    it is built in the background: importing Gradio alone takes seconds, and the server should
+    answer its first page sooner than that.
+    """
     settings = components.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.ui_state == "pending":
+            loop = asyncio.get_running_loop()
+            threading.Thread(target=_build_ui_later, args=(app, components, loop), daemon=True).start()
+        yield
+
     app = FastAPI(
         title="Briefbot API",
         summary="Cited answers about diplomatic meetings in the ingested news articles.",
         version="0.1.0",
         docs_url="/docs",
         redoc_url=None,
+        lifespan=lifespan,
     )
+    app.state.ui_state = "none"
     sessions = SessionStore(settings.session_quota, settings.daily_quota)
     app.state.components = components
     app.state.sessions = sessions
@@ -101,27 +129,69 @@ def create_app(components: Any, *, with_ui: bool = True) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict:
-        return {"ok": True}
+        """`ui` is none (API only), pending (being built), ready, or failed."""
+        return {"ok": True, "ui": app.state.ui_state}
 
-    if with_ui:
-        import gradio as gr
+    if with_ui and defer_ui:
 
-        from bot.ui import UI_CSS, build_ui
+        async def starting(request: Request) -> HTMLResponse:
+            return HTMLResponse(STARTING_PAGE, headers={"Cache-Control": "no-store"})
 
-        blocks = build_ui(components)
-        app = gr.mount_gradio_app(
-            app,
-            blocks,
-            path="/",
-            server_name=settings.host,
-            server_port=settings.port,
-            footer_links=["api"],
-            ssr_mode=False,
-            max_file_size="20mb",
-            css=UI_CSS,
-            theme=gr.themes.Soft(),
-        )
+        app.state.starting_route = Route("/", starting, methods=["GET"])
+        app.router.routes.append(app.state.starting_route)
+        app.state.ui_state = "pending"
+    elif with_ui:
+        mount_ui(app, components)
+        app.state.ui_state = "ready"
     return app
+
+
+def mount_ui(app: FastAPI, components: Any) -> Any:
+    """Build the Gradio Blocks and mount them at /; returns the mounted Gradio app."""
+    import gradio as gr
+
+    from bot.ui import UI_CSS, build_ui
+
+    settings = components.settings
+    gr.mount_gradio_app(
+        app,
+        build_ui(components),
+        path="/",
+        server_name=settings.host,
+        server_port=settings.port,
+        footer_links=["api"],
+        ssr_mode=False,
+        max_file_size="20mb",
+        css=UI_CSS,
+        theme=gr.themes.Soft(),
+    )
+    return app.router.routes[-1].app
+
+
+def _build_ui_later(app: FastAPI, components: Any, loop: asyncio.AbstractEventLoop) -> None:
+    """Background half of `defer_ui`: build and mount off the event loop, then start Gradio on it.
+
+    The mounted app sits behind the "starting" route until its queue runs; removing that route
+    is the switch that shows the UI.
+    """
+    try:
+        gradio_app = mount_ui(app, components)
+        asyncio.run_coroutine_threadsafe(_start_ui(app, gradio_app), loop).result()
+    except Exception:
+        log.exception("the chat UI failed to start; the API and the widget keep running")
+        app.state.ui_state = "failed"
+
+
+async def _start_ui(app: FastAPI, gradio_app: Any) -> None:
+    """What `gr.mount_gradio_app`'s lifespan does at start-up, for an app mounted after it."""
+    context = gradio_app.router.lifespan_context(gradio_app)
+    await context.__aenter__()
+    app.state.ui_lifespan = context  # kept open for the life of the process
+    blocks = gradio_app.get_blocks()
+    blocks.run_startup_events()
+    await blocks.run_extra_startup_events()
+    app.router.routes.remove(app.state.starting_route)
+    app.state.ui_state = "ready"
 
 
 def ingest_samples_if_empty(components: Any, samples: Path = SAMPLES) -> None:
@@ -145,7 +215,7 @@ def serve(components: Any, ingest_samples: bool = False) -> None:
     settings = components.settings
     if ingest_samples:
         ingest_samples_if_empty(components)
-    app = create_app(components)
+    app = create_app(components, defer_ui=True)
     base = f"http://{settings.host}:{settings.port}"
     print(
         f"Briefbot on {base}/  (API docs {base}/docs, widget {base}/embed/widget.js)\n"

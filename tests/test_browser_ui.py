@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 TIMEOUT = 30_000
+expect.set_options(timeout=TIMEOUT)  # a busy CI machine may take seconds per answer
 
 
 @pytest.fixture(scope="module")

@@ -106,6 +106,8 @@ def test_a_statement_that_names_its_speaker_is_not_prefixed_again() -> None:
     assert statement_line(said) == "Wang urged the US to lift sanctions."
     bare = Statement(actor="Antony Blinken", kind="warn", text="support for Russia has consequences", evidence=ev)
     assert statement_line(bare) == "Antony Blinken warned: support for Russia has consequences"
+    both = Statement(actor="both", kind="agree", text="Biden and Xi agreed to talk.", evidence=ev)
+    assert statement_line(both) == "Biden and Xi agreed to talk."
 
 
 def test_cards_from_the_real_extraction_cite_article_sentences(components) -> None:

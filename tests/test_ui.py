@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+import time
 
+import httpx
 import pytest
 
 from bot.briefing_cards import build_cards
@@ -83,7 +85,14 @@ def ui_server(tmp_path_factory):
 
     components = Components(Settings(store=tmp_path_factory.mktemp("ui") / "store", embedder="hash"))
     store_article(components, MUNICH, munich_meeting)
-    with running_server(create_app(components)) as base:
+    # The way `briefbot serve` and `python app.py` run it: the UI is mounted once built.
+    with running_server(create_app(components, defer_ui=True)) as base:
+        first = httpx.get(base + "/")
+        assert first.status_code == 200 and "Briefbot" in first.text
+        deadline = time.monotonic() + 120
+        while httpx.get(base + "/healthz").json()["ui"] != "ready":
+            assert time.monotonic() < deadline, "the UI did not start"
+            time.sleep(0.2)
         yield base
 
 
@@ -99,9 +108,7 @@ def test_a_question_through_gradio_client_comes_back_cited(ui_server) -> None:
 
 
 def test_the_home_page_is_the_ui_and_the_api_is_beside_it(ui_server) -> None:
-    import httpx
-
     home = httpx.get(ui_server + "/")
-    assert home.status_code == 200 and "Briefbot" in home.text
+    assert home.status_code == 200 and "gradio_config" in home.text and "The chat is starting" not in home.text
     assert home.headers["content-security-policy"] == "frame-ancestors 'self'"
     assert httpx.get(ui_server + "/api/articles").json()[0]["title"].startswith("Wang Yi")

@@ -49,7 +49,7 @@
     "*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Liberation Sans',sans-serif}" +
     ".bubble{position:fixed;bottom:20px;" + position + ":20px;width:56px;height:56px;border-radius:50%;border:0;" +
     "background:" + color + ";color:" + textColor + ";cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);" +
-    "font-size:26px;z-index:2147483000}" +
+    "display:flex;align-items:center;justify-content:center;z-index:2147483000}" +
     ".bubble:focus-visible,.send:focus-visible,.close:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}" +
     ".panel{position:fixed;bottom:88px;" + position + ":20px;width:min(380px,calc(100vw - 40px));" +
     "height:min(560px,calc(100vh - 120px));display:flex;flex-direction:column;background:#fff;color:#111;" +
@@ -92,7 +92,19 @@
   }
 
   // The bubble keeps one name ("Chat with <title>"); aria-expanded says whether the panel is open.
-  var bubble = el("button", { type: "button", class: "bubble", "aria-label": "Chat with " + title, "aria-expanded": "false" }, "💬");
+  var bubble = el("button", { type: "button", class: "bubble", "aria-label": "Chat with " + title, "aria-expanded": "false" });
+  // A speech-bubble icon drawn inline (no icon font, no outside asset).
+  var svgNs = "http://www.w3.org/2000/svg";
+  var icon = document.createElementNS(svgNs, "svg");
+  icon.setAttribute("viewBox", "0 0 24 24");
+  icon.setAttribute("width", "28");
+  icon.setAttribute("height", "28");
+  icon.setAttribute("aria-hidden", "true");
+  var path = document.createElementNS(svgNs, "path");
+  path.setAttribute("fill", "currentColor");
+  path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h2V9H7zm4 0v2h2V9h-2zm4 0v2h2V9h-2z");
+  icon.appendChild(path);
+  bubble.appendChild(icon);
   var panel = el("section", { class: "panel" + (inline ? " inline" : ""), role: "dialog", "aria-label": title + " chat" });
   var head = el("div", { class: "head" });
   head.appendChild(el("h2", {}, title));
@@ -237,7 +249,10 @@
       var node = addMessage(answer);
       var body = node.querySelector(".text");
       await readEvents(response, function (name, payload) {
-        if (name === "session") state.session = payload.session_id;
+        if (name === "session") {
+          state.session = payload.session_id;
+          save();
+        }
         else if (name === "token") {
           answer.text += payload.text;
           renderAnswerText(body, answer.text);

@@ -110,4 +110,5 @@ def build_chat_tab(components: Any) -> dict[str, Any]:
     question.submit(respond, [question, conversation], outputs, api_visibility="private")
     ask_button.click(respond, [question, conversation], outputs, api_visibility="private")
     clear_button.click(lambda: ([], []), None, [chatbot, conversation], api_visibility="private")
+    chatbot.clear(lambda: [], None, [conversation], api_visibility="private")  # the chat's own bin icon
     return {"chatbot": chatbot, "conversation": conversation}
