@@ -53,6 +53,17 @@ def origin_denial(request: Request, settings: Settings) -> str | None:
     return f"origin {origin} may not use this API; the operator can add it to BRIEFBOT_EMBED_ORIGINS"
 
 
+def direct_client(client_host: str | None, headers: Any) -> str | None:
+    """The peer's address, or None when a proxy relayed the request.
+
+    Behind a reverse proxy on this machine every request comes from loopback; a forwarding
+    header means the real client is elsewhere, so it must not count as local.
+    """
+    if headers.get("x-forwarded-for") or headers.get("forwarded") or headers.get("x-real-ip"):
+        return None
+    return client_host
+
+
 def write_denial(client_host: str | None, authorization: str | None, settings: Settings) -> str | None:
     """Why a write (ingest, delete) is refused, or None when it is allowed.
 
@@ -153,9 +164,8 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
         origin = request.headers.get("origin")
         if origin is not None and origin.rstrip("/") != own_origin(request):
             raise HTTPException(403, "other sites may not change the library (the embedded chat is read-only)")
-        denial = write_denial(
-            request.client.host if request.client else None, request.headers.get("authorization"), settings
-        )
+        peer = direct_client(request.client.host if request.client else None, request.headers)
+        denial = write_denial(peer, request.headers.get("authorization"), settings)
         if denial:
             status = 401 if settings.admin_token else 403
             headers = {"WWW-Authenticate": "Bearer"} if settings.admin_token else None

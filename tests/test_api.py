@@ -262,6 +262,14 @@ def test_without_a_token_only_loopback_may_write(components, munich) -> None:
     assert len(api.get("/api/articles").json()) == 1
 
 
+def test_a_proxied_request_is_not_local(components, munich) -> None:
+    """Behind a reverse proxy on this machine, the peer is loopback but the client is not."""
+    api = client_for(components)
+    r = api.delete(f"/api/articles/{munich.id}", headers={"X-Forwarded-For": "198.51.100.4"})
+    assert r.status_code == 403
+    assert len(api.get("/api/articles").json()) == 1
+
+
 def test_with_a_token_writes_need_it_from_anywhere(components, munich) -> None:
     api = client_for(components, remote=True, admin_token="s3cret")
     assert api.delete(f"/api/articles/{munich.id}").status_code == 401

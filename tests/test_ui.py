@@ -112,3 +112,21 @@ def test_the_home_page_is_the_ui_and_the_api_is_beside_it(ui_server) -> None:
     assert home.status_code == 200 and "gradio_config" in home.text and "The chat is starting" not in home.text
     assert home.headers["content-security-policy"] == "frame-ancestors 'self'"
     assert httpx.get(ui_server + "/api/articles").json()[0]["title"].startswith("Wang Yi")
+
+
+class FakeRequest:
+    def __init__(self, host: str, headers: dict | None = None) -> None:
+        self.client = type("Client", (), {"host": host})()
+        self.headers = headers or {}
+
+
+def test_the_articles_tab_applies_the_api_write_rule(components) -> None:
+    from bot.ui.library import write_refusal
+
+    assert write_refusal(components, FakeRequest("127.0.0.1"), "") is None
+    assert "only from this machine" in write_refusal(components, FakeRequest("203.0.113.9"), "")
+    assert write_refusal(components, FakeRequest("127.0.0.1", {"x-forwarded-for": "203.0.113.9"}), "")
+    components.settings.admin_token = "s3cret"
+    assert "admin token" in write_refusal(components, FakeRequest("127.0.0.1"), "")
+    assert "admin token" in write_refusal(components, FakeRequest("203.0.113.9"), "wrong")
+    assert write_refusal(components, FakeRequest("203.0.113.9"), "s3cret") is None

@@ -11,7 +11,8 @@
  * sources are article text, which is untrusted. It only reads (/api/sessions, /api/ask/stream);
  * the server refuses writes from embedding pages anyway.
  * data-mode="inline" fills the page instead of showing a bubble (the /embed/chat iframe uses it;
- * there, settings may also come from the page's query string).
+ * there, settings may also come from the page's query string). data-api overrides the server
+ * address, which is otherwise where the script was loaded from.
  */
 (function () {
   "use strict";

@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from bot.api import PastedArticle, ingest_pasted, public_result, write_denial
+from bot.api import PastedArticle, direct_client, ingest_pasted, public_result, write_denial
 from bot.ui.render import article_html, library_html, results_html, text
 from ingest.loaders import ARCHIVES, LOADERS
 
@@ -20,8 +20,11 @@ def _choices(components: Any) -> list[tuple[str, str]]:
     return [(f"{a.title} ({a.outlet or a.source})", a.id) for a in components.store.list_articles()]
 
 
-def _denied(components: Any, request: gr.Request | None, token: str) -> str | None:
-    host = request.client.host if request is not None and request.client else None
+def write_refusal(components: Any, request: gr.Request | None, token: str) -> str | None:
+    """Why this browser may not add or delete (the API's rule), or None when it may."""
+    host = None
+    if request is not None and request.client:
+        host = direct_client(request.client.host, request.headers)
     return write_denial(host, f"Bearer {token}" if token else None, components.settings)
 
 
@@ -64,7 +67,7 @@ def build_library_tab(components: Any) -> dict[str, Any]:
     def delete_article(article_id: str | None, admin_token: str, request: gr.Request):
         if not article_id:
             return '<p class="bb-error">Choose an article first.</p>', *show_library(), ""
-        denial = _denied(components, request, admin_token)
+        denial = write_refusal(components, request, admin_token)
         if denial:
             return f'<p class="bb-error">Not deleted: {text(denial)}</p>', *show_library(), gr.skip()
         deleted = components.ingest.delete(article_id)
@@ -79,7 +82,7 @@ def build_library_tab(components: Any) -> dict[str, Any]:
         request: gr.Request,
         progress: gr.Progress = gr.Progress(),
     ):
-        denial = _denied(components, request, admin_token)
+        denial = write_refusal(components, request, admin_token)
         if denial:
             return f'<p class="bb-error">Nothing added: {text(denial)}</p>', *show_library(), gr.skip(), gr.skip()
         rows: list[dict] = []
