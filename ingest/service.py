@@ -36,6 +36,8 @@ from vectorstore.store import ArticleStore, NewArticle
 
 log = logging.getLogger(__name__)
 
+STALE_WRITE_SECONDS = 15 * 60  # a write marker this old on a shared server belongs to a dead writer
+
 Status = Literal["new", "updated", "duplicate", "failed"]
 STATUSES: tuple[Status, ...] = ("new", "updated", "duplicate", "failed")
 
@@ -127,6 +129,8 @@ class IngestService:
         self.settings = settings or Settings()
         # One writer at a time per store, across processes (the embedded store is one folder).
         self._lock: AbstractContextManager = FileLock(str(lock_path)) if lock_path else nullcontext()
+        # Without a lock (a shared Chroma server) another writer may be mid-write: leave young markers.
+        self._recover_after = 0.0 if lock_path else STALE_WRITE_SECONDS
         self._fetcher = None
 
     @property
@@ -309,7 +313,7 @@ class IngestService:
     def _session(self) -> Iterator[None]:
         """Finish what a killed writer left before starting; bring the lexical index up to date after."""
         with self._lock:
-            self.store.recover()
+            self.store.recover(older_than=self._recover_after)
         try:
             yield
         finally:

@@ -91,3 +91,18 @@ def test_feed_memory_is_per_feed(components):
     assert store.feed_seen("https://a.example/rss") == {"one", "two"}
     assert store.feed_seen("https://b.example/rss") == {"three"}
     assert store.feed_seen("https://c.example/rss") == set()
+
+
+def test_recovery_without_the_write_lock_leaves_young_markers_alone(components, monkeypatch):
+    """On a shared Chroma server another writer may be mid-write: only stale markers are recovered."""
+    store = components.store
+    item = new_article(components)
+    with monkeypatch.context() as patch:
+        crash_on(patch, store.articles, "upsert")
+        with pytest.raises(Crash):
+            store.add_articles([item])
+    assert store.recover(older_than=900) == []
+    assert store.stored_passage_counts() == {item.article.id: len(item.passages)}  # still invisible
+    assert store.article_ids() == set()
+    assert store.recover() == [item.article.id]
+    assert store.stored_passage_counts() == {}

@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -231,12 +232,21 @@ class ArticleStore:
         self.articles.delete(ids=[article_id])
         self.passages.delete(where={"article_id": article_id})
 
-    def recover(self) -> list[str]:
-        """Finish what a killed writer left: remove passages of articles that never committed."""
+    def recover(self, older_than: float = 0.0) -> list[str]:
+        """Finish what a killed writer left: remove passages of articles that never committed.
+
+        Only the caller holding the store's write lock may recover everything at once. Without one
+        (a Chroma server shared by several writers) pass `older_than` seconds: a marker younger
+        than that may belong to a writer still at work. Its leftovers are invisible meanwhile, and
+        a re-run of the same article overwrites them.
+        """
         with self._lock:
             pending = self.meta.get(where={"kind": "pending"}, include=["metadatas"])
             recovered: list[str] = []
+            cutoff = time.time() - older_than
             for marker_id, meta in zip(pending["ids"], pending["metadatas"]):
+                if older_than and float(meta.get("at", 0.0)) > cutoff:
+                    continue
                 article_id = str(meta["article_id"])
                 if not self.articles.get(ids=[article_id], include=[])["ids"]:
                     self.passages.delete(where={"article_id": article_id})
@@ -260,7 +270,7 @@ class ArticleStore:
             documents=["pending"] * len(items),
             embeddings=[[0.0]] * len(items),
             metadatas=[
-                {"kind": "pending", "article_id": article_id, "replaces": json.dumps(list(replaces))}
+                {"kind": "pending", "article_id": article_id, "replaces": json.dumps(list(replaces)), "at": time.time()}
                 for article_id, replaces in items
             ],
         )
