@@ -15,6 +15,9 @@ _NOISE_LINE = re.compile(
       | credits?\s*[:|]
       | (?:source|via)\s*:\s*\S+\s*$
       | read\ (?:more|also|next)\b
+      | also\ read\b
+      | (?:watch|listen|related)\s*[:|]
+      | (?:share|tweet|email|print|save|comments?|copy\ link|getty\ images)\s*$
       | related\s*(?::|stories|articles|coverage)
       | (?:also\ )?see\ also\b
       | follow\ us\b
@@ -45,6 +48,7 @@ _NOISE_LINE = re.compile(
 _TRAILING_CREDIT = re.compile(
     r"(?:\((?:photo|image|picture|credits?|source|file)\s*(?:credits?)?\s*:[^)]*\)"
     r"|\((?:AP|AFP|Reuters|Getty|EPA|Xinhua|Yonhap|Kyodo|Pool)[A-Za-z ]*(?:Photo|Images)?/[^)]*\)"
+    r"|\((?:photo|image|picture)s?\ by\ [^)]*\)"
     r"|\b(?:REUTERS|AFP|AP|EPA|GETTY IMAGES)(?:/[A-Z][\w. ]+)+)\s*\.?\s*$",
     re.IGNORECASE,
 )

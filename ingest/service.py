@@ -16,6 +16,7 @@ whole.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -28,7 +29,15 @@ from langchain_core.embeddings import Embeddings
 
 from bot.settings import Settings
 from ingest.extraction import extract_meetings
-from ingest.loaders import LoadError, LoadFailure, iter_bytes, iter_path, supported, text_document
+from ingest.loaders import (
+    LoadError,
+    LoadFailure,
+    html_to_document,
+    iter_bytes,
+    iter_path,
+    supported,
+    text_document,
+)
 from ingest.models import Article, LoadedDocument, article_id_for
 from ingest.segment import make_passages, split_sentences
 from vectorstore.lexical import LexicalIndex
@@ -170,8 +179,14 @@ class IngestService:
     ) -> IngestResult:
         """One pasted article (the UI's paste box, POST /api/articles)."""
 
+        page_url = url if url and is_url(url) else None
+
         def load() -> Iterator[Loaded]:
-            yield text_document(text, source=source, title=title, url=url if url and is_url(url) else None)
+            if re.match(r"\s*<(?:!doctype\s+html|html)\b", text, re.I):  # a whole page pasted as source
+                doc = html_to_document(text, source=source, url=page_url)
+                yield doc.model_copy(update={"title": title}) if title else doc
+            else:
+                yield text_document(text, source=source, title=title, url=page_url)
 
         results = list(self._run([_Unit(source, load)], None))
         return results[0]

@@ -26,6 +26,11 @@ NOISE = [
     "Our Standards: The Thomson Reuters Trust Principles.",
     "Copyright 2024 The Daily Planet. All rights reserved.",
     "Listen to this article",
+    "Also read: Wang meets Lavrov in Beijing",
+    "WATCH: Blinken arrives in Munich",
+    "Share",
+    "Getty Images",
+    "Blinken arrives at the venue. (Photo by Kevin Dietsch/Getty Images)",
 ]
 
 

@@ -58,9 +58,12 @@ def test_pasted_text_is_stored_once(components):
     again = ingest.ingest_text("  " + STORY.replace("\n\n", "\n\n\n") + "  ", source="clipboard")
     assert (again.status, again.article_id) == ("duplicate", first.article_id)
     assert ingest.ingest_text("too short").status == "failed"
+    pasted_page = ingest.ingest_text(PAGE.decode("utf-8"))
+    assert (pasted_page.status, pasted_page.title) == ("new", "Envoys agree on harbour safety talks in Valletta")
+    assert "cookies" not in components.store.get_article(pasted_page.article_id).text
     article = components.store.get_article(first.article_id)
     assert "Eide urged Denmark to restore the night ferry." in article.text
-    hits = components.retriever.search("night ferry Denmark", k=3)
+    hits = components.retriever.search("night ferry Denmark Rasmussen", k=3)
     assert hits and hits[0].article_id == first.article_id
     whole(components)
 
