@@ -150,7 +150,7 @@ def mount_ui(app: FastAPI, components: Any) -> Any:
     """Build the Gradio Blocks and mount them at /; returns the mounted Gradio app."""
     import gradio as gr
 
-    from bot.ui import UI_CSS, build_ui
+    from bot.ui import UI_CSS, UI_HEAD, build_ui
 
     settings = components.settings
     gr.mount_gradio_app(
@@ -163,6 +163,7 @@ def mount_ui(app: FastAPI, components: Any) -> Any:
         ssr_mode=False,
         max_file_size="20mb",
         css=UI_CSS,
+        head=UI_HEAD,
         theme=gr.themes.Soft(),
     )
     return app.router.routes[-1].app

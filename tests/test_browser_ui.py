@@ -94,6 +94,17 @@ def test_open_a_citation_and_see_the_sentence_highlighted(page) -> None:
     expect(highlighted).to_have_css("background-color", "rgb(253, 230, 138)")
 
 
+def test_the_marker_in_the_answer_opens_its_source(page) -> None:
+    ask(page, "What did Wang urge the United States to do?")
+    answer = ask(page, "What did Blinken warn about?")
+    first_source, second_source = page.locator("#bb-chat .bb-source-1").all()
+    expect(second_source.locator("mark")).to_be_hidden()
+    answer.locator(".bb-marker", has_text="[1]").click()
+    expect(second_source.locator("mark")).to_be_visible()
+    expect(second_source.locator("mark")).to_contain_text("Blinken warned")
+    expect(first_source.locator("mark")).to_be_hidden()  # the [1] of the other answer stays closed
+
+
 def test_the_conversation_survives_a_reload_and_can_be_cleared(page) -> None:
     ask(page, "Where did Wang Yi and Blinken meet?")
     page.reload(wait_until="load")

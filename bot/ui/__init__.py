@@ -37,7 +37,25 @@ UI_CSS = """
 .bb-error { color: #b91c1c; }
 .bb-ok { color: #15803d; }
 .bb-failed td { color: #b91c1c; }
+.bb-answer .bb-marker { cursor: pointer; }
 """
+
+# Clicking an [n] inside an answer opens source n under that answer (one delegated listener,
+# so it works for messages rendered later). Sources carry their number as a class (bb-source-<n>),
+# since the chat's HTML sanitiser drops data attributes.
+UI_HEAD = """<script>
+document.addEventListener("click", function (event) {
+  var marker = event.target.closest && event.target.closest(".bb-answer .bb-marker");
+  if (!marker) return;
+  var n = (marker.textContent.match(/\\d+/) || [])[0];
+  var message = marker.closest(".message, .message-row, [data-testid=bot]") || document;
+  var source = n && message.querySelector(".bb-source-" + n);
+  if (source) {
+    source.open = true;
+    source.scrollIntoView({block: "nearest"});
+  }
+});
+</script>"""
 
 
 def build_ui(components: Any) -> gr.Blocks:

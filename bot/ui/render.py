@@ -57,7 +57,7 @@ def citation_html(citation: Citation, article: Article | None) -> str:
     """One source, closed until its [n] is clicked: title, outlet, date; open: the highlighted passage."""
     meta = source_meta(article)
     return (
-        f'<details class="bb-source" data-n="{citation.n}">'
+        f'<details class="bb-source bb-source-{citation.n}">'
         f'<summary><span class="bb-marker">[{citation.n}]</span> <b>{text(citation.title)}</b>'
         f"{f' <span class=bb-meta>{meta}</span>' if meta else ''}</summary>"
         f'<div class="bb-passage">{passage_html(article, citation)}</div>'
