@@ -54,6 +54,23 @@ def test_html_page_keeps_the_article_and_drops_the_chrome():
     assert doc.url == "https://meridian.example/world/envoys-harbour-talks-valletta"
 
 
+def test_div_soup_page_in_windows_1252_keeps_the_story_only():
+    (doc,) = load_path(FIXTURES / "divsoup_page.html")
+    assert doc.text.split("\n\n") == [
+        "Andean ministers sign water pact in La Paz",
+        "LA PAZ, June 10 (Altiplano) - Bolivian Foreign Minister Celinda Sosa met Peruvian Foreign Minister "
+        "Elmer Schialer in La Paz on Tuesday and signed a pact on the shared waters of Lake Titicaca.",
+        "Sosa urged Peru to halt untreated mining discharge into rivers that feed the lake. Schialer said Peru "
+        "would fund two treatment plants near Puno and warned that illegal mining was spreading faster than "
+        "inspectors could act.",
+        "Both ministers agreed to set up a binational authority for the lake, with monitoring stations on each "
+        "shore and a joint fund for cleaning up the bay of Cohana. The authority will report to both governments "
+        "every six months.",
+        "The pact still needs approval by both congresses. Sosa said Bolivia would send it to lawmakers in July.",
+    ]
+    assert doc.published == "2025-06-11"
+
+
 def test_plain_text_headline_dateline_and_outlet(tmp_path):
     path = tmp_path / "oslo.txt"
     path.write_text(STORY.replace("Norwegian", "OSLO, Jan 3, 2025 (Reuters) - Norwegian"), encoding="utf-8")
