@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import playwright.sync_api as playwright_api
 import pytest
 
 from bot.server import create_app
@@ -23,7 +24,6 @@ from tests.web.support import (
 )
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 TIMEOUT = 30_000
 expect.set_options(timeout=TIMEOUT)  # a busy CI machine may take seconds per answer
