@@ -47,7 +47,7 @@ def _actor_spoke(q: Question, meeting: Meeting | None) -> bool:
 
 def _about_missing(q: Question, article: Article) -> bool:
     """'What did they agree about fentanyl?': most of what the question is about must be in the article."""
-    if not q.about:
+    if not q.about or not q.about_strict:
         return False
     about_words = [w for w in words(q.about) if w not in STOP and w not in INTENT_WORDS and len(w) > 2]
     if not about_words:

@@ -123,7 +123,11 @@ _PLANNED = re.compile(
     r"\b(?:will|would|should|shall|to)\s+(?:meet|visit|hold|take place)\b|\bmeet again\b|\bnext\s+(?:meeting|visit|round)\b",
     re.I,
 )
-_CONTINUES = re.compile(r"^(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b")
+_CONTINUES = re.compile(
+    r"^(?:(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b|"
+    r"The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b)"
+)
+_PRONOUN_START = re.compile(r"^(?:He|She|They)\b")
 _SIGNIFICANCE_Q = re.compile(r"\b(?:significan\w*|notable|noteworthy|important|historic|why was|timing)\b", re.I)
 _SIGNIFICANCE = re.compile(r"\bfirst\b.{0,80}\b(?:since|in \d+ years|ever)\b|\bfirst time\b|\bhistoric\b", re.I)
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
@@ -143,6 +147,11 @@ def sentence_stems(text: str) -> frozenset[str]:
     return frozenset(content_stems(rest) | sides)
 
 
+_TITLED_SIDE = re.compile(
+    r"\b(?:US|U\.S\.|American|Chinese|Russian|Indian|Japanese|South Korean|North Korean|Ukrainian|Palestinian|"
+    r"Israeli|British|French|German|[A-Z][a-z]+(?:'s|\u2019s)?)\s+(?=(?:[Ss]ecretary|[Pp]resident|[Pp]rime|[Ff]oreign|"
+    r"[Mm]inister|[Cc]ommerce|[Dd]efen[cs]e|[Tt]rade|[Ll]eader|[Cc]hancellor|[Pp]remier|[Aa]mbassador|[Ee]nvoy)\b)"
+)
 _TITLE_STEMS = {stem(w) for w in TITLE_WORDS if w.isalpha()}
 
 
@@ -152,6 +161,8 @@ def question_stems(text: str, keep_titles: bool = False) -> tuple[set[str], set[
     Title words ("prime minister", "secretary") name the person asked about, not the topic, so they
     are dropped unless the question asks for the title itself.
     """
+    # "US Secretary of State", "Chinese foreign minister": a country word in a title names the person.
+    text = _TITLED_SIDE.sub(" ", text)
     rest, sides = _sides_as_tokens(text)
     all_stems = content_stems(rest) | sides
     topic = content_stems(rest, drop_intent=True) | sides
@@ -372,8 +383,25 @@ def compose_single(
         chosen.sort(key=lambda r: r.sentence.start)
     else:
         chosen = choose(ranked, q)
-    citations, numbers = cite([(r.article, r.sentence) for r in chosen])
-    parts = [f"{r.sentence.text} [{numbers[(r.article.id, r.sentence.start)]}]" for r in chosen]
+    overlap_at = {r.sentence.start: r.overlap for r in ranked}
+    antecedents = {r.sentence.start: _antecedent(r, meeting) for r in chosen}
+    # The antecedent is cited only when it is itself on the question's topic.
+    antecedents = {k: v for k, v in antecedents.items() if v is not None and overlap_at.get(v.start, 0.0) > 0.05}
+    antecedents = {r.sentence.start: antecedents.get(r.sentence.start) for r in chosen}
+    cited: list[tuple[Article, Sentence]] = []
+    for r in chosen:
+        before = antecedents[r.sentence.start]
+        if before is not None and all(before.start != c.sentence.start for c in chosen):
+            cited.append((r.article, before))
+        cited.append((r.article, r.sentence))
+    citations, numbers = cite(cited)
+    parts = []
+    for r in chosen:
+        before = antecedents[r.sentence.start]
+        marks = f"[{numbers[(r.article.id, r.sentence.start)]}]"
+        if before is not None and (r.article.id, before.start) in numbers:
+            marks = f"[{numbers[(r.article.id, before.start)]}]" + marks
+        parts.append(f"{r.sentence.text} {marks}")
     answered = []
     if meeting and q.intent == "who_met":
         answered = [
@@ -383,6 +411,22 @@ def compose_single(
             and any(name_in_text(p.name, r.sentence.text) for r in chosen)
         ]
     return Composed(text=" ".join(parts), citations=citations, article_ids=[article.id], answered_people=answered)
+
+
+def _antecedent(r: Ranked, meeting: Meeting | None) -> Sentence | None:
+    """For "He also said ...", the sentence just before that names the same speaker: it shows who "he" is."""
+    if meeting is None or not _PRONOUN_START.match(r.sentence.text):
+        return None
+    sentences = sentences_of(r.article)
+    index = next((i for i, s in enumerate(sentences) if s.start == r.sentence.start), 0)
+    if index < 2:
+        return None
+    before = sentences[index - 1]
+    mine = {st.actor for st in meeting.statements if st.evidence.start == r.sentence.start}
+    theirs = {st.actor for st in meeting.statements if st.evidence.start == before.start}
+    if mine and mine & theirs and any(name_in_text(a, before.text) for a in mine) and len(before.text.split()) < 60:
+        return before
+    return None
 
 
 def _meeting_label(meeting: Meeting) -> str:
@@ -422,10 +466,9 @@ def _lead_sentence(article: Article, meeting: Meeting) -> Sentence | None:
     """The sentence that reports the meeting: the first body sentence naming two participants, else one."""
     body = [s for s in sentences_of(article)[1:] if not _NOISE.search(s.text)]
     names = [p.name for p in meeting.participants]
-    for need in (2, 1):
-        for s in body:
-            if sum(1 for n in names if name_in_text(n, s.text)) >= need:
-                return s
+    for s in body:
+        if any(name_in_text(n, s.text) for n in names):
+            return s
     return _sentence_at(article, meeting.evidence.start) if meeting.evidence else None
 
 

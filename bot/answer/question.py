@@ -165,7 +165,9 @@ _FIRST_WORDS = {
 _PLACE = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*)")
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _ABOUT = re.compile(
-    r"\b(?:about|regarding|on|over)\s+(?:the\s+)?(.+?)(?:\s+(?:when|during|at|in|with)\s+.*)?\??$", re.I
+    r"\b(?:about|regarding|concerning|on|over|in\s+terms\s+of|with\s+regard\s+to)\s+(?:the\s+)?(.+?)"
+    r"(?:\s+(?:when|during|at|in|with)\s+.*)?\??$",
+    re.I,
 )
 _DURATION = re.compile(r"\bhow\s+long\b.*\b(?:last|take|meeting|talks)\b", re.I)
 
@@ -187,6 +189,7 @@ class Question:
     wants_date: bool = False
     wants_duration: bool = False
     about: str | None = None
+    about_strict: bool = False
     besides: list[str] = field(default_factory=list)  # "besides Ukraine": already known, not wanted again
     parts: list[str] = field(default_factory=list)  # "..., and what did Russia claim?": asked separately
     core: str = ""  # the question without its "according to ..." source clause
@@ -313,6 +316,8 @@ def parse(text: str, catalog: Catalog) -> Question:
     about = _ABOUT.search(text)
     if about and intent in ("side_position", "outcome", "demands", "other"):
         q.about = about.group(1)
+        # Only an explicit topic ("about fentanyl") may rule a meeting out; "in terms of timing" only ranks.
+        q.about_strict = bool(re.match(r"about|regarding|concerning", about.group(0), re.I))
     _set_actor(q, text, matched, sides)
     q.besides = [m.group(1) for m in _BESIDES.finditer(text)]
     core = text

@@ -66,10 +66,37 @@ _IRREGULAR = {
 }
 
 
+# Words reporting and questions use for the same thing ("topics" asked, "subjects" reported).
+_SYNONYMS = {
+    "subject": "topic",
+    "subjects": "topic",
+    "issue": "topic",
+    "issues": "topic",
+    "agenda": "topic",
+    "priorities": "topic",
+    "priority": "topic",
+    "matters": "topic",
+    "deaths": "die",
+    "death": "die",
+    "died": "die",
+    "dies": "die",
+    "killed": "die",
+    "stress": "emphasize",
+    "stressed": "emphasize",
+    "underlined": "emphasize",
+    "underscored": "emphasize",
+    "gave": "give",
+    "handed": "give",
+    "hand": "give",
+    "handing": "give",
+}
+
+
 @lru_cache(maxsize=20000)
 def stem(word: str) -> str:
     word = word.casefold()
-    return _STEMMER.stemWord(_IRREGULAR.get(word, word))
+    word = _IRREGULAR.get(word, word)
+    return _STEMMER.stemWord(_SYNONYMS.get(word, word))
 
 
 def content_stems(text: str, drop_intent: bool = False) -> set[str]:

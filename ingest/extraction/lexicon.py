@@ -665,7 +665,6 @@ STATEMENT_CUES: dict[str, tuple[str, ...]] = {
         r"ask(?:s|ed)?\b(?=\s+\w+(?:\s+\w+)?\s+(?:to|for)\b)",
         r"request(?:s|ed|ing)?",
         r"need(?:s|ed)?\b",
-        r"want(?:s|ed)?\b",
         r"must\b",
         r"sought",
         r"seek(?:s|ing)?",

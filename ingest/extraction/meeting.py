@@ -33,7 +33,8 @@ _MONTH_DAY = re.compile(
 _TODAY = re.compile(r"\b(?:earlier\s+)?today\b|\byesterday\b", re.I)
 _TOPIC = re.compile(
     r"\b(?:discuss(?:ed|ing)?|exchanged views on|talked about|on the agenda|focus(?:ed)? on|ranged over|compared assessments of|"
-    r"touched on|covered)\b",
+    r"touched on|covered|take up|took up|main (?:subjects|topics|issues)|key (?:questions|issues|topics)|"
+    r"priorit(?:y|ies))\b",
     re.I,
 )
 _PHONE = re.compile(r"\b(?:phone|telephone|video)\s+(?:call|conversation|talks)\b", re.I)
