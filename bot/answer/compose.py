@@ -128,6 +128,10 @@ _CONTINUES = re.compile(
     r"The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b)"
 )
 _PRONOUN_START = re.compile(r"^(?:He|She|They)\b")
+_BEFORE_Q = re.compile(r"\b(?:before|ahead of|prior to|preceded|preceding|the day before|beforehand)\b", re.I)
+_BEFORE = re.compile(
+    r"\b(?:a day after|days after|a day before|ahead of|before|prior to|preceded|follows|earlier)\b", re.I
+)
 _SIGNIFICANCE_Q = re.compile(r"\b(?:significan\w*|notable|noteworthy|important|historic|why was|timing)\b", re.I)
 _SIGNIFICANCE = re.compile(r"\bfirst\b.{0,80}\b(?:since|in \d+ years|ever)\b|\bfirst time\b|\bhistoric\b", re.I)
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
@@ -219,6 +223,7 @@ def rank_sentences(
     wanted = _wanted_kinds(q)
     besides = [b for b in q.besides if b]
     significance = bool(_SIGNIFICANCE_Q.search(q.text))
+    before_meeting = bool(_BEFORE_Q.search(q.text))
     also = bool(re.search(r"\bwhat\s+else\b|\banything\s+else\b|\bother\s+(?:topics|issues)\b", q.text, re.I))
     out = []
     directed = bool(_DIRECTED_Q.search(q.text))
@@ -270,6 +275,8 @@ def rank_sentences(
             score += 0.4
         if also and re.search(r"\b(?:also|as well|further|too)\b", s.text):
             score += 0.2  # "what else": reporting adds the further items with "also"
+        if before_meeting and _BEFORE.search(s.text):
+            score += 0.3
         if significance and _SIGNIFICANCE.search(s.text):
             score += 0.5
         if besides and any(content_stems(b) <= st for b in besides):
@@ -305,12 +312,12 @@ def choose(ranked: list[Ranked], q: Question) -> list[Ranked]:
             continue
         if q.intent == "demands" and _DIRECTED_Q.search(q.text) and not _DEMAND_FORM.search(r.sentence.text):
             continue  # "what did X ask Y to do": only requests aimed at someone
-        follows = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen) and _CONTINUES.match(
-            r.sentence.text
-        )
+        next_to = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen)
+        follows = next_to and _CONTINUES.match(r.sentence.text)
         if not follows and r.overlap < (0.4 if q.intent == "topics" else 0.6) * top.overlap:
             continue
-        if r.score < (0.6 if follows else 0.8 if many else 0.9) * top.score:
+        ratio = 0.6 if follows else 0.65 if q.intent == "topics" else 0.8 if many else 0.9
+        if r.score < ratio * top.score:
             continue
         extra = len(r.sentence.text.split())
         if words + extra > 70:

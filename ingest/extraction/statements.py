@@ -127,6 +127,10 @@ def _actor(text: str, sentence: Sentence, mentions: list[Mention], cue_pos: int)
             return Mention(subjects[0].start, subjects[1].end, None, "both", "side")  # "Kim and Putin signed"
     if subjects:
         return subjects[0]
+    for m in mentions:
+        # "Washington said it had raised concerns": a country named right before a speech verb speaks.
+        if m.person is None and m.side and m.start < cue_pos and _SPEECH_AFTER.match(text[m.end : m.end + 15]):
+            return m
     both = _BOTH.search(text[sentence.start : cue_pos])
     if both:
         return Mention(sentence.start + both.start(), sentence.start + both.end(), None, "both", "side")
