@@ -96,10 +96,12 @@ def _run_ingest(service, sources: list[str], feeds: list[str], show_progress: bo
     started = time.perf_counter()
     bar = click.progressbar(length=1, label="ingesting", file=sys.stderr, show_pos=True) if show_progress else None
 
+    offset = 0  # inputs of the runs before this one (paths and URLs first, then feeds)
+
     def on_progress(done: int, total: int, result) -> None:
         if bar is not None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
+            bar.length = max(offset + total, 1)
+            bar.update(offset + done - bar.pos)
 
     def run(items) -> None:
         for result in items:
@@ -114,6 +116,7 @@ def _run_ingest(service, sources: list[str], feeds: list[str], show_progress: bo
         if sources:
             run(service.ingest_sources(sources, progress=on_progress))
         if feeds:
+            offset = bar.pos if bar is not None else 0
             run(service.ingest_sources(feeds, feed=True, progress=on_progress))
     finally:
         if bar is not None:
