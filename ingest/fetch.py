@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -89,11 +90,13 @@ class Fetcher:
         max_bytes: int = 10 * 1024 * 1024,
         timeout: float = 15.0,
         transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         self.allow_private = allow_private
         self.max_bytes = max_bytes
         self.timeout = timeout
         self._transport = transport
+        self._verify = verify  # certificates are always checked against the URL's host name
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Fetcher:
@@ -127,6 +130,7 @@ class Fetcher:
             follow_redirects=False,
             trust_env=False,  # never route through a proxy named by the environment
             transport=self._transport,
+            verify=self._verify,
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
         ) as client:
             for _hop in range(MAX_REDIRECTS + 1):

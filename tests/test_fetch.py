@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,22 @@ def test_bad_pages_fail_with_a_reason(server, setup, reason):
 def test_urls_that_are_never_fetched(url, reason):
     with pytest.raises(FetchError, match=reason):
         PublicNameFetcher().fetch(url)
+
+
+TLS = FIXTURES / "tls"  # a self-signed certificate for the name public.test, made for these tests only
+
+
+def test_https_is_pinned_to_the_checked_address_and_verified_against_the_host_name():
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(TLS / "public-test.crt", TLS / "public-test.key")
+    client_tls = ssl.create_default_context(cafile=str(TLS / "public-test.crt"))
+    with PageServer(tls=server_tls) as server:
+        server.page("/world/harbour", PAGE)
+        page = PublicNameFetcher(verify=client_tls).fetch(f"https://public.test:{server.port}/world/harbour")
+        assert page.body == PAGE and server.hosts == [f"public.test:{server.port}"]
+        # The same server under a name its certificate does not carry is refused by TLS.
+        with pytest.raises(FetchError, match="could not connect"):
+            Fetcher(allow_private=True, verify=client_tls).fetch(f"https://127.0.0.1:{server.port}/world/harbour")
+        # And a certificate nobody vouches for is refused with the default trust store.
+        with pytest.raises(FetchError, match="could not connect"):
+            PublicNameFetcher().fetch(f"https://public.test:{server.port}/world/harbour")
