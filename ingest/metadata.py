@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from dateutil import parser as date_parser
 
@@ -203,3 +204,21 @@ def split_site_suffix(title: str, sitename: str | None) -> tuple[str, str | None
             if title.casefold().endswith(suffix.casefold()):
                 return title[: -len(suffix)].strip(), sitename
     return title, sitename
+
+
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|smid|ref|src|at_medium|at_campaign)$", re.I)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL that identifies an article: no fragment, no tracking parameters, lower-case host.
+
+    A feed's link with `?utm_source=rss` and the address a user pastes are the same article.
+    """
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return url
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    netloc = parts.hostname.lower() + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))

@@ -38,6 +38,7 @@ from ingest.loaders import (
     supported,
     text_document,
 )
+from ingest.metadata import canonical_url
 from ingest.models import Article, LoadedDocument, article_id_for
 from ingest.segment import make_passages, split_sentences
 from vectorstore.lexical import LexicalIndex
@@ -358,6 +359,7 @@ class IngestService:
     def _store_many(self, docs: list[tuple[int, LoadedDocument]]) -> dict[int, IngestResult]:
         results: dict[int, IngestResult] = {}
         fresh: list[tuple[int, LoadedDocument, Article]] = []
+        docs = [(i, doc.model_copy(update={"url": canonical_url(doc.url)})) for i, doc in docs]
         articles = [(i, doc, Article.from_loaded(doc)) for i, doc in docs]
         known = self.store.existing_ids([a.id for _, _, a in articles])
         for i, doc, article in articles:
@@ -421,14 +423,14 @@ class _Batch:
 
     def conflicts(self, doc: LoadedDocument) -> bool:
         """The same text or URL twice in one batch: store the first before deciding on the second."""
-        return article_id_for(doc.text) in self._ids or (doc.url is not None and doc.url in self._urls)
+        return article_id_for(doc.text) in self._ids or (doc.url is not None and canonical_url(doc.url) in self._urls)
 
     def add(self, unit: _Unit, item: LoadedDocument | IngestResult) -> None:
         self.slots.append((unit, item))
         if isinstance(item, LoadedDocument):
             self._ids.add(article_id_for(item.text))
             if item.url:
-                self._urls.add(item.url)
+                self._urls.add(canonical_url(item.url))
 
     def full(self) -> bool:
         return len(self.docs()) >= self.size

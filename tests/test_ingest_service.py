@@ -104,6 +104,11 @@ def test_url_ingest_update_and_delete(components, server):
     assert stored.url == url  # the address it was fetched from identifies its later versions
     (same,) = ingest.ingest_sources([url])
     assert (same.status, same.article_id) == ("duplicate", first.article_id)
+    # The same address with tracking parameters names the same article: a new text there updates it.
+    edited = ingest.ingest_text(STORY, url=url + "?utm_source=rss#comments")
+    assert edited.status == "updated" and components.store.get_article(first.article_id) is None
+    (first,) = ingest.ingest_sources([url])
+    assert first.status == "updated"
 
     server.page("/world/harbour", PAGE.replace(b"tested within a month", b"tested within a fortnight"))
     (changed,) = ingest.ingest_sources([url])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.loaders.html import page_metadata
-from ingest.metadata import find_dateline, from_json_ld, normalize_date, split_site_suffix
+from ingest.metadata import canonical_url, find_dateline, from_json_ld, normalize_date, split_site_suffix
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,16 @@ def test_meta_tags_and_title_suffix():
         "Asia Pacific Wire",
     )
     assert split_site_suffix("Putin-Kim summit: a new pact", None) == ("Putin-Kim summit: a new pact", None)
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("https://News.Example/world/talks?utm_source=rss&utm_medium=feed#top", "https://news.example/world/talks"),
+        ("https://news.example/story?id=42&fbclid=abc", "https://news.example/story?id=42"),
+        ("http://news.example:8080", "http://news.example:8080/"),
+        (None, None),
+    ],
+)
+def test_canonical_urls(url, canonical):
+    assert canonical_url(url) == canonical
