@@ -18,6 +18,7 @@ from bot.answer.compose import compose_cross, compose_single, name_in_text, sent
 from bot.answer.followup import resolve
 from bot.answer.question import Question, parse
 from bot.models import Answer, Turn
+from ingest.extraction.lexicon import COUNTRIES
 from ingest.models import Article
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import ArticleStore
@@ -44,6 +45,13 @@ def compose_answer(
     candidate_ids = list(scores)
     for person in q.people:
         candidate_ids += sorted(person.article_ids - set(candidate_ids))
+    if q.actor_side and q.actor_side != "both" and not q.people:
+        # "What did the United States say ...": reporting may name the side as "Washington" or "U.S.".
+        aliases = " ".join(_side_words(q.actor_side))
+        for rank, hit in enumerate(retriever.lexical.search(f"{resolved} {aliases}", 12)):
+            scores[hit.article_id] = scores.get(hit.article_id, 0.0) + 0.5 / (rank + 1)
+            if hit.article_id not in candidate_ids:
+                candidate_ids.append(hit.article_id)
     for term in q.proper_terms:
         for hit in retriever.lexical.search(term, 5):
             if hit.article_id not in candidate_ids and term_in_text(term, hit.text):
@@ -58,9 +66,10 @@ def compose_answer(
     if q.cross:
         composed = compose_cross(q, _ordered(articles, scores), catalog)
     else:
-        ordered = sorted(articles, key=lambda a: (-_focus_strength(q, a, catalog), -scores.get(a.id, 0.0)))[:3]
-        top_strength = _focus_strength(q, ordered[0], catalog)
-        ordered = [a for a in ordered if _focus_strength(q, a, catalog) >= top_strength]
+        # Meetings of the people asked about first; a country asked about may be a participant or only a topic.
+        strength = {a.id: _focus_strength(q, a, catalog) for a in articles}
+        ordered = sorted(articles, key=lambda a: (-int(strength[a.id]), -scores.get(a.id, 0.0)))[:4]
+        ordered = [a for a in ordered if int(strength[a.id]) >= int(strength[ordered[0].id])]
         subs = [_sub_question(part, q, catalog) for part in q.parts] if q.parts else None
         composed = compose_single(q, ordered, catalog, {a.id: _passage_scores(a, hits) for a in ordered}, subs)
     if composed.abstained:
@@ -84,6 +93,11 @@ def _sub_question(text: str, whole: Question, catalog: Catalog) -> Question:
         # "..., and what did he thank Modi for?": the pronoun is the first part's speaker.
         sub.actor, sub.actor_side = whole.actor, whole.actor_side
     return sub
+
+
+def _side_words(side: str) -> list[str]:
+    names, demonyms, seats = COUNTRIES.get(side, ((), (), ()))
+    return list(dict.fromkeys([*names[:2], *demonyms[:1], *seats[:1]]))
 
 
 def _abstain(question: str, resolved: str, focus: dict, text: str = ABSTAIN) -> Answer:

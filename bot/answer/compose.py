@@ -450,6 +450,10 @@ def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Com
         meeting = catalog.meeting_of(article.id)
         if meeting is None or not meeting.participants:
             continue
+        if q.intent == "who_met" and q.sides and not q.people:
+            # "meetings between US and Chinese officials": every side asked about took part
+            if not set(q.sides) <= {p.country for p in meeting.participants}:
+                continue
         label = _meeting_label(meeting)
         if q.intent == "who_met" or not (q.proper_terms or q.sides or topic_stems - _SIDE_STEMS):
             evidence = _lead_sentence(article, meeting)
