@@ -141,11 +141,18 @@ def render_markdown(results: dict) -> str:
         else:
             http = server.get("http_ask") or {}
             out += _table(
-                ["start → first page", "start → first /api/ask answer", "warm /api/ask p50 ms", "peak RSS MB"],
+                [
+                    "start → first page",
+                    "start → first /api/ask answer",
+                    "start → chat UI page",
+                    "warm /api/ask p50 ms",
+                    "peak RSS MB",
+                ],
                 [
                     [
                         _f(server.get("first_page_s"), 2, " s"),
                         _f(server.get("first_answer_s"), 2, " s"),
+                        _f(server.get("first_ui_page_s"), 2, " s"),
                         _f(http.get("p50_ms"), 1),
                         _f(server.get("peak_rss_mb"), 0),
                     ]

@@ -243,7 +243,6 @@ def _agreement(a: dict[str, dict], b: dict[str, dict]) -> dict:
 def bench_server(work: Path, port: int, question: str, timeout: float = 180.0) -> dict:
     """Server start -> first page served, and -> first answer from the JSON API."""
     import httpx
-    import psutil
 
     store = work / "stores" / "ingest-briefbot"
     log_path = work / "server.log"
@@ -277,12 +276,23 @@ def bench_server(work: Path, port: int, question: str, timeout: float = 180.0) -
             httpx.post(base + "/api/ask", json={"question": question}, timeout=timeout)
             latencies.append((time.perf_counter() - t) * 1000)
         result["http_ask"] = latency_summary(latencies)
-        try:
+        # A page that is the chat UI itself, not a "starting" placeholder (the UI may be built after start).
+        ui_s = None
+        while time.perf_counter() - started < timeout and proc.poll() is None:
+            try:
+                page = httpx.get(base + "/", timeout=5)
+                if page.status_code == 200 and "gradio" in page.text.casefold():
+                    ui_s = time.perf_counter() - started
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        result["first_ui_page_s"] = ui_s
+        try:  # VmHWM: the server process's peak resident set so far
             status = Path(f"/proc/{proc.pid}/status").read_text()
             hwm = [line for line in status.splitlines() if line.startswith("VmHWM")]
-            result["peak_rss_mb"] = (
-                int(hwm[0].split()[1]) / 1024 if hwm else psutil.Process(proc.pid).memory_info().rss / 2**20
-            )
+            if hwm:
+                result["peak_rss_mb"] = int(hwm[0].split()[1]) / 1024
         except OSError:
             pass
     finally:
