@@ -17,8 +17,9 @@ from bot.answer.catalog import Catalog, catalog_for
 from bot.answer.compose import compose_cross, compose_single, name_in_text, sentences_of, term_in_text
 from bot.answer.followup import resolve
 from bot.answer.question import Question, parse
+from bot.answer.text import STOP
 from bot.models import Answer, Turn
-from ingest.extraction.lexicon import COUNTRIES
+from ingest.extraction.lexicon import COUNTRIES, find_sides
 from ingest.models import Article
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import ArticleStore
@@ -47,8 +48,12 @@ def compose_answer(
         candidate_ids += sorted(person.article_ids - set(candidate_ids))
     if q.actor_side and q.actor_side != "both" and not q.people:
         # "What did the United States say ...": reporting may name the side as "Washington" or "U.S.".
-        aliases = " ".join(_side_words(q.actor_side))
-        for rank, hit in enumerate(retriever.lexical.search(f"{resolved} {aliases}", 12)):
+        asked = {s for _, _, s in find_sides(resolved)}
+        named = {resolved[a:b].casefold() for a, b, _ in find_sides(resolved)}
+        aliases = " ".join(w for w in _side_words(q.actor_side) if w.casefold() not in named)
+        words = re.findall(r"\b[A-Za-z][\w'-]*", _strip_sides(q.core or resolved))
+        rest = " ".join(w for w in words if w.casefold() not in STOP and asked)
+        for rank, hit in enumerate(retriever.lexical.search(f"{aliases} {rest}", 12)):
             scores[hit.article_id] = scores.get(hit.article_id, 0.0) + 0.5 / (rank + 1)
             if hit.article_id not in candidate_ids:
                 candidate_ids.append(hit.article_id)
@@ -68,7 +73,7 @@ def compose_answer(
     else:
         # Meetings of the people asked about first; a country asked about may be a participant or only a topic.
         strength = {a.id: _focus_strength(q, a, catalog) for a in articles}
-        ordered = sorted(articles, key=lambda a: (-int(strength[a.id]), -scores.get(a.id, 0.0)))[:4]
+        ordered = sorted(articles, key=lambda a: (-int(strength[a.id]), -scores.get(a.id, 0.0)))[:6]
         ordered = [a for a in ordered if int(strength[a.id]) >= int(strength[ordered[0].id])]
         subs = [_sub_question(part, q, catalog) for part in q.parts] if q.parts else None
         composed = compose_single(q, ordered, catalog, {a.id: _passage_scores(a, hits) for a in ordered}, subs)
@@ -97,7 +102,13 @@ def _sub_question(text: str, whole: Question, catalog: Catalog) -> Question:
 
 def _side_words(side: str) -> list[str]:
     names, demonyms, seats = COUNTRIES.get(side, ((), (), ()))
-    return list(dict.fromkeys([*names[:2], *demonyms[:1], *seats[:1]]))
+    return list(dict.fromkeys([*names[:1], *demonyms[:1], *seats[:1]]))
+
+
+def _strip_sides(text: str) -> str:
+    for start, end, _ in reversed(find_sides(text)):
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 def _abstain(question: str, resolved: str, focus: dict, text: str = ABSTAIN) -> Answer:
