@@ -230,17 +230,53 @@ def delete(article_id: str, store: Path | None, chroma_url: str | None) -> None:
 @main.command()
 @click.option("--host", default=None, help="Interface to bind (env BRIEFBOT_HOST, default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (env BRIEFBOT_PORT, default 7860).")
-@click.option("--ingest-samples", is_flag=True, help="Ingest samples/ first if the store is empty.")
+@click.option(
+    "--embed-origins",
+    default=None,
+    metavar="ORIGINS",
+    help="Comma-separated origins allowed to embed the chat (env BRIEFBOT_EMBED_ORIGINS; default: none).",
+)
+@click.option(
+    "--admin-token",
+    default=None,
+    metavar="TOKEN",
+    help="Bearer token required for ingest and delete over HTTP (env BRIEFBOT_ADMIN_TOKEN).",
+)
+@click.option(
+    "--session-quota", default=None, type=int, help="Questions per conversation (env BRIEFBOT_SESSION_QUOTA)."
+)
+@click.option(
+    "--daily-quota", default=None, type=int, help="Questions per day, all callers (env BRIEFBOT_DAILY_QUOTA)."
+)
+@click.option("--ingest-samples", is_flag=True, help="Ingest samples/articles/ first if the store is empty.")
 @store_options
-def serve(host: str | None, port: int | None, ingest_samples: bool, store: Path | None, chroma_url: str | None) -> None:
+def serve(
+    host: str | None,
+    port: int | None,
+    embed_origins: str | None,
+    admin_token: str | None,
+    session_quota: int | None,
+    daily_quota: int | None,
+    ingest_samples: bool,
+    store: Path | None,
+    chroma_url: str | None,
+) -> None:
     """Serve the chat UI, the JSON API and the embeddable widget."""
     from bot.server import serve as run_server
 
     components = components_for(store, chroma_url)
-    if host:
-        components.settings.host = host
-    if port:
-        components.settings.port = port
+    given = {
+        "host": host,
+        "port": port,
+        "embed_origins": embed_origins,
+        "admin_token": admin_token,
+        "session_quota": session_quota,
+        "daily_quota": daily_quota,
+    }
+    overrides = {key: value for key, value in given.items() if value is not None}
+    if overrides:
+        # Re-validate through the settings model, so flags parse exactly like their env variables.
+        components.settings = Settings(**{**components.settings.model_dump(), **overrides})
     run_server(components, ingest_samples=ingest_samples)
 
 

@@ -44,7 +44,7 @@ class Components:
         from ingest.service import IngestService
 
         lock = None if self.settings.chroma_url else self.settings.store / ".write.lock"
-        return IngestService(self.store, self.lexical, self.embeddings, lock_path=lock)
+        return IngestService(self.store, self.lexical, self.embeddings, lock_path=lock, settings=self.settings)
 
     @cached_property
     def chat(self):

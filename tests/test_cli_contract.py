@@ -113,3 +113,43 @@ def test_help_documents_every_command():
     out = subprocess.run([sys.executable, "-m", "bot.cli", "--help"], capture_output=True, text=True, check=True).stdout
     for command in ("ingest", "ask", "list", "show", "delete", "serve", "eval"):
         assert command in out
+
+
+def test_serve_flags_reach_the_server_settings(tmp_path, monkeypatch):
+    """Flags parse like their BRIEFBOT_* variables and override them (the server itself is tested elsewhere)."""
+    from click.testing import CliRunner
+
+    import bot.server
+    from bot.cli import main
+
+    seen = {}
+    monkeypatch.setattr(
+        bot.server,
+        "serve",
+        lambda components, ingest_samples=False: seen.update(
+            settings=components.settings, ingest_samples=ingest_samples
+        ),
+    )
+    monkeypatch.setenv("BRIEFBOT_ADMIN_TOKEN", "from-env")
+    result = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--store",
+            str(tmp_path / "s"),
+            "--port",
+            "8123",
+            "--embed-origins",
+            "https://news.example.org, https://blog.example.org/",
+            "--daily-quota",
+            "7",
+            "--ingest-samples",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    settings = seen["settings"]
+    assert settings.port == 8123 and settings.daily_quota == 7
+    assert settings.embed_origins == ["https://news.example.org", "https://blog.example.org"]
+    assert settings.admin_token == "from-env"  # not given as a flag: the environment still counts
+    assert settings.store == tmp_path / "s"
+    assert seen["ingest_samples"] is True

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,21 +90,31 @@ class LexicalIndex:
         if rows:
             model = bm25s.BM25()
             model.index(_tokens([r[4] for r in rows]), show_progress=False)
-        tmp = self.directory.with_name(self.directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True, exist_ok=True)
-        if model is not None:
-            model.save(str(tmp / "bm25"))
-        (tmp / "rows.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
-        (tmp / "manifest.json").write_text(json.dumps({"generation": generation, "passages": len(rows)}), "utf-8")
-        # Swap the folder in whole, so a reader in another process never sees half an index.
-        old = self.directory.with_name(self.directory.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.directory.exists():
-            self.directory.rename(old)
-        tmp.rename(self.directory)
-        shutil.rmtree(old, ignore_errors=True)
+        self._save(model, rows, generation)
         self._model, self._rows, self._generation = model, rows, generation
+
+    def _save(self, model: bm25s.BM25 | None, rows: list, generation: str) -> None:
+        """Write into a folder of this build's own, then swap it in whole: a reader in another
+        process never sees half an index, and two processes rebuilding at once never share a folder."""
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=self.directory.name + ".build-", dir=self.directory.parent))
+        try:
+            if model is not None:
+                model.save(str(tmp / "bm25"))
+            (tmp / "rows.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+            manifest = {"generation": generation, "passages": len(rows)}
+            (tmp / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+            old = Path(tempfile.mkdtemp(prefix=self.directory.name + ".old-", dir=self.directory.parent))
+            try:
+                if self.directory.exists():
+                    self.directory.rename(old / "index")
+                tmp.rename(self.directory)
+            except OSError as exc:  # another process swapped its build in first: theirs serves as well
+                log.info("lexical index swap lost a race (%s); keeping the other build", exc)
+            finally:
+                shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def refresh(self) -> None:
         """Bring the index up to date now (after an ingest), rather than on the next question."""
