@@ -65,6 +65,7 @@ class Ranked:
     article: Article
     actor_ok: bool = True  # the sentence's speaker is the one asked about (or none was asked about)
     kind_ok: bool = True  # the sentence's statement is of the asked kind (or none was asked for)
+    has_statement: bool = False
 
 
 @dataclass
@@ -286,7 +287,7 @@ def rank_sentences(
         if s.start == 0 or s.text.strip() == article.title.strip():
             score -= 1.0  # the headline restates; prefer the body sentence that states the fact
         score += 0.15 * passage_scores.get(s.start, 0.0)
-        out.append(Ranked(s, score, overlap, article, actor_ok, kind_ok))
+        out.append(Ranked(s, score, overlap, article, actor_ok, kind_ok, bool(statements)))
     return sorted(out, key=lambda r: r.score, reverse=True)
 
 
@@ -308,12 +309,12 @@ def choose(ranked: list[Ranked], q: Question) -> list[Ranked]:
     for r in ranked[1:]:
         if len(chosen) >= limit:
             break
-        if not (r.actor_ok and r.kind_ok) or r.score <= 0.3:
+        next_to = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen)
+        follows = next_to and _CONTINUES.match(r.sentence.text)
+        if not (r.actor_ok and r.kind_ok) and not (follows and not r.has_statement) or r.score <= 0.3:
             continue
         if q.intent == "demands" and _DIRECTED_Q.search(q.text) and not _DEMAND_FORM.search(r.sentence.text):
             continue  # "what did X ask Y to do": only requests aimed at someone
-        next_to = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen)
-        follows = next_to and _CONTINUES.match(r.sentence.text)
         if not follows and r.overlap < (0.4 if q.intent == "topics" else 0.6) * top.overlap:
             continue
         ratio = 0.6 if follows else 0.65 if q.intent == "topics" else 0.8 if many else 0.9

@@ -68,6 +68,13 @@ _IRREGULAR = {
 
 # Words reporting and questions use for the same thing ("topics" asked, "subjects" reported).
 _SYNONYMS = {
+    "relationship": "relations",
+    "relationships": "relations",
+    "ties": "relations",
+    "handle": "manage",
+    "handled": "manage",
+    "handling": "manage",
+    "managed": "manage",
     "subject": "topic",
     "subjects": "topic",
     "issue": "topic",
