@@ -54,11 +54,27 @@ _TRAILING_CREDIT = re.compile(
 )
 # An AP-style caption: "FILE - Secretary of State Antony Blinken ... (AP Photo/...)"
 _CAPTION_START = re.compile(r"^(?:FILE|IN THIS PHOTO|PHOTO)\s*[-\u2013\u2014:]\s")
-# An author blurb at the foot: "Jane Doe is a correspondent for ... / covers diplomacy for ..."
+# An author blurb at the foot of the story, in the third person. The shape, not any one outlet:
+# a byline name, "is/was" and, within a few words, a newsroom role ("Jane Doe is a diplomatic
+# correspondent for ...", "Marta Reis is Atlas Desk's Americas correspondent, based in ...").
+# Sources quoted in the story ("X is a senior fellow at ...", "Wang Yi is China's foreign minister")
+# hold no newsroom role, so they stay. "and"/"who" end the search: "a diplomat and former editor"
+# describes someone in the news; the search never runs past the end of a sentence.
+_NAME = (
+    r"(?!(?:The|This|That|These|Those|It|He|She|They|A|An|In|On|At|But|And)\b)"
+    r"[A-Z\u00c0-\u00de][\w.'\u2019-]+(?:\s+(?:(?:de|da|do|dos|van|von|der|del|di|al|bin|le|la)\s+){0,2}"
+    r"[A-Z\u00c0-\u00de][\w.'\u2019-]+){0,3}"
+)
+_ROLE = r"(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|bureau\s+chief|producer)s?"
 _AUTHOR_BIO = re.compile(
-    r"^(?:[A-Z][\w.'\u2019-]+\s){1,3}(?:is|was)\s+(?:a|an|the)\s+(?:[\w-]+\s){0,4}"
-    r"(?:correspondent|reporter|journalist|editor|writer|columnist|contributor|analyst|fellow|producer)\b"
-    r"|^(?:[A-Z][\w.'\u2019-]+\s){1,3}(?:covers|reports on|writes about)\b"
+    rf"^[\s*_\u2013\u2014-]*{_NAME}\s+(?:is|was|has\s+been|serves\s+as)\s+(?:(?:a|an|the)\s+)?"
+    rf"(?:(?!(?:and|who|which|that|but|whose)\b)(?:(?:\w\.){{1,3}}|[\w'\u2019&-]+)\s+){{0,6}}?{_ROLE}\b"
+    rf"|^[\s*_\u2013\u2014-]*{_NAME}\s+(?:(?:covers|reports\s+on|writes\s+about)\b[^.!?]{{0,120}}?\bfor\b"
+    r"|(?:reports|writes)\s+for\b)"
+)
+# The rest of a blurb, when it runs on in a paragraph of its own: "She previously reported from ..."
+_BIO_CONTINUES = re.compile(
+    r"^[\s*_]*(?:He|She|They)\s+(?:\w+\s+){0,2}?(?:has|had|was|were|is|previously|joined|covered|reported|worked|writes|lives)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:I am|I'm|I\u2019m|I have|I love|my (?:opinion|name|articles?|blog)|hey guys)\b", re.I)
 _FOLLOW_PROMPT = re.compile(
@@ -67,7 +83,12 @@ _FOLLOW_PROMPT = re.compile(
 
 
 def is_noise(paragraph: str, position_from_end: int) -> bool:
-    """Whether one paragraph is page noise. `position_from_end` is 0 for the last paragraph."""
+    """Whether one paragraph is page noise.
+
+    `position_from_end` is 0 for the story's last paragraph (not counting page chrome after it):
+    blurbs and sign-offs are only recognised there, so a sentence of the same shape in the body
+    ("Wang Yi is China's foreign minister.") is never taken for one.
+    """
     text = paragraph.strip()
     if not text:
         return True
@@ -78,7 +99,7 @@ def is_noise(paragraph: str, position_from_end: int) -> bool:
         return True
     if words <= 60 and _CAPTION_START.match(text):
         return True
-    if position_from_end <= 2 and words <= 60 and _AUTHOR_BIO.search(text):
+    if position_from_end <= 1 and words <= 60 and _AUTHOR_BIO.search(text):
         return True
     # Author blurbs and sign-offs sit at the end and speak in the first person.
     if position_from_end <= 1 and words <= 80 and _FIRST_PERSON.search(text):
@@ -88,11 +109,30 @@ def is_noise(paragraph: str, position_from_end: int) -> bool:
     return False
 
 
+_ANYWHERE = 1 << 30  # a position far from the end: only the rules that hold anywhere apply
+
+
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Paragraphs without page noise, whitespace collapsed.
+
+    Two passes: chrome that is noise anywhere goes first, so a blurb followed by "Follow us" and
+    a copyright line still counts as the story's last paragraph.
+    """
     kept = [" ".join(p.split()) for p in paragraphs]
-    kept = [p for p in kept if p]
+    kept = [p for p in kept if p and not is_noise(p, _ANYWHERE)]
     total = len(kept)
-    return [p for i, p in enumerate(kept) if not is_noise(p, total - 1 - i)]
+    out: list[str] = []
+    in_bio = False
+    for i, p in enumerate(kept):
+        position = total - 1 - i
+        if in_bio and len(p.split()) <= 60 and _BIO_CONTINUES.match(p):
+            continue
+        if is_noise(p, position):
+            in_bio = in_bio or bool(_AUTHOR_BIO.search(p))
+            continue
+        in_bio = False
+        out.append(p)
+    return out
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -70,3 +70,57 @@ def test_reporting_that_looks_a_little_like_noise_is_kept(reporting):
 def test_soft_wraps_join_and_blank_lines_separate():
     text = "Wang met Blinken\nin Munich on Friday.\n\n\nBlinken raised\nconcerns about Russia."
     assert clean_text(text) == "Wang met Blinken in Munich on Friday.\n\nBlinken raised concerns about Russia."
+
+
+STORY = [
+    "Japanese Foreign Minister Aiko Mori met her Indonesian counterpart Budi Santoso in Jakarta on Monday.",
+    "Mori urged Jakarta to open its nickel sector to Japanese investors.",
+    "Santoso said Indonesia would decide on the licences by the end of the year.",
+]
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "Hana Lindqvist is the Harbour Herald's Southeast Asia correspondent. She has reported from Jakarta since 2019.",
+        "Tomás Ferreira is Coastline News's diplomatic editor, based in Lisbon. He previously covered the EU.",
+        "Ravi Menon covers trade and foreign policy for the Lantern Post.",
+        "Ana de la Cruz is a freelance journalist based in Manila.",
+        "*Olu Adeyemi is a U.S. correspondent for the Delta Ledger.*",
+        "Greta Holm was the Nordic Times' Beijing bureau chief until 2022.",
+    ],
+)
+def test_third_person_author_blurbs_at_the_end_are_dropped(bio):
+    text = "\n\n".join([*STORY, bio])
+    assert clean_text(text) == "\n\n".join(STORY)
+
+
+def test_a_blurb_followed_by_page_chrome_still_counts_as_the_end():
+    tail = [
+        "Hana Lindqvist is the Harbour Herald's Southeast Asia correspondent.",
+        "She previously reported from Bangkok and Hanoi.",
+        "Follow us on Telegram for breaking news.",
+        "Copyright 2025 Harbour Herald. All rights reserved.",
+    ]
+    assert clean_text("\n\n".join(STORY + tail)) == "\n\n".join(STORY)
+
+
+@pytest.mark.parametrize(
+    "reporting",
+    [
+        "Santoso is Indonesia's foreign minister.",
+        "Santoso is a career diplomat and a former editor of a Jakarta newspaper.",
+        "Mori is Japan's top diplomat. She was once a reporter in Osaka.",
+        "Dewi Lestari is a senior fellow at the Jakarta Policy Institute and said the deal was likely.",
+        "The agreement covers nickel and cobalt for five years.",
+    ],
+)
+def test_people_in_the_news_described_at_the_end_stay(reporting):
+    text = "\n\n".join([*STORY, reporting])
+    assert clean_text(text).endswith(reporting)
+
+
+def test_a_correspondent_in_the_body_is_reporting_not_a_blurb():
+    body = "Budi Santoso was a foreign correspondent before he became a diplomat, officials noted."
+    text = "\n\n".join([STORY[0], body, STORY[1], STORY[2]])
+    assert body in clean_text(text)
