@@ -23,12 +23,22 @@ _MONTHS = (
 _PLACE = r"[A-Z][A-Za-z'\u2019.\-]+(?:[ \-][A-Z][A-Za-z'\u2019.\-]+){0,3}"
 _DASH = r"(?:--|[-\u2013\u2014])"
 
+_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)"
+_DATELINE_DATE = rf"{_WEEKDAY}?(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+{_MONTHS})(?:,?\s+\d{{4}})?"
+_OUTLET = r"[A-Z][A-Za-z&.\- ]{1,40}"
+
 # "BEIJING, Oct 26 (Reuters) -", "Seoul, May 26 (Jiji Press)--", "WASHINGTON (AP) —",
-# "MOSCOW, July 9, 2024 (Reuters) –", "UNITED NATIONS, Nov 3 (AFP) -"
+# "MOSCOW, July 9, 2024 (Reuters) –", "UNITED NATIONS, Nov 3 (AFP) -", and with the region or
+# country after the city: "SOCHI, Russia, Sept. 4, 2023 (Southline Dispatch) –".
+# A dateline can also stand on a line of its own with no dash ("BEIJING, April 6, 2023 (Observer)"):
+# then it must carry a date or an upper-case city, so that a short line such as "Blinken, Wang
+# (Xinhua)" is not read as one.
 _WIRE_DATELINE = re.compile(
     rf"^(?P<place>{_PLACE})"
-    rf"(?:,\s*(?P<date>{_MONTHS}\s+\d{{1,2}}(?:,?\s+\d{{4}})?))?"
-    rf"\s*\((?P<outlet>[A-Z][A-Za-z&.\- ]{{1,40}})\)\s*{_DASH}\s*"
+    rf"(?:,\s*(?P<region>(?!{_MONTHS}\s|{_WEEKDAY}){_PLACE}))?"
+    rf"(?:,\s*(?P<date>{_DATELINE_DATE}))?"
+    rf"\s*\((?P<outlet>{_OUTLET})\)"
+    rf"(?:\s*{_DASH}\s*|(?P<alone>\s*$))"
 )
 # "Kyiv • UNN", "Kyiv | UNN" on a line of its own
 _BULLET_DATELINE = re.compile(
@@ -53,6 +63,8 @@ def find_dateline(text: str, search_paragraphs: int = 4) -> Dateline | None:
             break
         for pattern in (_WIRE_DATELINE, _BULLET_DATELINE):
             match = pattern.match(paragraph)
+            if match and _stands_alone_without_marks(match):
+                continue
             if match:
                 groups = match.groupdict()
                 return Dateline(
@@ -64,6 +76,14 @@ def find_dateline(text: str, search_paragraphs: int = 4) -> Dateline | None:
                 )
         offset += len(paragraph) + 1
     return None
+
+
+def _stands_alone_without_marks(match: re.Match[str]) -> bool:
+    """A dashless line that is not a dateline: no date and a city not in capitals."""
+    groups = match.groupdict()
+    if groups.get("alone") is None:
+        return False
+    return not groups.get("date") and not groups["place"].isupper()
 
 
 def normalize_date(value: object) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.loaders.base import text_document
 from ingest.loaders.html import page_metadata
 from ingest.metadata import canonical_url, find_dateline, from_json_ld, normalize_date, split_site_suffix
 
@@ -17,6 +18,19 @@ from ingest.metadata import canonical_url, find_dateline, from_json_ld, normaliz
         ("MOSCOW, July 9 (Reuters) \u2013 A day after", "MOSCOW", "Reuters", "July 9"),
         ("UNITED NATIONS, Nov. 3, 2024 (AFP) - The council", "UNITED NATIONS", "AFP", "Nov. 3, 2024"),
         ("Kyiv \u2022 UNN\n\nSpeeding up the aid package", "Kyiv", "UNN", None),
+        # a region or country after the city
+        ("ODESA, Ukraine, Aug. 12, 2024 (Harbour Wire) \u2013 The ministers", "ODESA", "Harbour Wire", "Aug. 12, 2024"),
+        ("PORTLAND, Maine, March 3 (Coastline News) - The envoys", "PORTLAND", "Coastline News", "March 3"),
+        ("WASHINGTON, D.C., 3 March 2025 (Capitol Wire) -- Officials", "WASHINGTON", "Capitol Wire", "3 March 2025"),
+        # a dateline on a line of its own, no dash
+        ("HANOI, June 20, 2024 (Mekong Times)\n\nThe leaders", "HANOI", "Mekong Times", "June 20, 2024"),
+        (
+            "NAIROBI, Kenya, Monday, June 2, 2025 (Savanna Post)\n\nThe",
+            "NAIROBI",
+            "Savanna Post",
+            "Monday, June 2, 2025",
+        ),
+        ("OSLO (Nordic Desk)\n\nThe talks", "OSLO", "Nordic Desk", None),
     ],
 )
 def test_datelines(text, place, outlet, date_text):
@@ -34,6 +48,8 @@ def test_datelines(text, place, outlet, date_text):
         "The talks (which lasted hours) ended.",
         "Blinken, Wang (Xinhua) said nothing.",
         "Kyiv \u2022 Zelensky met Blinken and asked for more air defence.",
+        "Blinken, Wang (Xinhua)\n\nThe two met in Munich.",
+        "Wang Yi, Blinken (left)",
     ],
 )
 def test_sentences_that_are_not_datelines(text):
@@ -106,3 +122,26 @@ def test_meta_tags_and_title_suffix():
 )
 def test_canonical_urls(url, canonical):
     assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize(
+    ("raw", "outlet", "published"),
+    [
+        (
+            "Ministers agree on ferry links\n\nBERGEN, Norway, Sept. 4, 2023 (Fjord Dispatch) \u2013 "
+            "Norwegian Foreign Minister Espen Barth Eide met his Danish counterpart on Monday.",
+            "Fjord Dispatch",
+            "2023-09-04",
+        ),
+        (
+            "Ministers agree on ferry links\n\nBERGEN, April 6, 2023 (Fjord Dispatch)\n\n"
+            "Norwegian Foreign Minister Espen Barth Eide met his Danish counterpart on Thursday.",
+            "Fjord Dispatch",
+            "2023-04-06",
+        ),
+    ],
+)
+def test_a_text_article_takes_outlet_and_date_from_its_dateline(raw, outlet, published):
+    doc = text_document(raw, source="ferry.txt")
+    assert (doc.outlet, doc.published) == (outlet, published)
+    assert doc.title == "Ministers agree on ferry links"
