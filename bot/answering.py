@@ -8,13 +8,14 @@ question about a meeting the store does not have is never answered from a simila
 
 from __future__ import annotations
 
+import logging
 import re
 
 from langchain_core.embeddings import Embeddings
 
 from bot.answer.abstain import ABSTAIN
 from bot.answer.catalog import Catalog, catalog_for
-from bot.answer.compose import compose_cross, compose_single, name_in_text, sentences_of, term_in_text
+from bot.answer.compose import Composed, compose_cross, compose_single, name_in_text, sentences_of, term_in_text
 from bot.answer.followup import resolve
 from bot.answer.question import Question, parse
 from bot.answer.text import STOP
@@ -25,6 +26,9 @@ from vectorstore.retriever import HybridRetriever
 from vectorstore.store import ArticleStore
 
 __all__ = ["ABSTAIN", "compose_answer"]
+
+log = logging.getLogger(__name__)
+_MAX_PERSON_ARTICLES = 12
 
 
 def compose_answer(
@@ -45,7 +49,8 @@ def compose_answer(
         scores[hit.article_id] = scores.get(hit.article_id, 0.0) + 1.0 / (rank + 1)
     candidate_ids = list(scores)
     for person in q.people:
-        candidate_ids += sorted(person.article_ids - set(candidate_ids))
+        if len(person.article_ids) <= _MAX_PERSON_ARTICLES:  # a frequent name: retrieval already ranks them
+            candidate_ids += sorted(person.article_ids - set(candidate_ids))
     if q.actor_side and q.actor_side != "both" and not q.people:
         # "What did the United States say ...": reporting may name the side as "Washington" or "U.S.".
         asked = {s for _, _, s in find_sides(resolved)}
@@ -63,20 +68,16 @@ def compose_answer(
                 candidate_ids.append(hit.article_id)
     if ctx.is_followup and ctx.article_ids and not _names_new_meeting(q, ctx.article_ids):
         candidate_ids = [a for a in ctx.article_ids]
-    articles = [a for a in (store.get_article(i) for i in candidate_ids) if a is not None]
+    articles = [a for a in (catalog.articles.get(i) or store.get_article(i) for i in candidate_ids) if a is not None]
     articles = [a for a in articles if _fits(q, a, catalog)]
     focus = {"intent": q.intent, "actor": q.actor.name if q.actor else None, "actor_side": q.actor_side}
     if not articles:
         return _abstain(question, resolved, focus)
-    if q.cross:
-        composed = compose_cross(q, _ordered(articles, scores), catalog)
-    else:
-        # Meetings of the people asked about first; a country asked about may be a participant or only a topic.
-        strength = {a.id: _focus_strength(q, a, catalog) for a in articles}
-        ordered = sorted(articles, key=lambda a: (-int(strength[a.id]), -scores.get(a.id, 0.0)))[:6]
-        ordered = [a for a in ordered if int(strength[a.id]) >= int(strength[ordered[0].id])]
-        subs = [_sub_question(part, q, catalog) for part in q.parts] if q.parts else None
-        composed = compose_single(q, ordered, catalog, {a.id: _passage_scores(a, hits) for a in ordered}, subs)
+    try:
+        composed = _compose(q, articles, scores, hits, catalog)
+    except Exception:  # an odd article must not take the conversation down: say so, cite nothing
+        log.exception("composing an answer to %r failed", resolved)
+        return _abstain(question, resolved, focus)
     if composed.abstained:
         return _abstain(question, resolved, focus, composed.text)
     focus.update(article_ids=composed.article_ids, answered_people=composed.answered_people)
@@ -89,6 +90,20 @@ def compose_answer(
     )
     check_citations(answer)
     return answer
+
+
+def _compose(q: Question, articles: list[Article], scores: dict[str, float], hits, catalog: Catalog) -> Composed:
+    """One line per meeting for questions across articles; else the best sentences of the best meeting."""
+    if q.cross:
+        composed = compose_cross(q, _ordered(articles, scores), catalog)
+    else:
+        # Meetings of the people asked about first; a country asked about may be a participant or only a topic.
+        strength = {a.id: _focus_strength(q, a, catalog) for a in articles}
+        ordered = sorted(articles, key=lambda a: (-int(strength[a.id]), -scores.get(a.id, 0.0)))[:6]
+        ordered = [a for a in ordered if int(strength[a.id]) >= int(strength[ordered[0].id])]
+        subs = [_sub_question(part, q, catalog) for part in q.parts] if q.parts else None
+        composed = compose_single(q, ordered, catalog, {a.id: _passage_scores(a, hits) for a in ordered}, subs)
+    return composed
 
 
 def _sub_question(text: str, whole: Question, catalog: Catalog) -> Question:

@@ -33,10 +33,35 @@ class KnownPerson:
 class Catalog:
     people: dict[str, KnownPerson] = field(default_factory=dict)
     meetings: dict[str, list[Meeting]] = field(default_factory=dict)  # by article id
+    articles: dict[str, Article] = field(default_factory=dict)
+    # Name part (and its one-letter deletions, for spelling variants) -> people: a question's words are
+    # looked up here instead of comparing them with every known person.
+    name_index: dict[str, set[str]] = field(default_factory=dict)
 
     def meeting_of(self, article_id: str) -> Meeting | None:
         found = self.meetings.get(article_id) or []
         return found[0] if found else None
+
+    def people_named(self, word: str) -> list[KnownPerson]:
+        """People one of whose name parts is `word` or a one-letter variant of it ('Zelensky'/'Zelenskyy')."""
+        keys = {word.casefold()} | (_deletions(word.casefold()) if len(word) >= 5 else set())
+        names: set[str] = set()
+        for key in keys:
+            names |= self.name_index.get(key, set())
+        return [self.people[n] for n in sorted(names)]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _index_name(catalog: Catalog, person: KnownPerson) -> None:
+    for part in {person.name.split()[0], person.name.split()[-1]}:
+        key = part.casefold()
+        catalog.name_index.setdefault(key, set()).add(person.name)
+        if len(key) >= 5:
+            for variant in _deletions(key):
+                catalog.name_index.setdefault(variant, set()).add(person.name)
 
 
 _lock = threading.Lock()
@@ -59,6 +84,7 @@ def catalog_for(store: ArticleStore) -> Catalog:
 def build_catalog(articles: list[Article]) -> Catalog:
     catalog = Catalog()
     for article in articles:
+        catalog.articles[article.id] = article
         catalog.meetings[article.id] = list(article.meetings)
         for meeting in article.meetings:
             names = {p.name for p in meeting.participants} | {s.actor for s in meeting.statements}
@@ -70,6 +96,8 @@ def build_catalog(articles: list[Article]) -> Catalog:
             for s in meeting.statements:
                 if s.actor in names and s.actor not in catalog.people and " " in s.actor and s.side != s.actor:
                     _merge(catalog, s.actor, s.side).article_ids.add(article.id)
+    for person in catalog.people.values():
+        _index_name(catalog, person)
     return catalog
 
 

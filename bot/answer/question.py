@@ -246,10 +246,10 @@ def proper_nouns(text: str) -> list[str]:
 def _match_people(text: str, catalog: Catalog) -> list[tuple[int, KnownPerson]]:
     found: dict[str, tuple[int, KnownPerson]] = {}
     tokens = [(m.start(), m.group()) for m in re.finditer(r"[A-Z][\w'\u2019]*(?:-[\w]+)*", text)]
-    for person in catalog.people.values():
-        parts = person.name.split()
-        for i, (pos, tok) in enumerate(tokens):
-            bare = re.sub(r"['\u2019]s$", "", tok)
+    for i, (pos, tok) in enumerate(tokens):
+        bare = re.sub(r"['\u2019]s$", "", tok)
+        for person in catalog.people_named(bare):
+            parts = person.name.split()
             nxt = tokens[i + 1][1] if i + 1 < len(tokens) and tokens[i + 1][0] <= pos + len(tok) + 1 else None
             by_surname = len(parts[-1]) > 1 and similar_name(bare, parts[-1])
             # A first name counts only when it is not followed by someone else's surname ("Anthony Albanese").
