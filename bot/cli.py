@@ -156,31 +156,27 @@ def ask(
 
 
 def answer_json(answer, qid: Any = None) -> dict:
-    out: dict[str, Any] = {} if qid is None else {"id": qid}
-    out.update(answer=answer.answer, abstained=answer.abstained, citations=[c.public() for c in answer.citations])
-    return out
+    return {**({} if qid is None else {"id": qid}), **answer.public()}
 
 
 def _ask_batch(chat, batch_file: Path) -> None:
     """Questions sharing a `session` are one conversation, asked in file order; output keeps input order."""
-    from bot.models import Turn
+    for item, answer in chat.ask_conversations(_read_batch(batch_file)):
+        click.echo(json.dumps(answer_json(answer, item.get("id")), ensure_ascii=False))
+        sys.stdout.flush()
 
-    histories: dict[str, list[Turn]] = {}
+
+def _read_batch(batch_file: Path):
     with batch_file.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 item = json.loads(line)
-                question = str(item["question"])
+                item["question"] = str(item["question"])
             except (ValueError, KeyError, TypeError) as exc:
                 raise click.ClickException(f"{batch_file}:{number}: not a question object ({exc})") from exc
-            session = item.get("session")
-            history = histories.setdefault(str(session), []) if session is not None else []
-            answer = chat.ask(question, history)
-            history.append(Turn(question=question, answer=answer))
-            click.echo(json.dumps(answer_json(answer, item.get("id")), ensure_ascii=False), nl=True)
-            sys.stdout.flush()
+            yield item
 
 
 @main.command("list")

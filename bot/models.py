@@ -30,6 +30,14 @@ class Answer(BaseModel):
     resolved_question: str | None = None
     focus: dict = Field(default_factory=dict)
 
+    def public(self) -> dict:
+        """The answer as the CLI, the API and evaluation print it: one shape, written once."""
+        return {
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.public() for c in self.citations],
+        }
+
 
 class Turn(BaseModel):
     """One exchange of a conversation, as the follow-up resolver needs it."""

@@ -81,11 +81,13 @@ def test_ask_batch_keeps_the_contract(tmp_path, corpus):
         {"id": "q2", "question": "Who did Sone Keo meet?", "session": "s"},
         {"id": "q3", "question": "What did they agree?", "session": "s"},
         {"id": "q4", "question": "What did the Martian ambassador say on Jupiter?"},
+        {"id": "q5", "question": "   "},  # one bad line gets its own abstention; the batch goes on
+        {"id": "q6", "question": "What did Paredes warn against?"},
     ]
     batch.write_text("\n".join(json.dumps(q) for q in questions) + "\n", encoding="utf-8")
     proc = run(["ask", "--batch", str(batch)], store)
     answers = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    assert [a["id"] for a in answers] == ["q1", "q2", "q3", "q4"]
+    assert [a["id"] for a in answers] == ["q1", "q2", "q3", "q4", "q5", "q6"]
     for a in answers:
         assert set(a) == {"id", "answer", "abstained", "citations"}
         assert isinstance(a["answer"], str) and a["answer"]
@@ -94,6 +96,7 @@ def test_ask_batch_keeps_the_contract(tmp_path, corpus):
             assert set(c) == {"n", "article_id", "title", "source", "text", "start", "end"}
             assert f"[{c['n']}]" in a["answer"]
     assert answers[3]["abstained"] is True and answers[3]["citations"] == []
+    assert answers[4]["abstained"] is True and "empty" in answers[4]["answer"]
     # Each cited span is exactly the article's characters at those offsets.
     texts = {
         r["id"]: json.loads(run(["show", r["id"], "--json"], store).stdout)["text"]
