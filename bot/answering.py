@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
@@ -20,7 +21,7 @@ from bot.answer.followup import resolve
 from bot.answer.question import Question, parse
 from bot.answer.text import STOP
 from bot.models import Answer, Turn
-from ingest.extraction.lexicon import COUNTRIES, find_sides
+from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, find_sides
 from ingest.models import Article
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import ArticleStore
@@ -146,11 +147,47 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
         return False
     if not all(term_in_text(t, text) for t in q.proper_terms):
         return False
+    mentioned = sides_in(article)
+    if any(side not in mentioned for side in q.sides if side != "both"):
+        return False  # "Did they discuss Syria?": a country the article never names
+    meeting = catalog.meeting_of(article.id)
+    if any(not place_of_meeting(place, article, meeting) for place in q.places if place in CITIES):
+        return False  # "in Bali" must be where this meeting was, not where an earlier one took place
     year = (article.published or "")[:4]
     for y in q.years:
         if year and y != year and y not in text:
             return False
     return True
+
+
+@lru_cache(maxsize=4096)
+def _sides_of(article_id: str, text: str) -> frozenset[str]:
+    return frozenset(side for _, _, side in find_sides(text))
+
+
+def sides_in(article: Article) -> frozenset[str]:
+    """Every country or organisation the article names, by any of its names."""
+    return _sides_of(article.id, article.text)
+
+
+_EARLIER = re.compile(
+    r"\blast\s+met\b|\bprevious(?:ly)?\b|\bearlier\s+(?:meeting|talks|visit)\b|\blast\s+(?:year|month)\b", re.I
+)
+
+
+def place_of_meeting(place: str, article: Article, meeting) -> bool:
+    """The place is where this meeting was: its venue, the dateline or lead, or a meeting sentence that is
+    not about an earlier encounter."""
+    if meeting is not None and meeting.venue and place.casefold() in meeting.venue.casefold():
+        return True
+    for i, sentence in enumerate(sentences_of(article)):
+        if not term_in_text(place, sentence.text):
+            continue
+        if _EARLIER.search(sentence.text):
+            continue
+        if i <= 2 or MEETING_CUES.search(sentence.text):
+            return True
+    return False
 
 
 def _alias_shadowed(person, q: Question) -> bool:

@@ -22,11 +22,7 @@ class KnownPerson:
 
     @property
     def aliases(self) -> set[str]:
-        tokens = self.name.split()
-        out = {self.name, tokens[-1]}
-        if len(tokens) > 1:
-            out.add(tokens[0])
-        return {a for a in out if len(a) > 1}
+        return {self.name} | {t for t in self.name.split() if len(t) > 1 and t[0].isupper()}
 
 
 @dataclass
@@ -56,7 +52,7 @@ def _deletions(word: str) -> set[str]:
 
 
 def _index_name(catalog: Catalog, person: KnownPerson) -> None:
-    for part in {person.name.split()[0], person.name.split()[-1]}:
+    for part in {t for t in person.name.split() if t[:1].isupper()}:
         key = part.casefold()
         catalog.name_index.setdefault(key, set()).add(person.name)
         if len(key) >= 5:

@@ -90,7 +90,7 @@ def name_in_text(name: str, text: str) -> bool:
     """A person is in a text when the surname (or, for 'Wang Yi'-style names, the family name) is there."""
     parts = name.split()
     tokens = set(re.findall(r"[A-Z][\w'\u2019-]*", text))
-    keys = {parts[-1]} | ({parts[0]} if len(parts) > 1 else set())
+    keys = {p for p in parts if p[:1].isupper()}  # any part: "Lula" for "Luiz Inácio Lula da Silva"
     return any(similar_name(re.sub(r"['\u2019]s$", "", t), k) for t in tokens for k in keys if len(k) > 2)
 
 

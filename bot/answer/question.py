@@ -251,7 +251,7 @@ def _match_people(text: str, catalog: Catalog) -> list[tuple[int, KnownPerson]]:
         for person in catalog.people_named(bare):
             parts = person.name.split()
             nxt = tokens[i + 1][1] if i + 1 < len(tokens) and tokens[i + 1][0] <= pos + len(tok) + 1 else None
-            by_surname = len(parts[-1]) > 1 and similar_name(bare, parts[-1])
+            by_surname = any(len(p) > 1 and similar_name(bare, p) for p in parts[1:] or parts)
             # A first name counts only when it is not followed by someone else's surname ("Anthony Albanese").
             by_first = (
                 len(parts) > 1

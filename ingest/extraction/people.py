@@ -16,7 +16,8 @@ from ingest.extraction.lexicon import KNOWN_PEOPLE, NON_NAME, SIDE_ALIASES, TITL
 
 # A capitalised word: "Blinken", "Jong-un", "Suk-yeol", "U.S.", "O'Brien"; possessive 's is cut off later.
 _CAP = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z][a-zA-Z\u00c0-\u024f]*(?:[-'\u2019][A-Za-z\u00c0-\u024f]+)*\.?)"
-_RUN = re.compile(rf"(?<![\w.]){_CAP}(?:(?:[ \t]+(?:of|the|for|de|da|bin|von|der)[ \t]+|[ \t]+){_CAP})*")
+_CONNECTOR = r"(?:of|the|for|de|da|do|dos|das|di|bin|ben|al|van|von|der|den|la|le)"
+_RUN = re.compile(rf"(?<![\w.]){_CAP}(?:(?:(?:[ \t]+{_CONNECTOR})+[ \t]+|[ \t]+){_CAP})*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _HEADS = "|".join(sorted(TITLE_HEADS))
 _APPOSITIVE = re.compile(
@@ -100,9 +101,22 @@ def _split_run(run: str) -> tuple[str, str]:
     """'US Secretary of State Antony Blinken' -> ('US Secretary of State', 'Antony Blinken')."""
     tokens = run.split()
     i = len(tokens)
-    while i > 0 and _is_name_token(tokens[i - 1]):
-        i -= 1
+    while i > 0:
+        if _is_name_token(tokens[i - 1]):
+            i -= 1
+            continue
+        # particles inside a name: "Lula da Silva", "von der Leyen", "bin Salman"
+        j = i
+        while j > 0 and tokens[j - 1] in _PARTICLES:
+            j -= 1
+        if j < i and i < len(tokens) and j > 0 and _is_name_token(tokens[j - 1]):
+            i = j
+            continue
+        break
     return " ".join(tokens[:i]), " ".join(tokens[i:])
+
+
+_PARTICLES = {"da", "de", "do", "dos", "das", "di", "van", "von", "der", "den", "bin", "al", "la", "le", "ben"}
 
 
 def _clean_name(name: str) -> str:
@@ -121,7 +135,7 @@ def find_people(text: str) -> list[Person]:
         title_part, name_part = _split_run(m.group())
         name = _clean_name(name_part)
         tokens = name.split()
-        if not tokens or len(tokens) > 4:
+        if not tokens or len(tokens) > 5 or _names_a_country(name):
             continue
         title = title_part.strip() or None
         title_tokens = {t.casefold().rstrip(".") for t in (title or "").split()}
@@ -154,7 +168,10 @@ def find_people(text: str) -> list[Person]:
             title = title or known[0]
             country = country or known[1]
         if country is None and title:
-            country = _country_of(text[max(0, m.start() - 30) : m.start()])
+            # "China's Wang Wentao": a country word right before the name
+            before = text[max(0, m.start() - 30) : m.start()]
+            adjacent = [side for _, end, side in find_sides(before) if len(before) - end <= 3]
+            country = adjacent[-1] if adjacent else None
         if len(tokens) == 1:
             # "President Zelenskyy": keep only if no fuller name of the same person is known.
             existing = [p for p in people.values() if tokens[0] in p.name.split()]
@@ -189,6 +206,12 @@ def find_people(text: str) -> list[Person]:
     return result
 
 
+def _names_a_country(name: str) -> bool:
+    """'United States', 'Republic of Korea': a country, however capitalised, is not a person."""
+    covered = sum(end - start for start, end, _ in find_sides(name))
+    return covered > len(name) / 2 or name.casefold() in SIDE_ALIASES or name.split()[-1] in ("States", "Republic")
+
+
 def _in_title_case_line(text: str, pos: int) -> bool:
     """Headlines in Title Case capitalise verbs too ("Blinken Holds Talks"): no names from them."""
     line_start = text.rfind("\n", 0, pos) + 1
@@ -212,8 +235,9 @@ def _assign_aliases(people: list[Person]) -> None:
             counts[tok] = counts.get(tok, 0) + 1
     for p in people:
         p.aliases = {p.name}
-        tokens = p.name.split()
-        for tok in {tokens[0], tokens[-1]}:
+        tokens = [t for t in p.name.split() if t not in _PARTICLES]
+        # Every part of the name: reporting calls "Luiz Inácio Lula da Silva" simply "Lula".
+        for tok in tokens:
             if counts.get(tok, 0) == 1 and tok.casefold() not in NON_NAME and len(tok) > 1:
                 p.aliases.add(tok)
         if "-" in tokens[-1] and len(tokens) == 2:
