@@ -17,7 +17,11 @@ against to know when they are stale, even across processes.
 The embedded store is one folder that several processes may open (the UI answering while the CLI
 ingests). Chroma's embedded client keeps its vector index in memory and does not see vectors
 another process added, so a reader that notices a generation it did not write reopens its client
-before a dense search. Writers are serialised by the ingest service's file lock.
+before a dense search. Writers are serialised by the ingest service's file lock. Within a process,
+every Chroma call holds the store's lock, so a reopen never pulls a client from under a reader
+thread (the server answers on a thread pool). The generation token is read at most every
+`GENERATION_TTL` seconds: a question costs one round trip for it, not one per lookup, and another
+process's write is seen a fraction of a second later.
 
 The `_meta` collection also remembers which feed entries have been ingested, so the memory lives
 with the store (embedded or server) rather than in a side file.
@@ -48,6 +52,7 @@ _PENDING = "pending:"
 _FEED = "feed:"
 _PAGE = 5000  # records per get() page, so a large store is never read in one response
 _COSINE = {"hnsw": {"space": "cosine"}}
+GENERATION_TTL = 0.25  # seconds a read generation token is trusted before it is read again
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class ArticleStore:
         self._lock = threading.RLock()
         self._cache_generation: str | None = None
         self._cache: dict[str, Article] | None = None
+        self._generation: tuple[float, str] | None = None  # (monotonic time read, token)
         self._attach(client)
         # The generation this process's vector index is known to include.
         self._vector_generation: str | None = self.generation()
@@ -129,10 +135,10 @@ class ArticleStore:
 
     def _sync_vectors(self) -> None:
         """Reopen the embedded client when another process has written since this one last looked."""
-        generation = self.generation()
-        if generation == self._vector_generation:
-            return
         with self._lock:
+            generation = self.generation()
+            if generation == self._vector_generation:
+                return
             if self._reopen is not None:
                 try:
                     self.client.close()
@@ -145,6 +151,15 @@ class ArticleStore:
 
     def generation(self) -> str:
         """A token that changes with every committed write, from this process or any other."""
+        with self._lock:
+            now = time.monotonic()
+            if self._generation is not None and now - self._generation[0] < GENERATION_TTL:
+                return self._generation[1]
+            token = self._read_generation()
+            self._generation = (now, token)
+            return token
+
+    def _read_generation(self) -> str:
         got = self.meta.get(ids=[_STATE_ID], include=["metadatas"])
         if got["ids"]:
             return str(got["metadatas"][0].get("generation", ""))
@@ -152,11 +167,15 @@ class ArticleStore:
 
     def _bump(self) -> None:
         """A new generation; this process's own vector index has the write, so it stays current."""
-        current = self._vector_generation == self.generation()
-        token = uuid.uuid4().hex
-        self.meta.upsert(ids=[_STATE_ID], documents=["state"], embeddings=[[0.0]], metadatas=[{"generation": token}])
-        if current:
-            self._vector_generation = token
+        with self._lock:
+            current = self._vector_generation == self._read_generation()
+            token = uuid.uuid4().hex
+            self.meta.upsert(
+                ids=[_STATE_ID], documents=["state"], embeddings=[[0.0]], metadatas=[{"generation": token}]
+            )
+            self._generation = (time.monotonic(), token)
+            if current:
+                self._vector_generation = token
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -279,19 +298,21 @@ class ArticleStore:
 
     def feed_seen(self, feed_key: str) -> set[str]:
         """Keys of the entries of one feed already ingested (or found to be duplicates)."""
-        got = self.meta.get(where={"feed": _digest(feed_key)}, include=["metadatas"])
+        with self._lock:
+            got = self.meta.get(where={"feed": _digest(feed_key)}, include=["metadatas"])
         return {str(m.get("entry", "")) for m in got["metadatas"]}
 
     def mark_feed_seen(self, feed_key: str, entry_keys: Sequence[str]) -> None:
         if not entry_keys:
             return
         feed = _digest(feed_key)
-        self.meta.upsert(
-            ids=[f"{_FEED}{feed}:{_digest(k)}" for k in entry_keys],
-            documents=["feed entry"] * len(entry_keys),
-            embeddings=[[0.0]] * len(entry_keys),
-            metadatas=[{"kind": "feed", "feed": feed, "entry": k} for k in entry_keys],
-        )
+        with self._lock:
+            self.meta.upsert(
+                ids=[f"{_FEED}{feed}:{_digest(k)}" for k in entry_keys],
+                documents=["feed entry"] * len(entry_keys),
+                embeddings=[[0.0]] * len(entry_keys),
+                metadatas=[{"kind": "feed", "feed": feed, "entry": k} for k in entry_keys],
+            )
 
     def _clear_pending(self, article_id: str) -> None:
         self.meta.delete(ids=[_PENDING + article_id])
@@ -302,10 +323,8 @@ class ArticleStore:
         """Which of these articles are committed (one read for a whole batch)."""
         if not article_ids:
             return set()
-        return set(self.articles.get(ids=list(dict.fromkeys(article_ids)), include=[])["ids"])
-
-    def has_article(self, article_id: str) -> bool:
-        return bool(self.articles.get(ids=[article_id], include=[])["ids"])
+        with self._lock:
+            return set(self.articles.get(ids=list(dict.fromkeys(article_ids)), include=[])["ids"])
 
     def get_article(self, article_id: str) -> Article | None:
         return self._all_articles().get(article_id)
@@ -329,7 +348,7 @@ class ArticleStore:
             generation = self.generation()
             if self._cache is None or generation != self._cache_generation:
                 articles: dict[str, Article] = {}
-                for ids, docs, metas in _paged(self.articles, ["documents", "metadatas"]):
+                for ids, docs, metas in _paged(lambda: self.articles, ["documents", "metadatas"], self._lock):
                     for article_id, text, meta in zip(ids, docs, metas):
                         articles[article_id] = _article_from_record(article_id, text, meta)
                 self._cache, self._cache_generation = articles, generation
@@ -338,19 +357,20 @@ class ArticleStore:
     def iter_passages(self) -> Iterable[tuple[list[str], list[str], list[dict]]]:
         """Every passage of a committed article, page by page: what the lexical index is built from."""
         committed = self.article_ids()
-        for ids, docs, metas in _paged(self.passages, ["documents", "metadatas"]):
+        for ids, docs, metas in _paged(lambda: self.passages, ["documents", "metadatas"], self._lock):
             keep = [i for i, m in enumerate(metas) if m.get("article_id") in committed]
             yield [ids[i] for i in keep], [docs[i] for i in keep], [metas[i] for i in keep]
 
     def dense_search(self, vector: Sequence[float], k: int) -> list[DenseHit]:
         """Nearest passages of committed articles by cosine similarity."""
-        self._sync_vectors()
-        if k <= 0 or self.passages.count() == 0:
-            return []
-        committed = self.article_ids()
-        got = self.passages.query(
-            query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
-        )
+        with self._lock:
+            self._sync_vectors()
+            if k <= 0 or self.passages.count() == 0:
+                return []
+            committed = self.article_ids()
+            got = self.passages.query(
+                query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
+            )
         hits = []
         for pid, doc, meta, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]):
             if meta.get("article_id") not in committed:
@@ -359,23 +379,27 @@ class ArticleStore:
         return hits
 
     def count_passages(self) -> int:
-        return self.passages.count()
+        with self._lock:
+            return self.passages.count()
 
     def stored_passage_counts(self) -> dict[str, int]:
         """Passages on disk per article id, committed or not: what integrity checks compare against
         each article's `passage_count` (passages of an uncommitted article are never shown)."""
         counts: dict[str, int] = {}
-        for _ids, _docs, metas in _paged(self.passages, ["metadatas"]):
+        for _ids, _docs, metas in _paged(lambda: self.passages, ["metadatas"], self._lock):
             for meta in metas:
                 key = str(meta.get("article_id"))
                 counts[key] = counts.get(key, 0) + 1
         return counts
 
 
-def _paged(collection, include: list[str]):
+def _paged(collection: Callable[[], chromadb.Collection], include: list[str], lock: threading.RLock):
+    """Page through a collection; the lock is held per page, never while the caller works, and the
+    collection is looked up per page so a client reopened meanwhile is used."""
     offset = 0
     while True:
-        got = collection.get(include=include, limit=_PAGE, offset=offset)
+        with lock:
+            got = collection().get(include=include, limit=_PAGE, offset=offset)
         if not got["ids"]:
             return
         yield (
