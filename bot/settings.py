@@ -10,6 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -44,6 +45,14 @@ class Settings(BaseSettings):
     admin_token: str | None = None
     session_quota: int = 50
     daily_quota: int = 1000
+    client_quota: int = Field(200, description="Questions per UTC day from one address (an IPv6 /64).")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names the server answers to besides loopback and `host` (`*.example.org`, `*` for any).",
+    )
+    public_url: str | None = Field(
+        None, description="scheme://host[:port] the browser reaches this server at behind a reverse proxy."
+    )
 
     # Ingestion
     allow_private_urls: bool = False
@@ -58,15 +67,33 @@ class Settings(BaseSettings):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
         return value
 
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [h.strip().lower() for h in value.split(",") if h.strip()]
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        """Only the origin counts (what a browser sends as `Origin`); a path would never match."""
+        if not value or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("public_url must look like https://briefs.example.org")
+        return f"{parts.scheme}://{parts.netloc.lower()}"
+
     @property
     def lexical_dir(self) -> Path:
         """The BM25 index is a cache of the store, so it lives beside it (or in cache_dir for a server)."""
         if self.cache_dir:
-            return self.cache_dir
+            return self.cache_dir / self.collection_prefix
         if self.chroma_url:
             safe = "".join(c if c.isalnum() else "_" for c in self.chroma_url)
             return Path.home() / ".cache" / "briefbot" / safe / self.collection_prefix
-        return self.store / "lexical"
+        return self.store / "lexical" / self.collection_prefix
 
 
 @lru_cache(maxsize=1)

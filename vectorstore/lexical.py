@@ -51,35 +51,39 @@ class LexicalIndex:
         self.store = store
         self.directory = directory
         self._lock = threading.Lock()
-        self._generation: str | None = None
-        self._model: bm25s.BM25 | None = None
-        self._rows: list[tuple[str, str, int, int, str]] = []
+        # One tuple, swapped whole: a reader thread never pairs a new model with old rows.
+        self._state: tuple[str, bm25s.BM25 | None, list[tuple[str, str, int, int, str]]] | None = None
 
-    def _load_or_build(self) -> None:
+    def _current(self) -> tuple[bm25s.BM25 | None, list[tuple[str, str, int, int, str]]]:
         generation = self.store.generation()
-        if self._model is not None and generation == self._generation:
-            return
-        with self._lock:
-            if self._model is not None and generation == self._generation:
-                return
-            if not self._load(generation):
-                self._build(generation)
+        state = self._state
+        if state is None or state[0] != generation:
+            with self._lock:
+                state = self._state
+                if state is None or state[0] != generation:
+                    state = self._load(generation) or self._build(generation)
+                    self._state = state
+        return state[1], state[2]
 
-    def _load(self, generation: str) -> bool:
+    def _load(self, generation: str):
+        """The saved index, if it was built for this generation and its three files agree (another
+        process may swap the folder between two reads: then they don't, and we rebuild)."""
         manifest = self.directory / "manifest.json"
         try:
             data = json.loads(manifest.read_text("utf-8"))
             if data.get("generation") != generation:
-                return False
-            rows = json.loads((self.directory / "rows.json").read_text("utf-8"))
+                return None
+            rows = [tuple(r) for r in json.loads((self.directory / "rows.json").read_text("utf-8"))]
             model = bm25s.BM25.load(str(self.directory / "bm25")) if rows else None
         except (OSError, ValueError, KeyError) as exc:
             log.info("lexical index not loaded (%s); rebuilding", exc)
-            return False
-        self._model, self._rows, self._generation = model, [tuple(r) for r in rows], generation
-        return True
+            return None
+        if data.get("passages") != len(rows) or (model is not None and model.scores.get("num_docs") != len(rows)):
+            log.info("lexical index files disagree (swapped while reading); rebuilding")
+            return None
+        return generation, model, rows
 
-    def _build(self, generation: str) -> None:
+    def _build(self, generation: str):
         rows: list[tuple[str, str, int, int, str]] = []
         for ids, docs, metas in self.store.iter_passages():
             rows.extend(
@@ -91,7 +95,7 @@ class LexicalIndex:
             model = bm25s.BM25()
             model.index(_tokens([r[4] for r in rows]), show_progress=False)
         self._save(model, rows, generation)
-        self._model, self._rows, self._generation = model, rows, generation
+        return generation, model, rows
 
     def _save(self, model: bm25s.BM25 | None, rows: list, generation: str) -> None:
         """Write into a folder of this build's own, then swap it in whole: a reader in another
@@ -118,11 +122,10 @@ class LexicalIndex:
 
     def refresh(self) -> None:
         """Bring the index up to date now (after an ingest), rather than on the next question."""
-        self._load_or_build()
+        self._current()
 
     def search(self, query: str, k: int) -> list[LexicalHit]:
-        self._load_or_build()
-        model, rows = self._model, self._rows
+        model, rows = self._current()
         if model is None or not rows or k <= 0:
             return []
         tokens = _tokens([query])
