@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 def article_id_for(text: str) -> str:
@@ -28,6 +29,28 @@ class LoadedDocument(BaseModel):
     published: str | None = None  # ISO date (YYYY-MM-DD) when known
     source: str  # file name or URL the user gave
     url: str | None = None
+
+    @field_validator("text", "title", "outlet", "published", "source", "url")
+    @classmethod
+    def _encodable(cls, value: str | None) -> str | None:
+        """Input bytes decoded leniently can hold lone surrogates, which no store or hash accepts:
+        replace them here, once, so one odd record can never break a whole ingest."""
+        if value is None:
+            return None
+        return value.encode("utf-8", "replace").decode("utf-8")
+
+    @field_validator("url")
+    @classmethod
+    def _parsable_url(cls, value: str | None) -> str | None:
+        """A malformed URL (bad port, broken IPv6 literal) is dropped: the article still stands."""
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value.strip())
+            _ = parts.port
+        except ValueError:
+            return None
+        return value.strip() or None
 
 
 class Sentence(BaseModel):
