@@ -109,6 +109,9 @@ def is_noise(paragraph: str, position_from_end: int) -> bool:
     return False
 
 
+# Reference marks copied from encyclopedia-style pages ("...in 2019.[3]"). They are not reporting,
+# and the answer text uses [n] for its own citations: a mark left in an article would read as one.
+_FOOTNOTE_MARK = re.compile(r"\[(?:\d{1,3}|citation needed|note \d{1,3})\]", re.I)
 _ANYWHERE = 1 << 30  # a position far from the end: only the rules that hold anywhere apply
 
 
@@ -118,7 +121,7 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     Two passes: chrome that is noise anywhere goes first, so a blurb followed by "Follow us" and
     a copyright line still counts as the story's last paragraph.
     """
-    kept = [" ".join(p.split()) for p in paragraphs]
+    kept = [" ".join(_FOOTNOTE_MARK.sub("", p).split()) for p in paragraphs]
     kept = [p for p in kept if p and not is_noise(p, _ANYWHERE)]
     total = len(kept)
     out: list[str] = []

@@ -124,3 +124,10 @@ def test_a_correspondent_in_the_body_is_reporting_not_a_blurb():
     body = "Budi Santoso was a foreign correspondent before he became a diplomat, officials noted."
     text = "\n\n".join([STORY[0], body, STORY[1], STORY[2]])
     assert body in clean_text(text)
+
+
+def test_reference_marks_are_dropped_so_they_never_read_as_answer_citations():
+    from ingest.cleaning import clean_text
+
+    cleaned = clean_text("Wang met Blinken in Munich.[1] They agreed [2] to talk again.[citation needed]")
+    assert cleaned == "Wang met Blinken in Munich. They agreed to talk again."
