@@ -146,3 +146,18 @@ def test_answers_are_short(chat):
     ]
     for question in questions:
         assert len(chat.ask(question).answer.split()) <= 60, question
+
+
+def test_a_place_of_an_earlier_meeting_is_not_this_meeting(components):
+    text = (
+        "Li and Whitfield meet in Oslo\n\nChinese Foreign Minister Li Wen met US Secretary of State Dana Whitfield "
+        "in Oslo on Friday.\nThe two sides agreed to restore hotlines.\nThey had last met in Geneva in 2023.\n"
+    )
+    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Li and Whitfield", source="o.txt")]))
+    assert not components.chat.ask("What did Li and Whitfield agree in Oslo?").abstained
+    assert components.chat.ask("What did Li and Whitfield agree in Geneva?").abstained
+
+
+def test_a_country_the_article_never_names_is_not_answered(chat):
+    answer = chat.ask("Did Li and Whitfield discuss Brazil?")
+    assert answer.abstained and answer.citations == []

@@ -157,3 +157,25 @@ def test_article_without_people_has_no_meeting():
     text = "Markets fell sharply on Monday.\n\nTraders blamed the weather for the drop in prices.\n"
     article = Article(id="a2", title="Markets", source="m.txt", text=text)
     assert extract_meetings(article, split_sentences(text)) == []
+
+
+def test_name_particles_and_any_part_of_the_name():
+    text = (
+        "Leaders meet\n\nBrazilian President Luiz Inácio Lula da Silva met European Commission President "
+        "Ursula von der Leyen in Brussels.\nLula urged Europe to ratify the trade deal.\n"
+    )
+    people = {p.name: p for p in find_people(text)}
+    assert set(people) == {"Luiz Inácio Lula da Silva", "Ursula von der Leyen"}
+    assert "Lula" in people["Luiz Inácio Lula da Silva"].aliases
+    st = statement_for(extract(text), "Lula urged")
+    assert st.actor == "Luiz Inácio Lula da Silva" and st.side == "Brazil"
+
+
+def test_a_country_is_never_a_person():
+    text = "Talks\n\nPresident of the United States Dana Whitfield met the Prime Minister of Norway.\n"
+    assert "United States" not in {p.name for p in find_people(text)}
+
+
+def test_a_noun_is_not_the_statement_verb():
+    st = statement_for(extract(RIVER), "Dubois told Silva")
+    assert st.kind == "state"  # "the request" is a noun here, not a demand
