@@ -74,6 +74,16 @@ def _fail(run, what: str) -> dict:
     return {"error": f"{what} exited {run.returncode}", "stderr_tail": run.stderr_tail[-1500:]}
 
 
+def default_embedder() -> str:
+    """The embedder the CLI uses when none is set: the CLI rows are labelled with it."""
+    try:
+        from bot.settings import Settings
+
+        return str(Settings().embedder)
+    except Exception:  # noqa: BLE001 - a label only
+        return "?"
+
+
 def settings_accept(embedder: str) -> bool:
     """Whether Briefbot's settings offer this embedder name (the ONNX path, once wired)."""
     try:
@@ -99,6 +109,7 @@ def bench_ingest(corpus: Path, work: Path, run_vanilla: bool, variants: list[str
         store = fresh(work / "stores" / "ingest-briefbot")
         run = run_child([*briefbot_cli(), "ingest", str(articles_dir), "--store", str(store)])
         row = _cli_ingest_row(run, corpus)
+        row["how"] += f"; embedder {os.environ.get('BRIEFBOT_EMBEDDER') or default_embedder()}"
         out["briefbot"] = row
     if "onnx" in variants:
         store = fresh(work / "stores" / "ingest-briefbot-onnx")
@@ -216,7 +227,8 @@ def bench_ask(corpus: Path, work: Path, run_vanilla: bool, variants: list[str], 
             out["briefbot-cli"] = {
                 "cold_first_answer_s": cold.first_line_seconds,
                 "peak_rss_mb": cold.peak_rss_mb,
-                "answer": "`briefbot ask --batch` (3 questions): process start -> first answer line",
+                "answer": "`briefbot ask --batch` (3 questions): process start -> first answer line; embedder "
+                + (os.environ.get("BRIEFBOT_EMBEDDER") or default_embedder()),
             }
         else:
             out["briefbot-cli"] = _fail(cold, "briefbot ask --batch")
