@@ -34,6 +34,16 @@ _SPEECH_KINDS = {"state", "emphasize", "warn", "concern", "reject", "urge", "cal
 MIN_OVERLAP = 0.2
 
 
+_CITY_NAMES = "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True))
+_LOCATED = re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?(?:" + _CITY_NAMES + r")(?![\w-])")
+_DATELINE = re.compile(r"^\s*(?:" + _CITY_NAMES + r")\b\s*(?:,|\(|\u2022|\u2014|-)", re.I)
+
+
+def located_city(text: str) -> bool:
+    """A city as a place ("in Oslo", a dateline "OSLO, March 7"), not as a government ("Washington and Beijing")."""
+    return bool(_LOCATED.search(text) or _DATELINE.search(text))
+
+
 def _actor_spoke(q: Question, meeting: Meeting | None) -> bool:
     if meeting is None:
         return False
@@ -74,7 +84,7 @@ def abstain_reason(q: Question, article: Article, meeting: Meeting | None, ranke
             return f"They report nothing {who} said or asked for there."
     if (
         q.wants_city
-        and not _CITY.search(" ".join(r.sentence.text for r in ranked[:3]))
+        and not located_city(ranked[0].sentence.text)
         and not (meeting and meeting.venue and _CITY.search(meeting.venue))
     ):
         return "They do not name the city."

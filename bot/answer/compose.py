@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.answer.abstain import ABSTAIN, abstain_reason
+from bot.answer.abstain import ABSTAIN, abstain_reason, located_city
 from bot.answer.catalog import Catalog
 from bot.answer.question import Question
 from bot.answer.text import contains_word, content_stems, similar_name, stem
@@ -261,7 +261,7 @@ def rank_sentences(
             if _PLANNED.search(s.text):
                 score -= 0.4  # a meeting still to come is not the one asked about
             if wants_place:
-                if _CITY_RE.search(s.text) or _VENUE_CUE.search(s.text):
+                if located_city(s.text) or _VENUE_CUE.search(s.text):
                     score += 0.25
                 if meeting and meeting.venue and meeting.venue in s.text:
                     score += 0.25
