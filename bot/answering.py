@@ -67,7 +67,7 @@ def compose_answer(
         for hit in retriever.lexical.search(term, 5):
             if hit.article_id not in candidate_ids and term_in_text(term, hit.text):
                 candidate_ids.append(hit.article_id)
-    if ctx.is_followup and ctx.article_ids and not _names_new_meeting(q, ctx.article_ids):
+    if ctx.is_followup and ctx.article_ids and not _names_new_meeting(q, ctx.article_ids, catalog):
         candidate_ids = [a for a in ctx.article_ids]
     articles = [a for a in (catalog.articles.get(i) or store.get_article(i) for i in candidate_ids) if a is not None]
     articles = [a for a in articles if _fits(q, a, catalog)]
@@ -131,9 +131,12 @@ def _abstain(question: str, resolved: str, focus: dict, text: str = ABSTAIN) -> 
     return Answer(question=question, answer=text, abstained=True, resolved_question=resolved, focus=focus)
 
 
-def _names_new_meeting(q: Question, article_ids: list[str]) -> bool:
-    """A follow-up that names people of another meeting starts a new topic."""
-    return any(not (p.article_ids & set(article_ids)) for p in q.people)
+def _names_new_meeting(q: Question, article_ids: list[str], catalog: Catalog) -> bool:
+    """A follow-up that names people, places or names of another meeting starts a new topic."""
+    if any(not (p.article_ids & set(article_ids)) for p in q.people):
+        return True
+    texts = [catalog.articles[a].text for a in article_ids if a in catalog.articles]
+    return any(not any(term_in_text(t, text) for text in texts) for t in q.proper_terms)
 
 
 def _fits(q: Question, article: Article, catalog: Catalog) -> bool:

@@ -77,3 +77,23 @@ def test_a_new_question_is_left_alone(catalog):
 def test_no_history_no_rewrite(catalog):
     text, ctx = resolve("What did he say?", [], catalog)
     assert text == "What did he say?" and not ctx.is_followup
+
+
+def test_a_question_naming_another_place_leaves_the_conversation(components):
+    from ingest.models import LoadedDocument
+
+    oslo = TEXT
+    lima = (
+        "Whitfield in Lima\n\nPeruvian President Rosa Quispe met US Secretary of State Dana Whitfield in Lima.\n"
+        "The two sides agreed to expand copper trade.\n"
+    )
+    docs = [
+        LoadedDocument(text=oslo, title="Oslo", source="o.txt"),
+        LoadedDocument(text=lima, title="Lima", source="l.txt"),
+    ]
+    list(components.ingest.ingest_documents(docs))
+    chat = components.chat
+    first = chat.ask("What did China ask the US to do?")
+    assert "export controls" in first.answer
+    second = chat.ask("What did the two sides agree in Lima?", [Turn(question="q", answer=first)])
+    assert "copper trade" in second.answer
