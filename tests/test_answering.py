@@ -161,3 +161,15 @@ def test_a_place_of_an_earlier_meeting_is_not_this_meeting(components):
 def test_a_country_the_article_never_names_is_not_answered(chat):
     answer = chat.ask("Did Li and Whitfield discuss Brazil?")
     assert answer.abstained and answer.citations == []
+
+
+def test_check_citations_rejects_markers_without_citations():
+    from bot.answering import check_citations
+    from bot.models import Answer, Citation
+
+    cite = Citation(n=1, article_id="a", title="t", source="s", text="x", start=0, end=1)
+    check_citations(Answer(question="q", answer="A fact [1].", citations=[cite]))
+    with pytest.raises(AssertionError):
+        check_citations(Answer(question="q", answer="A fact [2].", citations=[cite]))
+    with pytest.raises(AssertionError):
+        check_citations(Answer(question="q", answer="A fact.", citations=[cite]))
