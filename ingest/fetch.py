@@ -5,7 +5,11 @@ link-local or cloud-metadata address. So every hop is resolved here, every resol
 public, and the connection is made to the address that was checked (the hostname is kept for the
 Host header and TLS), so DNS cannot answer differently between the check and the connect.
 Redirects are followed by hand, a few at most, each re-checked. The body is streamed and cut off
-at a size cap; the content type must be one the loaders read.
+at a size cap counted on the decoded bytes: pages are asked for uncompressed (`Accept-Encoding:
+identity`), and a server that compresses anyway is inflated here a bounded piece at a time, so a
+small compressed "bomb" cannot grow past the cap in memory. The content type must be one the
+loaders read. IPv6 addresses that carry an IPv4 one (mapped, 6to4, Teredo, NAT64) are judged by
+the address they carry too.
 
 `BRIEFBOT_ALLOW_PRIVATE_URLS=1` lifts the address check for operators who ingest from an intranet.
 """
@@ -16,6 +20,8 @@ import ipaddress
 import socket
 import ssl
 import time
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -26,6 +32,7 @@ from bot.settings import Settings
 from ingest.loaders.base import LoadError
 
 MAX_REDIRECTS = 5
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: the last 32 bits are an IPv4 address
 USER_AGENT = "Briefbot/0.1 (+offline news briefing; article fetcher)"
 ACCEPTED_TYPES = {
     "text/html",
@@ -63,11 +70,31 @@ class FetchedPage:
         return f"{host}{suffix or '.html'}"
 
 
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo server and client, NAT64)."""
+    carried: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        carried.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        carried.append(ip.sixtofour)
+    if ip.teredo is not None:
+        carried.extend(ip.teredo)
+    if ip in NAT64:
+        carried.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return carried
+
+
 def address_problem(address: str) -> str | None:
     """Why an address may not be fetched from, or None when it is a public unicast address."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        else:
+            for carried in embedded_ipv4(ip):
+                problem = address_problem(str(carried))
+                if problem:
+                    return f"{problem} inside {ip}"
     checks = (
         (ip.is_loopback, "a loopback"),
         (ip.is_link_local, "a link-local"),
@@ -81,6 +108,41 @@ def address_problem(address: str) -> str | None:
         if failed:
             return f"{kind} address ({ip})"
     return None
+
+
+def bounded_decode(raw: Iterable[bytes], encoding: str, max_bytes: int) -> Iterator[bytes]:
+    """The decoded body of a response, never inflating more than `max_bytes` + 1 bytes in all.
+
+    Raises FetchError for an encoding this fetcher cannot bound (it asks for none). Stops (by
+    yielding past the cap) as soon as the decoded body is over `max_bytes`, so the caller's size
+    check fires before the rest of a bomb is inflated.
+    """
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        yield from raw
+        return
+    if encoding in ("gzip", "x-gzip"):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        inflater = zlib.decompressobj()
+    else:
+        raise FetchError(f"the page came with content encoding {encoding!r}, which was not asked for")
+    produced = 0
+    for chunk in raw:
+        pending = chunk
+        while pending:
+            try:
+                piece = inflater.decompress(pending, max_bytes + 1 - produced)
+            except zlib.error as exc:
+                raise FetchError(f"the page's {encoding} compression is broken") from exc
+            produced += len(piece)
+            if piece:
+                yield piece
+            if produced > max_bytes:
+                return
+            pending = inflater.unconsumed_tail
+            if inflater.eof:
+                return
 
 
 class Fetcher:
@@ -131,7 +193,11 @@ class Fetcher:
             trust_env=False,  # never route through a proxy named by the environment
             transport=self._transport,
             verify=self._verify,
-            headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                "Accept-Encoding": "identity",
+            },
         ) as client:
             for _hop in range(MAX_REDIRECTS + 1):
                 response_or_next = self._hop(client, url)
@@ -182,7 +248,8 @@ class Fetcher:
             body = bytearray()
             deadline = time.monotonic() + 2 * self.timeout  # a server that drips bytes is cut off too
             try:
-                for chunk in response.iter_bytes():
+                encoding = response.headers.get("content-encoding", "")
+                for chunk in bounded_decode(response.iter_raw(), encoding, self.max_bytes):
                     body.extend(chunk)
                     if time.monotonic() > deadline:
                         raise FetchError(f"timed out after {2 * self.timeout:g}s while reading")

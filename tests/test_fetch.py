@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import ssl
+import tracemalloc
 from pathlib import Path
 
+import httpx
 import pytest
 
 from ingest.fetch import Fetcher, FetchError, address_problem
@@ -64,6 +67,11 @@ def test_loopback_is_refused_by_default(server, host):
         ("::ffff:127.0.0.1", "loopback"),
         ("100.64.0.1", "non-public"),
         ("240.0.0.1", "reserved"),
+        ("2002:7f00:1::1", "loopback"),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", "link-local"),  # 6to4 of the cloud metadata address
+        ("2002:c0a8:1::1", "private"),  # 6to4 of 192.168.0.1
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"),  # Teredo whose client is 127.0.0.1
+        ("64:ff9b::7f00:1", "loopback"),  # NAT64 of 127.0.0.1
     ],
 )
 def test_address_classes_that_are_refused(address, kind):
@@ -73,6 +81,7 @@ def test_address_classes_that_are_refused(address, kind):
 def test_public_addresses_pass():
     assert address_problem("93.184.216.34") is None
     assert address_problem("2606:2800:220:1:248:1893:25c8:1946") is None
+    assert address_problem("2002:5db8:d822::1") is None  # 6to4 of a public address
 
 
 def test_redirect_to_loopback_is_refused_after_the_first_hop(server):
@@ -148,3 +157,46 @@ def test_https_is_pinned_to_the_checked_address_and_verified_against_the_host_na
         # And a certificate nobody vouches for is refused with the default trust store.
         with pytest.raises(FetchError, match="could not connect"):
             PublicNameFetcher().fetch(f"https://public.test:{server.port}/world/harbour")
+
+
+def compressed_page(server: PageServer, path: str, body: bytes, encoding: str = "gzip") -> str:
+    """A page compressed although the fetcher asked for none (servers may ignore Accept-Encoding)."""
+    data = gzip.compress(body) if encoding == "gzip" else body
+    server.routes[path] = (200, {"Content-Type": "text/html", "Content-Encoding": encoding}, data)
+    return server.base + path
+
+
+def test_pages_are_asked_for_uncompressed():
+    seen = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.update(request.headers)
+        return httpx.Response(200, headers={"Content-Type": "text/html"}, stream=httpx.ByteStream(PAGE))
+
+    page = PublicNameFetcher(transport=httpx.MockTransport(handler)).fetch("http://public.test/world/harbour")
+    assert page.body == PAGE and seen["accept-encoding"] == "identity"
+
+
+def test_a_compressed_page_is_still_read(server):
+    page = Fetcher(allow_private=True).fetch(compressed_page(server, "/gz", PAGE))
+    assert page.body == PAGE
+
+
+def test_a_compression_bomb_stops_at_the_cap_without_inflating(server):
+    """64 MB of zeros gzip to 64 KB, under the 128 KB cap as sent: reading must stop at the cap as
+    inflated, not inflate whole network chunks (tens of MB) before checking."""
+    url = compressed_page(server, "/bomb", b"\0" * (64 * 1024 * 1024))
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="over the 128 KB limit"):
+            Fetcher(allow_private=True, max_bytes=128 * 1024).fetch(url)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, f"{peak // (1024 * 1024)} MB held while reading a page capped at 128 KB"
+
+
+def test_an_encoding_that_was_not_asked_for_and_cannot_be_bounded_is_refused(server):
+    url = compressed_page(server, "/br", b"\x1b\x00\x00\x00", encoding="br")
+    with pytest.raises(FetchError, match="content encoding 'br'"):
+        Fetcher(allow_private=True).fetch(url)
