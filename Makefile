@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet $(TORCH_SPEC)
 	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/python -m vectorstore.onnx_embeddings   # one-time int8 ONNX export of the model (~20 s)
 	touch $@
 
 run: venv
@@ -35,6 +36,11 @@ browser-deps:
 test: venv browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+# The benchmark against vanilla LangChain: `make bench` (1k articles), `make bench ARTICLES=200`,
+# more flags through BENCH_ARGS (see bench/README.md). Results: bench/results/latest.{md,json}.
+bench: venv
+	$(BIN)/python -m bench.run --articles $(or $(ARTICLES),1000) --seed 7 $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -32,7 +32,11 @@ class Settings(BaseSettings):
     cache_dir: Path | None = Field(None, description="Lexical index cache in server mode (default: beside the store).")
 
     # Models
-    embedder: Literal["minilm", "hash"] = Field("minilm", description="`hash` is the deterministic test fake.")
+    embedder: Literal["minilm", "minilm-onnx", "hash"] = Field(
+        "minilm",
+        description="`minilm`: sentence-transformers; `minilm-onnx`: an int8 ONNX export of the same model; "
+        "`hash`: the deterministic test fake.",
+    )
     embed_batch_size: int = 64
 
     # Retrieval

@@ -91,4 +91,8 @@ def get_embeddings(kind: str = "minilm", batch_size: int = 64) -> Embeddings:
         return HashEmbeddings()
     if kind == "minilm":
         return MiniLMEmbeddings(batch_size=batch_size)
-    raise ValueError(f"unknown embedder {kind!r} (expected 'minilm' or 'hash')")
+    if kind == "minilm-onnx":
+        from vectorstore.onnx_embeddings import OnnxMiniLMEmbeddings
+
+        return OnnxMiniLMEmbeddings(batch_size=min(batch_size, 32))
+    raise ValueError(f"unknown embedder {kind!r} (expected 'minilm-onnx', 'minilm' or 'hash')")

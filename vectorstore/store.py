@@ -367,7 +367,7 @@ class ArticleStore:
             self._sync_vectors()
             if k <= 0 or self.passages.count() == 0:
                 return []
-            committed = self.article_ids()
+            committed = self._all_articles()  # a dict: membership without copying its keys
             got = self.passages.query(
                 query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
             )
