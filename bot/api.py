@@ -1,12 +1,9 @@
 """The JSON API under /api: ask (whole or streamed), the article library, the briefing cards.
 
 Routes only translate HTTP to the services (`ChatService`, `IngestService`, the store) and back.
-Who may call what is decided here, deny by default:
-- reads (ask, list, show, meetings) from no browser origin (tools, curl), this server's own pages,
-  or an origin in BRIEFBOT_EMBED_ORIGINS; other sites get 403 (CORS blocks them in the browser too);
-- writes (ingest, delete) never from another site's page (the widget is read-only); with an admin
-  token configured they need `Authorization: Bearer <token>`, without one only loopback may write.
-Quotas and session ids come from `bot.sessions`.
+Who may call what is decided in `bot.access` (deny by default), quotas and session ids in
+`bot.sessions`. Request bodies are capped before they are read: a question is small, an upload
+may be a zip of articles.
 """
 
 from __future__ import annotations
@@ -14,69 +11,31 @@ from __future__ import annotations
 import json
 import logging
 import re
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
+from bot.access import Refusal, client_address, read_refusal, write_refusal
 from bot.briefing_cards import build_cards, card_markdown, filter_cards
-from bot.models import Answer, Turn
+from bot.models import Answer, Citation, Turn
 from bot.sessions import QuotaExceeded, Session, SessionStore, UnknownSession
 from bot.settings import Settings
+from bot.streaming import answer_chunks
+
+if TYPE_CHECKING:
+    from ingest.service import IngestResult
 
 log = logging.getLogger(__name__)
 
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 MAX_QUESTION_CHARS = 1000
 MAX_PASTED_CHARS = 2_000_000
-
-
-# -- access rules ----------------------------------------------------------------------------
-
-
-def own_origin(request: Request) -> str:
-    """The origin this server is reached at, as the browser sees it (scheme://host[:port])."""
-    return f"{request.url.scheme}://{request.headers.get('host', '')}".rstrip("/")
-
-
-def origin_denial(request: Request, settings: Settings) -> str | None:
-    """Why a browser page may not read from the API, or None when it may."""
-    origin = request.headers.get("origin")
-    if origin is None or origin.rstrip("/") == own_origin(request):
-        return None
-    if origin.rstrip("/") in settings.embed_origins:
-        return None
-    return f"origin {origin} may not use this API; the operator can add it to BRIEFBOT_EMBED_ORIGINS"
-
-
-def direct_client(client_host: str | None, headers: Any) -> str | None:
-    """The peer's address, or None when a proxy relayed the request.
-
-    Behind a reverse proxy on this machine every request comes from loopback; a forwarding
-    header means the real client is elsewhere, so it must not count as local.
-    """
-    if headers.get("x-forwarded-for") or headers.get("forwarded") or headers.get("x-real-ip"):
-        return None
-    return client_host
-
-
-def write_denial(client_host: str | None, authorization: str | None, settings: Settings) -> str | None:
-    """Why a write (ingest, delete) is refused, or None when it is allowed.
-
-    Shared by the API and the UI's Articles tab, so both surfaces apply the same rule.
-    """
-    if settings.admin_token:
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() == "bearer" and secrets.compare_digest(token.strip(), settings.admin_token):
-            return None
-        return "this needs the admin token (Authorization: Bearer <BRIEFBOT_ADMIN_TOKEN>)"
-    if client_host in LOOPBACK:
-        return None
-    return "writes are allowed only from this machine unless BRIEFBOT_ADMIN_TOKEN is set"
+MAX_BODY_BYTES = 64 * 1024  # a question or a session request, with room to spare
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # files or pasted text for POST /api/articles
 
 
 # -- shapes -----------------------------------------------------------------------------------
@@ -87,20 +46,12 @@ class AskRequest(BaseModel):
     session_id: str | None = Field(None, description="From a previous answer; omit to start a conversation.")
 
 
-class CitationOut(BaseModel):
-    n: int
-    article_id: str
-    title: str
-    source: str
-    text: str
-    start: int
-    end: int
-
-
 class AskResponse(BaseModel):
+    """`Answer.public()` (the CLI's JSON shape) plus the conversation's id."""
+
     answer: str
     abstained: bool
-    citations: list[CitationOut]
+    citations: list[Citation]
     session_id: str
 
 
@@ -115,33 +66,23 @@ class PastedArticle(BaseModel):
     source: str = Field("pasted text", max_length=500)
 
 
-class IngestOut(BaseModel):
-    source: str
-    status: str
-    article_id: str | None = None
-    title: str | None = None
-    passages: int = 0
-    reason: str | None = None
-
-
 class IngestResponse(BaseModel):
-    results: list[IngestOut]
+    """One `IngestResult` per article stored or input failed.
 
-
-def answer_chunks(text: str, words_per_chunk: int = 3) -> Iterator[str]:
-    """The composed answer in small pieces for streaming, split only at whitespace.
-
-    A marker such as "[12]" holds no whitespace, so a client never sees half of one (the bug
-    streaming citation processors exist to prevent).
+    The schema is built on first use (`ingest_schema_ready`): importing the ingest service pulls in
+    the store, which the server does not load before its first page.
     """
-    tokens = re.findall(r"\s*\S+", text)
-    for i in range(0, len(tokens), words_per_chunk):
-        yield "".join(tokens[i : i + words_per_chunk])
+
+    model_config = ConfigDict(defer_build=True)
+    results: list[IngestResult]
 
 
-def answer_json_for(answer: Answer) -> dict:
-    """An answer in the CLI's JSON shape (`briefbot ask --json`)."""
-    return {"answer": answer.answer, "abstained": answer.abstained, "citations": [c.public() for c in answer.citations]}
+def ingest_schema_ready() -> None:
+    """Resolve `IngestResponse`'s reference to the ingest service's result type (idempotent)."""
+    from ingest.service import IngestResult
+
+    if not IngestResponse.__pydantic_complete__:
+        IngestResponse.model_rebuild(_types_namespace={"IngestResult": IngestResult})
 
 
 def _sse(event: str, data: Any) -> str:
@@ -155,33 +96,31 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
     """The /api router over one process's components (services, store) and session store."""
     settings: Settings = components.settings
 
+    def refuse(refusal: Refusal) -> HTTPException:
+        headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
+        return HTTPException(refusal.status, refusal.reason, headers=headers)
+
     def readable(request: Request) -> None:
-        denial = origin_denial(request, settings)
-        if denial:
-            raise HTTPException(403, denial)
+        refusal = read_refusal(request, settings)
+        if refusal:
+            raise refuse(refusal)
 
     def writable(request: Request) -> None:
-        origin = request.headers.get("origin")
-        if origin is not None and origin.rstrip("/") != own_origin(request):
-            raise HTTPException(403, "other sites may not change the library (the embedded chat is read-only)")
-        peer = direct_client(request.client.host if request.client else None, request.headers)
-        denial = write_denial(peer, request.headers.get("authorization"), settings)
-        if denial:
-            status = 401 if settings.admin_token else 403
-            headers = {"WWW-Authenticate": "Bearer"} if settings.admin_token else None
-            raise HTTPException(status, denial, headers=headers)
+        refusal = write_refusal(request, settings)
+        if refusal:
+            raise refuse(refusal)
 
-    router = APIRouter(prefix="/api", dependencies=[Depends(readable)])
+    router = APIRouter(prefix="/api", dependencies=[Depends(readable)], max_body_size=MAX_BODY_BYTES)
 
-    def session_for(session_id: str | None) -> Session:
+    def admit(body: AskRequest, request: Request) -> Session:
+        if not body.question.split():
+            raise HTTPException(400, "the question is empty")
         try:
-            session = sessions.get_or_new(session_id)
-            sessions.charge(session)
+            return sessions.admit(body.session_id, client_address(request))
         except UnknownSession as exc:
             raise HTTPException(404, str(exc)) from exc
         except QuotaExceeded as exc:
             raise HTTPException(429, str(exc)) from exc
-        return session
 
     def ask_in(session: Session, question: str) -> Answer:
         try:
@@ -192,22 +131,17 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
         return answer
 
     @router.post("/sessions", response_model=SessionOut, tags=["chat"])
-    def new_session() -> SessionOut:
+    def new_session(request: Request) -> SessionOut:
         """Start a conversation; the widget does this once and keeps the id for follow-ups."""
-        session = sessions.new()
+        session = sessions.new(client_address(request))
         return SessionOut(session_id=session.id, questions_left=sessions.session_quota)
 
     @router.post("/ask", response_model=AskResponse, tags=["chat"])
-    def ask(body: AskRequest) -> AskResponse:
+    def ask(body: AskRequest, request: Request) -> AskResponse:
         """Answer a question with numbered citations; `session_id` carries the conversation on."""
-        session = session_for(body.session_id)
+        session = admit(body, request)
         answer = ask_in(session, body.question)
-        return AskResponse(
-            answer=answer.answer,
-            abstained=answer.abstained,
-            citations=[CitationOut(**c.public()) for c in answer.citations],
-            session_id=session.id,
-        )
+        return AskResponse(**answer.public(), session_id=session.id)
 
     @router.post(
         "/ask/stream",
@@ -215,17 +149,17 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
         response_class=StreamingResponse,
         responses={200: {"content": {"text/event-stream": {}}, "description": "session, token..., citations, done"}},
     )
-    def ask_stream(body: AskRequest) -> StreamingResponse:
+    def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
         """Server-sent events: `session`, then `token` pieces of the answer, then `citations`, then `done`."""
-        session = session_for(body.session_id)
+        session = admit(body, request)
         answer = ask_in(session, body.question)
 
         def events() -> Iterator[str]:
             yield _sse("session", {"session_id": session.id})
             for piece in answer_chunks(answer.answer):
                 yield _sse("token", {"text": piece})
-            citations = [c.public() for c in answer.citations]
-            yield _sse("citations", {"citations": citations, "abstained": answer.abstained})
+            public = answer.public()
+            yield _sse("citations", {"citations": public["citations"], "abstained": public["abstained"]})
             yield _sse("done", {})
 
         return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
@@ -248,6 +182,7 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
         tags=["articles"],
         dependencies=[Depends(writable)],
         response_model=IngestResponse,
+        max_body_size=MAX_UPLOAD_BYTES,
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -269,23 +204,28 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
         201 when something was stored, 200 when all were duplicates, 422 when every input failed.
         """
         content_type = request.headers.get("content-type", "")
+        ingest = components.ingest
         if content_type.startswith("application/json"):
             try:
                 pasted = PastedArticle.model_validate(await request.json())
             except ValueError as exc:
                 raise HTTPException(422, f"expected {{text, title?, source?}}: {exc}") from exc
-            results = await _run(ingest_pasted, components, pasted)
+            result = await run_in_threadpool(ingest.ingest_text, pasted.text, title=pasted.title, source=pasted.source)
+            results = [result]
         elif content_type.startswith("multipart/form-data"):
             form = await request.form()
             uploads = [f for f in form.getlist("files") if hasattr(f, "filename")]
             if not uploads:
                 raise HTTPException(400, "no files in the upload; send them in the multipart field `files`")
             files = [(safe_filename(u.filename or "upload.txt"), await u.read()) for u in uploads]
-            results = await _run(ingest_uploads, components, files)
+            results = await run_in_threadpool(
+                lambda: [r for name, data in files for r in ingest.ingest_bytes(data, name)]
+            )
         else:
             raise HTTPException(415, "send JSON {text, title?} or multipart/form-data with `files`")
         statuses = {r.status for r in results}
         response.status_code = 201 if statuses & {"new", "updated"} else 422 if statuses == {"failed"} else 200
+        ingest_schema_ready()
         return IngestResponse(results=results)
 
     @router.delete("/articles/{article_id}", tags=["articles"], dependencies=[Depends(writable)])
@@ -310,39 +250,7 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
     return router
 
 
-async def _run(fn: Any, *args: Any) -> Any:
-    """Blocking service work (embedding, storing) off the event loop."""
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(fn, *args)
-
-
 def safe_filename(name: str) -> str:
     """The base name of an uploaded file, without any path a client put in it."""
     base = Path(name.replace("\\", "/")).name.strip() or "upload.txt"
     return re.sub(r"[^\w.\- ]", "_", base)[:120]
-
-
-def public_result(result: Any) -> IngestOut:
-    """An IngestResult as the API and the UI show it."""
-    return IngestOut(
-        source=result.source,
-        status=result.status,
-        article_id=result.article_id,
-        title=result.title,
-        passages=result.passages,
-        reason=result.reason,
-    )
-
-
-def ingest_uploads(components: Any, files: list[tuple[str, bytes]]) -> list[IngestOut]:
-    """Uploaded files (any supported format, zips of them): one result per article or failed file."""
-    results: list[IngestOut] = []
-    for name, data in files:
-        results += [public_result(r) for r in components.ingest.ingest_bytes(data, name)]
-    return results
-
-
-def ingest_pasted(components: Any, pasted: PastedArticle) -> list[IngestOut]:
-    """One pasted article through the ingest service."""
-    return [public_result(components.ingest.ingest_text(pasted.text, title=pasted.title, source=pasted.source))]

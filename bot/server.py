@@ -3,6 +3,8 @@ embeddable widget (/embed) and the Gradio UI (mounted at /).
 
 Embedding is deny by default: the CORS policy and the `frame-ancestors` of /embed/chat both
 come from BRIEFBOT_EMBED_ORIGINS, and every other page may be framed only by this server itself.
+Every request must name this server in its Host header (`bot.access.trusted_hosts`), which is what
+keeps a DNS-rebinding page from passing itself off as a local one.
 Gradio is imported only when the UI is built, and the embedding model only on the first question,
 so the first page is served within seconds of start.
 """
@@ -21,10 +23,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from bot.api import create_api
+from bot.access import trusted_hosts
+from bot.api import create_api, ingest_schema_ready
 from bot.sessions import SessionStore
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -73,7 +77,7 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
         lifespan=lifespan,
     )
     app.state.ui_state = "none"
-    sessions = SessionStore(settings.session_quota, settings.daily_quota)
+    sessions = SessionStore(settings.session_quota, settings.daily_quota, client_quota=settings.client_quota)
     app.state.components = components
     app.state.sessions = sessions
 
@@ -102,6 +106,9 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    # Added last, so it runs first: a request for another host name gets a 400 and nothing else.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=trusted_hosts(settings), www_redirect=False)
+
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         """422 with one readable sentence per problem (and the structured list for tools)."""
@@ -118,6 +125,13 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
         return JSONResponse(status_code=500, content={"detail": "internal error; the server log has the details"})
 
     app.include_router(create_api(components, sessions))
+    openapi = app.openapi
+
+    def openapi_with_ingest_schema() -> dict:
+        ingest_schema_ready()  # the ingest result type is imported on first use, not at start-up
+        return openapi()
+
+    app.openapi = openapi_with_ingest_schema  # type: ignore[method-assign]
 
     @app.get("/embed/widget.js", include_in_schema=False)
     def widget_js() -> FileResponse:
@@ -141,12 +155,12 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
         app.router.routes.append(app.state.starting_route)
         app.state.ui_state = "pending"
     elif with_ui:
-        mount_ui(app, components)
+        mount_ui(app, components, sessions)
         app.state.ui_state = "ready"
     return app
 
 
-def mount_ui(app: FastAPI, components: Any) -> Any:
+def mount_ui(app: FastAPI, components: Any, sessions: SessionStore) -> Any:
     """Build the Gradio Blocks and mount them at /; returns the mounted Gradio app."""
     import gradio as gr
 
@@ -155,7 +169,7 @@ def mount_ui(app: FastAPI, components: Any) -> Any:
     settings = components.settings
     gr.mount_gradio_app(
         app,
-        build_ui(components),
+        build_ui(components, sessions),
         path="/",
         server_name=settings.host,
         server_port=settings.port,
@@ -176,7 +190,7 @@ def _build_ui_later(app: FastAPI, components: Any, loop: asyncio.AbstractEventLo
     is the switch that shows the UI.
     """
     try:
-        gradio_app = mount_ui(app, components)
+        gradio_app = mount_ui(app, components, app.state.sessions)
         asyncio.run_coroutine_threadsafe(_start_ui(app, gradio_app), loop).result()
     except Exception:
         log.exception("the chat UI failed to start; the API and the widget keep running")
@@ -220,7 +234,8 @@ def serve(components: Any, ingest_samples: bool = False) -> None:
     base = f"http://{settings.host}:{settings.port}"
     print(
         f"Briefbot on {base}/  (API docs {base}/docs, widget {base}/embed/widget.js)\n"
-        f"Embedding allowed from: {', '.join(settings.embed_origins) or 'no other site (set BRIEFBOT_EMBED_ORIGINS)'}",
+        f"Embedding allowed from: {', '.join(settings.embed_origins) or 'no other site (set BRIEFBOT_EMBED_ORIGINS)'}\n"
+        f"Answering to host names: {', '.join(trusted_hosts(settings))} (add others with BRIEFBOT_ALLOWED_HOSTS)",
         flush=True,
     )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

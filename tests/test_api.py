@@ -8,13 +8,14 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.api import answer_chunks
 from bot.server import create_app
+from bot.streaming import answer_chunks
 from tests.web.support import LISBON, MUNICH, munich_meeting, store_article
 
 LOOPBACK = ("127.0.0.1", 50000)
 REMOTE = ("203.0.113.7", 50000)
 SITE = "http://news.example.org"
+BASE = "http://127.0.0.1:7860"  # the server's default address, as a browser on this machine names it
 
 
 @pytest.fixture
@@ -22,11 +23,12 @@ def munich(components):
     return store_article(components, MUNICH, munich_meeting)
 
 
-def client_for(components, *, remote: bool = False, **settings) -> TestClient:
+def client_for(components, *, remote: bool = False, peer=None, base_url: str = BASE, **settings) -> TestClient:
     for key, value in settings.items():
         setattr(components.settings, key, value)
     app = create_app(components, with_ui=False)
-    return TestClient(app, client=REMOTE if remote else LOOPBACK, raise_server_exceptions=False)
+    client = peer or (REMOTE if remote else LOOPBACK)
+    return TestClient(app, base_url=base_url, client=client, raise_server_exceptions=False)
 
 
 def sse_events(body: str) -> list[tuple[str, dict]]:
@@ -303,3 +305,123 @@ def test_openapi_documents_every_route(components) -> None:
     paths = api.get("/openapi.json").json()["paths"]
     assert {"/api/ask", "/api/ask/stream", "/api/articles", "/api/articles/{article_id}", "/api/meetings"} <= set(paths)
     assert {"get", "post"} <= set(paths["/api/articles"]) and "delete" in paths["/api/articles/{article_id}"]
+
+
+# -- host names, proxies, body sizes (DNS rebinding, quotas, oversized requests) ---------------------
+
+
+def test_a_dns_rebinding_page_can_neither_write_nor_read(components, munich) -> None:
+    """attacker.example rebound to 127.0.0.1: the browser sends that name as Host and Origin."""
+    api = client_for(components, base_url="http://attacker.example:7860")
+    rebound = {"Origin": "http://attacker.example:7860"}
+    r = api.post("/api/articles", json={"text": LISBON.read_text()}, headers=rebound)
+    assert r.status_code == 400 and "host" in r.text.lower()
+    assert api.delete(f"/api/articles/{munich.id}", headers=rebound).status_code == 400
+    assert api.get("/api/articles", headers=rebound).status_code == 400
+    assert api.post("/api/ask", json={"question": "Who met in Munich?"}, headers=rebound).status_code == 400
+    local = client_for(components)
+    assert [a["id"] for a in local.get("/api/articles").json()] == [munich.id]  # nothing stored or deleted
+
+
+@pytest.mark.parametrize("base_url", ["http://localhost:7860", "http://[::1]:7860", "http://127.0.0.1:8000"])
+def test_every_loopback_name_may_write(components, base_url) -> None:
+    api = client_for(components, base_url=base_url)
+    origin = {"Origin": base_url}  # the server's own page
+    assert api.post("/api/articles", json={"text": LISBON.read_text()}, headers=origin).status_code == 201
+
+
+def test_a_configured_host_name_may_read_but_writes_from_it_need_the_token(components, munich) -> None:
+    api = client_for(components, base_url="http://briefs.example.org", allowed_hosts=["briefs.example.org"])
+    assert api.get("/api/articles").status_code == 200
+    r = api.post("/api/articles", json={"text": LISBON.read_text()})
+    assert r.status_code == 403 and "BRIEFBOT_ADMIN_TOKEN" in r.json()["detail"]
+    other = client_for(components, base_url="http://elsewhere.example.org")
+    assert other.get("/api/articles").status_code == 400
+
+
+def test_behind_a_tls_proxy_the_public_origin_is_this_server(components, munich) -> None:
+    """The proxy talks http to 127.0.0.1:7860; the browser's page is https://briefs.example.org."""
+    public = {"Origin": "https://briefs.example.org"}
+    plain = client_for(components)
+    assert plain.get("/api/articles", headers=public).status_code == 403
+    api = client_for(components, public_url="https://briefs.example.org")
+    assert api.get("/api/articles", headers=public).status_code == 200
+    assert api.post("/api/ask", json={"question": "Who met in Munich?"}, headers=public).status_code == 200
+    named = client_for(components, base_url="https://briefs.example.org", public_url="https://briefs.example.org")
+    assert named.get("/api/articles", headers=public).status_code == 200  # its host name is trusted too
+
+
+def test_an_address_cannot_dodge_the_quota_by_starting_new_conversations(components, munich) -> None:
+    api = client_for(components, remote=True, client_quota=2)
+    for _ in range(2):
+        assert api.post("/api/ask", json={"question": "Who met in Munich?"}).status_code == 200
+    over = api.post("/api/ask", json={"question": "Who met in Munich?"})
+    assert over.status_code == 429 and "This address" in over.json()["detail"]
+    fresh = api.post("/api/sessions").json()["session_id"]
+    assert api.post("/api/ask/stream", json={"question": "Who met?", "session_id": fresh}).status_code == 429
+    neighbour = TestClient(api.app, base_url=BASE, client=("198.51.100.20", 1), raise_server_exceptions=False)
+    assert neighbour.post("/api/ask", json={"question": "Who met in Munich?"}).status_code == 200
+
+
+def test_anonymous_calls_cannot_push_out_other_callers_conversations(components, munich) -> None:
+    api = client_for(components, remote=True)
+    api.app.state.sessions.max_sessions = 25
+    neighbour = TestClient(api.app, base_url=BASE, client=("198.51.100.20", 1), raise_server_exceptions=False)
+    kept = neighbour.post("/api/ask", json={"question": "Who met in Munich?"}).json()["session_id"]
+    for _ in range(60):
+        assert api.post("/api/sessions").status_code == 200
+    again = neighbour.post("/api/ask", json={"question": "Where did they meet?", "session_id": kept})
+    assert again.status_code == 200 and again.json()["session_id"] == kept
+
+
+def test_oversized_request_bodies_are_refused_before_they_are_read(components, munich) -> None:
+    api = client_for(components)
+    padding = "x" * 100_000
+    big = api.post("/api/ask", json={"question": "Who met?", "session_id": padding})
+    assert big.status_code == 413
+
+    def chunked():  # no Content-Length: the cap is counted on the bytes as they arrive
+        yield b'{"question": "Who met?", "session_id": "'
+        for _ in range(100):
+            yield b"x" * 1000
+        yield b'"}'
+
+    streamed = api.post("/api/ask", content=chunked(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413
+    # An article is bigger than a question: its route has a larger cap.
+    long_article = LISBON.read_text() + "\n\n" + "The ministers met again in Porto to review the talks. " * 2000
+    assert len(long_article.encode()) > 100_000
+    assert api.post("/api/articles", json={"text": long_article}).status_code == 201
+
+
+def test_answers_and_ingest_results_have_one_schema_each(components) -> None:
+    schemas = client_for(components).get("/openapi.json").json()["components"]["schemas"]
+    assert {"AskResponse", "Citation", "IngestResponse", "IngestResult"} <= set(schemas)
+    assert not {"CitationOut", "IngestOut"} & set(schemas)
+    assert schemas["AskResponse"]["properties"]["citations"]["items"] == {"$ref": "#/components/schemas/Citation"}
+    assert set(schemas["IngestResult"]["properties"]) == {
+        "source",
+        "status",
+        "article_id",
+        "title",
+        "passages",
+        "reason",
+    }
+
+
+def test_host_names_and_the_public_url_come_from_the_environment(monkeypatch, tmp_path) -> None:
+    from bot.components import Components
+    from bot.settings import Settings
+
+    monkeypatch.setenv("BRIEFBOT_ALLOWED_HOSTS", "Briefs.example.org, *.desk.example.org")
+    monkeypatch.setenv("BRIEFBOT_PUBLIC_URL", "https://briefs.example.org/")
+    settings = Settings(store=tmp_path / "store", embedder="hash")
+    assert settings.allowed_hosts == ["briefs.example.org", "*.desk.example.org"]
+    assert settings.public_url == "https://briefs.example.org"
+    app = create_app(Components(settings), with_ui=False)
+    for base, status in (
+        ("http://news.desk.example.org", 200),
+        ("http://briefs.example.org", 200),
+        ("http://desk.example.org.evil.example", 400),
+    ):
+        assert TestClient(app, base_url=base, client=LOOPBACK).get("/api/articles").status_code == status

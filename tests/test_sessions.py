@@ -80,3 +80,47 @@ def test_idle_sessions_expire_and_the_count_is_bounded() -> None:
     with pytest.raises(UnknownSession):
         store.get(first.id)
     assert store.get(second.id) and store.get(third.id)
+
+
+def test_one_address_has_its_own_daily_quota() -> None:
+    clock = Clock()
+    store = SessionStore(50, 100, client_quota=2, clock=clock)
+    for _ in range(2):
+        store.admit(None, "203.0.113.7")  # a new conversation each time changes nothing
+    with pytest.raises(QuotaExceeded, match="This address has asked its 2 questions"):
+        store.admit(None, "203.0.113.7")
+    with pytest.raises(QuotaExceeded, match="This address"):
+        store.charge(None, "203.0.113.7")  # the UI's chat, which has no server session
+    store.admit(None, "198.51.100.4")  # another address still may ask
+    clock.now += 24 * 3600
+    store.admit(None, "203.0.113.7")
+
+
+def test_an_ipv6_subscriber_counts_as_one_address() -> None:
+    store = SessionStore(50, 100, client_quota=2)
+    store.charge(None, "2001:db8:1:2::10")
+    store.charge(None, "2001:db8:1:2:ffff::99")
+    with pytest.raises(QuotaExceeded, match="This address"):
+        store.charge(None, "2001:db8:1:2:aaaa::1")  # same /64
+    store.charge(None, "2001:db8:1:3::10")  # the next /64 is someone else
+
+
+def test_a_refused_question_starts_no_conversation() -> None:
+    store = SessionStore(50, 100, client_quota=1, sessions_per_client=5)
+    store.admit(None, "203.0.113.7")
+    for _ in range(10):
+        with pytest.raises(QuotaExceeded):
+            store.admit(None, "203.0.113.7")
+    assert len(store) == 1
+
+
+def test_one_address_cannot_push_out_other_conversations() -> None:
+    store = SessionStore(50, 10_000, max_sessions=30, sessions_per_client=20)
+    others = [store.new("198.51.100.4"), store.new("192.0.2.1")]
+    flood = [store.new("203.0.113.7") for _ in range(200)]
+    for session in others:
+        assert store.get(session.id) is session
+    with pytest.raises(UnknownSession):
+        store.get(flood[-21].id)  # the flooding address lost its own older conversations
+    assert all(store.get(s.id) is s for s in flood[-20:])
+    assert len(store) == 22

@@ -1,7 +1,8 @@
 """The Gradio UI: Chat, Briefings, Articles and Embed tabs over the shared services.
 
 `build_ui` only lays out components and wires them to `bot.ui.*` handlers; the answer, ingest and
-card logic live in the services and `bot.briefing_cards`. Mounted by `bot.server.create_app`.
+card logic live in the services and `bot.briefing_cards`. Mounted by `bot.server.create_app`, which
+passes the server's `SessionStore` so the chat's questions count against the same quotas as the API's.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from bot.api import answer_json_for
+from bot.sessions import SessionStore
 from bot.ui.briefings import build_briefings_tab
 from bot.ui.chat import build_chat_tab
 from bot.ui.embed import build_embed_tab
@@ -58,13 +59,13 @@ document.addEventListener("click", function (event) {
 </script>"""
 
 
-def build_ui(components: Any) -> gr.Blocks:
+def build_ui(components: Any, sessions: SessionStore) -> gr.Blocks:
     """The Blocks app; every article string it shows goes through `bot.ui.render.text`."""
     with gr.Blocks(title="Briefbot") as demo:
         gr.Markdown("# Briefbot\nCited briefings on diplomatic meetings, from the articles you add.")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                chat = build_chat_tab(components)
+                chat = build_chat_tab(components, sessions)
             with gr.Tab("Briefings", id="briefings") as briefings_tab:
                 briefings = build_briefings_tab(components)
             with gr.Tab("Articles", id="articles") as articles_tab:
@@ -74,12 +75,11 @@ def build_ui(components: Any) -> gr.Blocks:
 
         from bot.ui.chat import render_conversation
 
-        demo.load(
-            lambda stored: render_conversation(components, stored),
-            [chat["conversation"]],
-            [chat["chatbot"]],
-            api_visibility="private",
-        )
+        def restore(stored: list[dict] | None) -> tuple[list[dict], list[dict]]:
+            messages = render_conversation(components, stored)
+            return messages, messages
+
+        demo.load(restore, [chat["conversation"]], [chat["chatbot"], chat["shown"]], api_visibility="private")
         for tab, refresh in (
             (briefings_tab, briefings["refresh"]),
             (articles_tab, library["refresh"]),
@@ -88,10 +88,4 @@ def build_ui(components: Any) -> gr.Blocks:
             fn, inputs, outputs = refresh
             tab.select(fn, inputs, outputs, api_visibility="private")
             demo.load(fn, inputs, outputs, api_visibility="private")
-
-        def ask(question: str) -> dict:
-            """Ask one question (no conversation); the answer with its numbered citations."""
-            return answer_json_for(components.chat.ask(question))
-
-        gr.api(ask, api_name="ask")
     return demo

@@ -1,8 +1,10 @@
 """The Chat tab: streamed, cited answers; [n] opens the cited passage; survives a page reload.
 
 The conversation lives in the browser (`gr.BrowserState`, localStorage) as question/answer pairs:
-the chat is re-rendered from it on load, and the same pairs are the follow-up history given to
-`ChatService.ask`. Nothing here decides an answer.
+the chat is rendered from it once on load, and the same pairs are the follow-up history given to
+`ChatService.ask`. The rendered messages are kept for the page's session (`gr.State`), so a new
+question renders only its own turn. Questions count against the same per-address and per-day quotas
+as the JSON API's (`bot.sessions`). Nothing here decides an answer.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from typing import Any
 
 import gradio as gr
 
-from bot.api import answer_chunks
+from bot.access import client_address
 from bot.models import Answer, Turn
+from bot.sessions import QuotaExceeded, SessionStore
+from bot.streaming import answer_chunks
 from bot.ui.render import answer_html, answer_text, text
 
 INTRO = """\
@@ -32,31 +36,44 @@ EXAMPLES = [
 ]
 
 MAX_TURNS = 20
+MAX_QUESTION_CHARS = 1000
 STREAM_PAUSE = 0.03  # seconds between streamed pieces, so the answer visibly builds up
 
 
 def _history(conversation: list[dict]) -> list[Turn]:
-    return [Turn(question=t["question"], answer=Answer.model_validate(t["answer"])) for t in conversation]
+    return [Turn(question=t["question"], answer=Answer.model_validate(t["answer"])) for t in conversation[-MAX_TURNS:]]
+
+
+def turn_messages(components: Any, question: str, answer: Answer) -> list[dict]:
+    """The two chatbot messages of one turn: the escaped question, the answer with openable sources."""
+    articles = {c.article_id: components.store.get_article(c.article_id) for c in answer.citations}
+    return [
+        {"role": "user", "content": text(question)},
+        {"role": "assistant", "content": answer_html(answer, articles)},
+    ]
 
 
 def render_conversation(components: Any, conversation: list[dict] | None) -> list[dict]:
-    """Chatbot messages for stored turns: escaped questions, answers with their openable sources."""
+    """Chatbot messages for stored turns (on page load; a new question renders only its own turn)."""
     messages: list[dict] = []
     for turn in conversation or []:
         try:
             answer = Answer.model_validate(turn["answer"])
         except (KeyError, TypeError, ValueError):
             continue  # a stored turn from an older version: skip rather than fail the page
-        articles = {c.article_id: components.store.get_article(c.article_id) for c in answer.citations}
-        messages.append({"role": "user", "content": text(turn.get("question", ""))})
-        messages.append({"role": "assistant", "content": answer_html(answer, articles)})
+        messages += turn_messages(components, turn.get("question", ""), answer)
     return messages
 
 
-def build_chat_tab(components: Any) -> dict[str, Any]:
-    """Lay out the chat inside the current Blocks context and wire its events."""
+def build_chat_tab(components: Any, sessions: SessionStore) -> dict[str, Any]:
+    """Lay out the chat inside the current Blocks context and wire its events.
+
+    The question's event is named `chat` (callable by gradio_client, not listed in the API page):
+    inputs question and stored conversation; outputs chat messages, stored conversation, cleared box.
+    """
     gr.Markdown(INTRO)
     conversation = gr.BrowserState([], storage_key="briefbot-conversation")
+    shown = gr.State([])  # the chat's rendered messages, for this page's session
     chatbot = gr.Chatbot(
         label="Briefbot",
         elem_id="bb-chat",
@@ -72,43 +89,44 @@ def build_chat_tab(components: Any) -> dict[str, Any]:
             placeholder="e.g. What did each side demand?",
             elem_id="bb-question",
             scale=8,
-            max_length=1000,
+            max_length=MAX_QUESTION_CHARS,
             autofocus=True,
         )
         ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="bb-ask")
         clear_button = gr.Button("Clear conversation", scale=1, elem_id="bb-clear")
     gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
 
-    def respond(message: str, stored: list[dict] | None):
+    def respond(message: str, stored: list[dict] | None, rendered: list[dict] | None, request: gr.Request):
         stored = list(stored or [])
+        before = list(rendered or [])
         message = " ".join((message or "").split())
-        messages = render_conversation(components, stored)
         if not message:
-            yield messages, stored, ""
+            yield before, stored, before, ""
             return
-        messages.append({"role": "user", "content": text(message)})
-        messages.append({"role": "assistant", "content": "…"})
-        yield messages, stored, ""
+        pending = {"role": "assistant", "content": "…"}
+        yield [*before, {"role": "user", "content": text(message)}, pending], stored, before, ""
         try:
+            if len(message) > MAX_QUESTION_CHARS:
+                raise ValueError(f"a question may be at most {MAX_QUESTION_CHARS} characters")
+            sessions.charge(None, client_address(request))
             answer = components.chat.ask(message, _history(stored))
-        except ValueError as exc:
-            messages[-1]["content"] = text(str(exc))
-            yield messages, stored, ""
+        except (QuotaExceeded, ValueError) as exc:
+            refused = [*before, {"role": "user", "content": text(message)}, {"role": "assistant", "content": text(exc)}]
+            yield refused, stored, refused, ""
             return
-        shown = ""
+        streamed = ""
         for piece in answer_chunks(answer.answer):
-            shown += piece
-            messages[-1]["content"] = f'<div class="bb-streaming">{answer_text(shown)}</div>'
-            yield messages, stored, ""
+            streamed += piece
+            partial = {"role": "assistant", "content": f'<div class="bb-streaming">{answer_text(streamed)}</div>'}
+            yield [*before, {"role": "user", "content": text(message)}, partial], stored, before, ""
             time.sleep(STREAM_PAUSE)
         stored = [*stored, {"question": message, "answer": answer.model_dump(mode="json")}][-MAX_TURNS:]
-        articles = {c.article_id: components.store.get_article(c.article_id) for c in answer.citations}
-        messages[-1]["content"] = answer_html(answer, articles)
-        yield messages, stored, ""
+        after = [*before, *turn_messages(components, message, answer)][-2 * MAX_TURNS :]
+        yield after, stored, after, ""
 
-    outputs = [chatbot, conversation, question]
-    question.submit(respond, [question, conversation], outputs, api_visibility="private")
-    ask_button.click(respond, [question, conversation], outputs, api_visibility="private")
-    clear_button.click(lambda: ([], []), None, [chatbot, conversation], api_visibility="private")
-    chatbot.clear(lambda: [], None, [conversation], api_visibility="private")  # the chat's own bin icon
-    return {"chatbot": chatbot, "conversation": conversation}
+    outputs = [chatbot, conversation, shown, question]
+    question.submit(respond, [question, conversation, shown], outputs, api_name="chat", api_visibility="undocumented")
+    ask_button.click(respond, [question, conversation, shown], outputs, api_visibility="private")
+    clear_button.click(lambda: ([], [], []), None, [chatbot, conversation, shown], api_visibility="private")
+    chatbot.clear(lambda: ([], []), None, [conversation, shown], api_visibility="private")  # the chat's bin icon
+    return {"chatbot": chatbot, "conversation": conversation, "shown": shown}

@@ -8,7 +8,10 @@ import gradio as gr
 
 
 def server_base(request: gr.Request | None, components: Any) -> str:
-    """The address the browser reached this server at (what another site's page must load from)."""
+    """The address another site's page must load from: BRIEFBOT_PUBLIC_URL when set, else the one
+    the browser reached this server at."""
+    if components.settings.public_url:
+        return components.settings.public_url
     if request is not None:
         headers = request.headers
         host = headers.get("x-forwarded-host") or headers.get("host")

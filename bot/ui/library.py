@@ -1,19 +1,28 @@
 """The Articles tab: the library, one article's text, deleting, and adding by upload or paste.
 
-Writes follow the API's rule (`bot.api.write_denial`): with BRIEFBOT_ADMIN_TOKEN set the admin
-token must be entered; without it only a browser on this machine may add or delete.
+Writes follow the API's rule (`bot.access.write_refusal`): with BRIEFBOT_ADMIN_TOKEN set the admin
+token must be entered; without it only a browser on this machine may add or delete. Adding calls the
+ingest service directly; the progress bar moves per article stored, a zip's articles included.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import dataclasses
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import gradio as gr
 
-from bot.api import PastedArticle, direct_client, ingest_pasted, public_result, write_denial
+from bot.access import write_refusal as access_refusal
 from bot.ui.render import article_html, library_html, results_html, text
 from ingest.loaders import ARCHIVES, LOADERS
+
+MAX_PASTED_CHARS = 2_000_000  # as the API's paste limit
+
+# (done, total, what is being added): how `add_files` reports progress to the UI's bar.
+ProgressReport = Callable[[int, int, str], None]
 
 
 def _choices(components: Any) -> list[tuple[str, str]]:
@@ -22,10 +31,49 @@ def _choices(components: Any) -> list[tuple[str, str]]:
 
 def write_refusal(components: Any, request: gr.Request | None, token: str) -> str | None:
     """Why this browser may not add or delete (the API's rule), or None when it may."""
-    host = None
-    if request is not None and request.client:
-        host = direct_client(request.client.host, request.headers)
-    return write_denial(host, f"Bearer {token}" if token else None, components.settings)
+    if request is None:
+        return "this request cannot be checked; reload the page"
+    refusal = access_refusal(request, components.settings, token=token or None)
+    return refusal.reason if refusal else None
+
+
+def expected_articles(path: Path) -> int:
+    """How many articles a file should give, for the progress bar: a zip's readable members, else 1."""
+    if path.suffix.lower() not in ARCHIVES:
+        return 1
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [i.filename for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 1
+    return max(1, sum(PurePosixPath(n).suffix.lower() in LOADERS for n in names))
+
+
+def add_files(
+    components: Any, paths: list[Path], title: str | None, body: str | None, progress: ProgressReport
+) -> Iterator[dict]:
+    """Ingest uploaded files and pasted text through the ingest service: one row per article or
+    failed input, reported to `progress` as each is stored (results come per stored batch)."""
+    pasted = bool(body and body.strip())
+    total = sum(expected_articles(p) for p in paths) + (1 if pasted else 0)
+    done = 0
+    for path in paths:
+        progress(done, total, f"Adding {path.name}")
+        for result in components.ingest.ingest_bytes(path.read_bytes(), path.name):
+            done += 1
+            total = max(total, done)  # a JSON file or feed export may hold more articles than counted
+            progress(done, total, f"Added {result.source}")
+            yield dataclasses.asdict(result)
+    if pasted:
+        progress(done, total, "Adding the pasted article")
+        if len(body) > MAX_PASTED_CHARS:
+            reason = f"over {MAX_PASTED_CHARS:,} characters; upload it as a file instead"
+            yield {"source": "pasted text", "status": "failed", "title": None, "reason": reason}
+        else:
+            result = components.ingest.ingest_text(body, title=(title or "")[:500] or None, source="pasted text")
+            yield dataclasses.asdict(result)
+        done += 1
+    progress(done, max(total, done), "Done")
 
 
 def build_library_tab(components: Any) -> dict[str, Any]:
@@ -53,7 +101,7 @@ def build_library_tab(components: Any) -> dict[str, Any]:
         )
         with gr.Column():
             pasted_title = gr.Textbox(label="Title (optional)", max_length=500)
-            pasted = gr.Textbox(label="…or paste an article", lines=6, elem_id="bb-paste")
+            pasted = gr.Textbox(label="…or paste an article", lines=6, elem_id="bb-paste", max_length=MAX_PASTED_CHARS)
     add = gr.Button("Add to library", variant="primary", elem_id="bb-add")
     results = gr.HTML(elem_id="bb-results")
 
@@ -85,26 +133,19 @@ def build_library_tab(components: Any) -> dict[str, Any]:
         denial = write_refusal(components, request, admin_token)
         if denial:
             return f'<p class="bb-error">Nothing added: {text(denial)}</p>', *show_library(), gr.skip(), gr.skip()
-        rows: list[dict] = []
         paths = [Path(p) for p in uploads or []]
-        total = len(paths) + (1 if body and body.strip() else 0)
-        if total == 0:
+        if not paths and not (body and body.strip()):
             return (
                 '<p class="bb-error">Choose files or paste an article first.</p>',
                 *show_library(),
                 gr.skip(),
                 gr.skip(),
             )
-        for i, path in enumerate(paths):
-            progress((i, total), desc=f"Adding {path.name}")
-            rows += [
-                public_result(r).model_dump() for r in components.ingest.ingest_bytes(path.read_bytes(), path.name)
-            ]
-        if body and body.strip():
-            progress((len(paths), total), desc="Adding the pasted article")
-            pasted_article = PastedArticle(text=body, title=title.strip() or None)
-            rows += [r.model_dump() for r in ingest_pasted(components, pasted_article)]
-        progress((total, total), desc="Done")
+
+        def report(done: int, total: int, desc: str) -> None:
+            progress((done, total), desc=desc, unit="articles")
+
+        rows = list(add_files(components, paths, (title or "").strip(), body, report))
         return results_html(rows), *show_library(), None, ""
 
     refresh.click(show_library, None, [library, pick], api_visibility="private")
