@@ -44,7 +44,7 @@ def compose_answer(
         )
         if q.actor is not None:
             q.actor_side = q.actor.country
-    hits = retriever.search(resolved, k=12)
+    hits = retriever.search(resolved)  # k from settings.retrieve_k
     scores: dict[str, float] = {}
     for rank, hit in enumerate(hits):
         scores[hit.article_id] = scores.get(hit.article_id, 0.0) + 1.0 / (rank + 1)

@@ -105,16 +105,16 @@ def resolve(question: str, history: list[Turn], catalog: Catalog) -> tuple[str, 
         if mentioned and he in mentioned and len(ctx.participants) > 1:
             he = (_other(ctx.participants, he) or ctx.participants[0]).name
         ctx.actor = he
-        text = _SUBJECT.sub(he, text, count=1)
+        text = _SUBJECT.sub(lambda _m: he, text, count=1)  # names are literal, never templates
     current = ctx.actor or (mentioned[0] if mentioned else subject)
     host = _other(ctx.participants, current)
     if host is not None:
-        text = _HOST.sub(host.name, text)
-        text = _OBJECT.sub(host.name, text)
+        text = _HOST.sub(lambda _m: host.name, text)
+        text = _OBJECT.sub(lambda _m: host.name, text)
     if _OTHER_SIDE.search(text):
         side = focus.get("actor_side")
         others = [p for p in ctx.participants if p.country and p.country != side]
         if others:
-            text = _OTHER_SIDE.sub(f"the {others[0].country} side", text)
+            text = _OTHER_SIDE.sub(lambda _m: f"the {others[0].country} side", text)
             ctx.actor = others[0].name
     return text, ctx
