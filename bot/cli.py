@@ -244,6 +244,21 @@ def delete(article_id: str, store: Path | None, chroma_url: str | None) -> None:
 @click.option(
     "--daily-quota", default=None, type=int, help="Questions per day, all callers (env BRIEFBOT_DAILY_QUOTA)."
 )
+@click.option(
+    "--client-quota", default=None, type=int, help="Questions per day per client address (env BRIEFBOT_CLIENT_QUOTA)."
+)
+@click.option(
+    "--allowed-hosts",
+    default=None,
+    metavar="HOSTS",
+    help="Comma-separated extra host names this server answers to (env BRIEFBOT_ALLOWED_HOSTS).",
+)
+@click.option(
+    "--public-url",
+    default=None,
+    metavar="URL",
+    help="The address users reach this server at, e.g. behind a TLS proxy (env BRIEFBOT_PUBLIC_URL).",
+)
 @click.option("--ingest-samples", is_flag=True, help="Ingest samples/articles/ first if the store is empty.")
 @store_options
 def serve(
@@ -253,6 +268,9 @@ def serve(
     admin_token: str | None,
     session_quota: int | None,
     daily_quota: int | None,
+    client_quota: int | None,
+    allowed_hosts: str | None,
+    public_url: str | None,
     ingest_samples: bool,
     store: Path | None,
     chroma_url: str | None,
@@ -268,6 +286,9 @@ def serve(
         "admin_token": admin_token,
         "session_quota": session_quota,
         "daily_quota": daily_quota,
+        "client_quota": client_quota,
+        "allowed_hosts": allowed_hosts,
+        "public_url": public_url,
     }
     overrides = {key: value for key, value in given.items() if value is not None}
     if overrides:

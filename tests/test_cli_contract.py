@@ -146,12 +146,15 @@ def test_serve_flags_reach_the_server_settings(tmp_path, monkeypatch):
             "https://news.example.org, https://blog.example.org/",
             "--daily-quota",
             "7",
+            "--allowed-hosts",
+            "briefbot.example.org, *.example.net",
             "--ingest-samples",
         ],
     )
     assert result.exit_code == 0, result.output
     settings = seen["settings"]
     assert settings.port == 8123 and settings.daily_quota == 7
+    assert settings.allowed_hosts == ["briefbot.example.org", "*.example.net"]
     assert settings.embed_origins == ["https://news.example.org", "https://blog.example.org"]
     assert settings.admin_token == "from-env"  # not given as a flag: the environment still counts
     assert settings.store == tmp_path / "s"
