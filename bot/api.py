@@ -13,11 +13,11 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.access import Refusal, client_address, read_refusal, write_refusal
@@ -26,9 +26,7 @@ from bot.models import Answer, Citation, Turn
 from bot.sessions import QuotaExceeded, Session, SessionStore, UnknownSession
 from bot.settings import Settings
 from bot.streaming import answer_chunks
-
-if TYPE_CHECKING:
-    from ingest.service import IngestResult
+from ingest.models import IngestResult
 
 log = logging.getLogger(__name__)
 
@@ -67,22 +65,9 @@ class PastedArticle(BaseModel):
 
 
 class IngestResponse(BaseModel):
-    """One `IngestResult` per article stored or input failed.
+    """One `IngestResult` per article stored or input failed."""
 
-    The schema is built on first use (`ingest_schema_ready`): importing the ingest service pulls in
-    the store, which the server does not load before its first page.
-    """
-
-    model_config = ConfigDict(defer_build=True)
     results: list[IngestResult]
-
-
-def ingest_schema_ready() -> None:
-    """Resolve `IngestResponse`'s reference to the ingest service's result type (idempotent)."""
-    from ingest.service import IngestResult
-
-    if not IngestResponse.__pydantic_complete__:
-        IngestResponse.model_rebuild(_types_namespace={"IngestResult": IngestResult})
 
 
 def _sse(event: str, data: Any) -> str:
@@ -225,7 +210,6 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
             raise HTTPException(415, "send JSON {text, title?} or multipart/form-data with `files`")
         statuses = {r.status for r in results}
         response.status_code = 201 if statuses & {"new", "updated"} else 422 if statuses == {"failed"} else 200
-        ingest_schema_ready()
         return IngestResponse(results=results)
 
     @router.delete("/articles/{article_id}", tags=["articles"], dependencies=[Depends(writable)])

@@ -28,7 +28,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.access import trusted_hosts
-from bot.api import create_api, ingest_schema_ready
+from bot.api import create_api
 from bot.sessions import SessionStore
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -125,13 +125,6 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
         return JSONResponse(status_code=500, content={"detail": "internal error; the server log has the details"})
 
     app.include_router(create_api(components, sessions))
-    openapi = app.openapi
-
-    def openapi_with_ingest_schema() -> dict:
-        ingest_schema_ready()  # the ingest result type is imported on first use, not at start-up
-        return openapi()
-
-    app.openapi = openapi_with_ingest_schema  # type: ignore[method-assign]
 
     @app.get("/embed/widget.js", include_in_schema=False)
     def widget_js() -> FileResponse:

@@ -8,7 +8,9 @@ citation always points at characters that exist. Offsets are Python string indic
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
@@ -154,3 +156,23 @@ class Article(BaseModel):
             "passages": self.passage_count,
             "ingested_at": self.ingested_at,
         }
+
+
+Status = Literal["new", "updated", "duplicate", "failed"]
+STATUSES: tuple[Status, ...] = ("new", "updated", "duplicate", "failed")
+
+
+@dataclass
+class IngestResult:
+    source: str
+    status: Status
+    article_id: str | None = None
+    title: str | None = None
+    passages: int = 0
+    reason: str | None = None
+
+    def line(self) -> str:
+        """The one line the CLI prints for this input."""
+        if self.status == "failed":
+            return f"failed     {self.source}: {self.reason}"
+        return f"{self.status:<10} {self.article_id}  {self.title}  ({self.source})"

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from filelock import FileLock
 from langchain_core.embeddings import Embeddings
@@ -39,7 +38,7 @@ from ingest.loaders import (
     text_document,
 )
 from ingest.metadata import canonical_url
-from ingest.models import Article, LoadedDocument, article_id_for
+from ingest.models import STATUSES, Article, IngestResult, LoadedDocument, Status, article_id_for
 from ingest.segment import make_passages, split_sentences
 from vectorstore.lexical import LexicalIndex
 from vectorstore.store import ArticleStore, NewArticle
@@ -47,26 +46,6 @@ from vectorstore.store import ArticleStore, NewArticle
 log = logging.getLogger(__name__)
 
 STALE_WRITE_SECONDS = 15 * 60  # a write marker this old on a shared server belongs to a dead writer
-
-Status = Literal["new", "updated", "duplicate", "failed"]
-STATUSES: tuple[Status, ...] = ("new", "updated", "duplicate", "failed")
-
-
-@dataclass
-class IngestResult:
-    source: str
-    status: Status
-    article_id: str | None = None
-    title: str | None = None
-    passages: int = 0
-    reason: str | None = None
-
-    def line(self) -> str:
-        """The one line the CLI prints for this input."""
-        if self.status == "failed":
-            return f"failed     {self.source}: {self.reason}"
-        return f"{self.status:<10} {self.article_id}  {self.title}  ({self.source})"
-
 
 # done, total, the latest result: `total` can grow while a run goes (a feed or archive is opened).
 ProgressCallback = Callable[[int, int, IngestResult], None]
