@@ -39,9 +39,7 @@ def compose_answer(
     resolved, ctx = resolve(question, history, catalog)
     q = parse(resolved, catalog)
     if ctx.actor and q.actor is None:
-        q.actor = catalog.people.get(ctx.actor) or next(
-            (p for p in catalog.people.values() if p.name.split()[-1] == ctx.actor.split()[-1]), None
-        )
+        q.actor = catalog.people.get(ctx.actor) or catalog.person_with_surname(ctx.actor)
         if q.actor is not None:
             q.actor_side = q.actor.country
     hits = retriever.search(resolved)  # k from settings.retrieve_k

@@ -53,6 +53,8 @@ class LexicalIndex:
         self._lock = threading.Lock()
         # One tuple, swapped whole: a reader thread never pairs a new model with old rows.
         self._state: tuple[str, bm25s.BM25 | None, list[tuple[str, str, int, int, str]]] | None = None
+        # Passage id -> position in the rows it was built from (built on first use, per rows list).
+        self._positions: tuple[list, dict[str, int]] | None = None
 
     def _current(self) -> tuple[bm25s.BM25 | None, list[tuple[str, str, int, int, str]]]:
         generation = self.store.generation()
@@ -123,6 +125,21 @@ class LexicalIndex:
     def refresh(self) -> None:
         """Bring the index up to date now (after an ingest), rather than on the next question."""
         self._current()
+
+    def passages(self, passage_ids: list[str]) -> dict[str, tuple[str, str, int, int, str]]:
+        """The committed passages among these ids, as (id, article id, start, end, text) rows.
+
+        Dense search reads only ids and distances from Chroma and takes the rest from here (the
+        index holds every committed passage already), which halves its cost on a large store."""
+        _model, rows = self._current()
+        positions = self._positions
+        if positions is None or positions[0] is not rows:
+            with self._lock:
+                positions = self._positions
+                if positions is None or positions[0] is not rows:
+                    positions = self._positions = (rows, {row[0]: i for i, row in enumerate(rows)})
+        index = positions[1]
+        return {pid: rows[index[pid]] for pid in passage_ids if pid in index}
 
     def search(self, query: str, k: int) -> list[LexicalHit]:
         model, rows = self._current()

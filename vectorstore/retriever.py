@@ -16,7 +16,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from vectorstore.lexical import LexicalIndex
-from vectorstore.store import ArticleStore
+from vectorstore.store import ArticleStore, DenseHit
 
 RRF_K = 60
 
@@ -54,7 +54,7 @@ class HybridRetriever(BaseRetriever):
         """Top `k` passages; each ranker looks `depth` deep (default 3k) before fusion."""
         k = k or self.k
         depth = depth or 3 * k
-        dense = self.store.dense_search(self.embeddings.embed_query(query), depth)
+        dense = self._dense(self.embeddings.embed_query(query), depth)
         lexical = self.lexical.search(query, depth)
         by_id: dict[str, RetrievedPassage] = {}
         for rank, hit in enumerate(dense):
@@ -82,6 +82,25 @@ class HybridRetriever(BaseRetriever):
         for pid, score in fused.items():
             by_id[pid].score = score
         return sorted(by_id.values(), key=lambda p: p.score, reverse=True)[:k]
+
+    def _dense(self, vector: list[float], depth: int) -> list[DenseHit]:
+        """The store's nearest passages of committed articles, as `ArticleStore.dense_search` gives them.
+
+        Chroma is asked for ids and distances only; texts and offsets come from the lexical index,
+        which holds every committed passage of this generation. A passage it does not hold (an
+        uncommitted one, or a write it has not caught up with) is read from the store, which keeps
+        the committed-only rule."""
+        neighbours = self.store.dense_neighbours(vector, depth)
+        rows = self.lexical.passages([pid for pid, _ in neighbours])
+        fetched = {h.passage_id: h for h in self.store.passage_hits([n for n in neighbours if n[0] not in rows])}
+        hits = []
+        for pid, similarity in neighbours:
+            row = rows.get(pid)
+            if row is not None:
+                hits.append(DenseHit(pid, row[1], row[2], row[3], row[4], similarity))
+            elif pid in fetched:
+                hits.append(fetched[pid])
+        return hits
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [

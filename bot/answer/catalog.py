@@ -33,9 +33,17 @@ class Catalog:
     # Name part (and its one-letter deletions, for spelling variants) -> people: a question's words are
     # looked up here instead of comparing them with every known person.
     name_index: dict[str, set[str]] = field(default_factory=dict)
+    # Surname -> people with it, in the order they were first seen: merging a participant into a known
+    # person and resolving a follow-up's speaker look here instead of scanning everyone.
+    by_surname: dict[str, list[KnownPerson]] = field(default_factory=dict)
 
     def meeting_of(self, article_id: str) -> Meeting | None:
         found = self.meetings.get(article_id) or []
+        return found[0] if found else None
+
+    def person_with_surname(self, name: str) -> KnownPerson | None:
+        """The first known person whose last name part is that of `name`."""
+        found = self.by_surname.get(name.split()[-1]) if name.split() else None
         return found[0] if found else None
 
     def people_named(self, word: str) -> list[KnownPerson]:
@@ -100,9 +108,16 @@ def build_catalog(articles: list[Article]) -> Catalog:
 def _merge(catalog: Catalog, name: str, country: str | None) -> KnownPerson:
     """One entry per person across articles ('Antony Blinken'/'Anthony Blinken' share a surname and side)."""
     surname = name.split()[-1]
-    for known in catalog.people.values():
-        if known.name.split()[-1] == surname and (known.country == country or not known.country or not country):
+    for known in catalog.by_surname.get(surname, ()):
+        if known.country == country or not known.country or not country:
             known.country = known.country or country
             return known
-    known = catalog.people[name] = KnownPerson(name=name, country=country)
+    known = KnownPerson(name=name, country=country)
+    same_surname = catalog.by_surname.setdefault(surname, [])
+    replaced = catalog.people.get(name)
+    if replaced is None:
+        same_surname.append(known)
+    else:  # the same name on another side: the newer entry takes the older one's place
+        same_surname[same_surname.index(replaced)] = known
+    catalog.people[name] = known
     return known

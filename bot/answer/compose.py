@@ -87,11 +87,54 @@ def sentences_of(article: Article) -> tuple[Sentence, ...]:
 
 
 def name_in_text(name: str, text: str) -> bool:
-    """A person is in a text when the surname (or, for 'Wang Yi'-style names, the family name) is there."""
-    parts = name.split()
-    tokens = set(re.findall(r"[A-Z][\w'\u2019-]*", text))
-    keys = {p for p in parts if p[:1].isupper()}  # any part: "Lula" for "Luiz Inácio Lula da Silva"
-    return any(similar_name(re.sub(r"['\u2019]s$", "", t), k) for t in tokens for k in keys if len(k) > 2)
+    """A person is in a text when the surname (or, for 'Wang Yi'-style names, the family name) is there.
+
+    A spelling variant counts too (`similar_name`: one edit apart). The text's capitalised words
+    are indexed once per text (`_NameTokens`), so the check costs a few dictionary lookups per name
+    part instead of a comparison with every capitalised word of the article.
+    """
+    keys = {
+        p for p in name.split() if p[:1].isupper() and len(p) > 2
+    }  # any part: "Lula" for "Luiz Inácio Lula da Silva"
+    if not keys:
+        return False
+    tokens = _name_tokens(text)
+    return any(tokens.has_similar(k) for k in keys)
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w'\u2019-]*")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
+class _NameTokens:
+    """The capitalised words of one text (possessive 's cut), casefolded, indexed by their first two
+    and last two letters. Two words of five letters or more that are one edit apart share one of
+    those (an edit among the first two letters leaves the last two alone), so only words sharing one
+    are compared, by `similar_name` itself: the answer is exactly that of comparing with every word."""
+
+    __slots__ = ("words", "_by_affix")
+
+    def __init__(self, text: str) -> None:
+        self.words = frozenset(_POSSESSIVE.sub("", t).casefold() for t in set(_CAPITALISED.findall(text)))
+        self._by_affix: dict[str, list[str]] = {}
+        for word in self.words:
+            if len(word) >= 5:  # similar_name never matches a shorter word unless it is equal
+                self._by_affix.setdefault("^" + word[:2], []).append(word)
+                self._by_affix.setdefault("$" + word[-2:], []).append(word)
+
+    def has_similar(self, key: str) -> bool:
+        folded = key.casefold()
+        if folded in self.words:
+            return True
+        if len(folded) < 5:  # similar_name matches words this short only when they are equal
+            return False
+        candidates = self._by_affix.get("^" + folded[:2], []) + self._by_affix.get("$" + folded[-2:], [])
+        return any(abs(len(word) - len(folded)) <= 1 and similar_name(word, key) for word in candidates)
+
+
+@lru_cache(maxsize=2048)
+def _name_tokens(text: str) -> _NameTokens:
+    return _NameTokens(text)
 
 
 def term_in_text(term: str, text: str) -> bool:
