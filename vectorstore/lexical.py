@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
+import numpy as np
 import Stemmer
 
 from vectorstore.store import ArticleStore
@@ -148,11 +149,27 @@ class LexicalIndex:
         tokens = _tokens([query])
         if not tokens[0]:
             return []
-        docs, scores = model.retrieve(tokens, k=min(k, len(rows)), show_progress=False)
+        scores = model.get_scores(tokens[0]) if model.get_tokens_ids(tokens[0]) else None
+        if scores is None:
+            return []  # no word of the query is in the index
         hits = []
-        for index, score in zip(docs[0], scores[0]):
-            if score <= 0:
-                continue
+        for index in top_k(scores, k):
             pid, article_id, start, end, text = rows[int(index)]
-            hits.append(LexicalHit(pid, article_id, start, end, text, float(score)))
+            hits.append(LexicalHit(pid, article_id, start, end, text, float(scores[index])))
         return hits
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the `k` best positive scores, best first, equal scores in index order.
+
+    bm25s's own top-k partitions the whole score array, which on a large store is mostly equal
+    values (every passage has "what" and "did") and costs several milliseconds per query; here the
+    k-th best value is found once, and only the passages at or above it are sorted. Ties are
+    broken by position, so the same question always gets the same passages."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        values = scores[positive]
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        positive = positive[values >= kth]
+    order = np.lexsort((positive, -scores[positive]))[:k]
+    return positive[order]
