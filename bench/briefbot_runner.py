@@ -7,8 +7,9 @@ The ingest rate and cold starts are measured through the real CLI (`briefbot ing
     python -m bench.briefbot_runner warm STORE QUESTIONS.jsonl --embedder minilm [--answers OUT.jsonl]
     python -m bench.briefbot_runner retrieve STORE QUESTIONS.jsonl --embedder minilm
 
-`--embedder onnx` swaps the int8 ONNX embedder into the components before anything uses them: it is
-how the ONNX path is measured until the settings offer it. Each prints one JSON object last.
+`--embedder onnx` is the product's default (settings.embedder = "minilm-onnx", the int8 ONNX model),
+`--embedder minilm` the sentence-transformers one; a vector file (`--cache`) or synthetic vectors are
+swapped into the components before anything uses them. Each prints one JSON object last.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ def components_for(store: Path, embedder: str, cache: Path | None = None):
     from bot.components import Components
     from bot.settings import Settings
 
-    settings = Settings(store=store, chroma_url=None, embedder="hash" if embedder == "hash" else "minilm")
+    product = {"minilm": "minilm", "onnx": "minilm-onnx", "hash": "hash"}
+    settings = Settings(store=store, chroma_url=None, embedder=product.get(embedder, "hash"))
     components = Components(settings)
-    if embedder in ("minilm", "hash") and cache is None:
+    if embedder in product and cache is None:
         return components  # exactly what the product builds
     from bench.embedders import CachedEmbeddings, make_embedder
 

@@ -70,8 +70,9 @@ def render_markdown(results: dict) -> str:
         for name, r in ingest.items():
             if not isinstance(r, dict):
                 continue
-            if "error" in r:
-                rows.append([name, "error: " + r["error"], "", "", "", "", "", ""])
+            if "error" in r or "skipped" in r:
+                note = "error: " + r["error"] if "error" in r else "not run: " + r["skipped"]
+                rows.append([name, note, "", "", "", "", "", ""])
                 continue
             rows.append(
                 [
@@ -235,6 +236,8 @@ def _targets(results: dict) -> list[list[str]]:
 
     ingest = s.get("ingest", {})
     for name in ("briefbot", "briefbot-onnx"):
+        if name not in ingest or "skipped" in ingest[name]:
+            continue
         ratio = (ingest.get(name) or {}).get("ratio_articles_per_s_vs_vanilla")
         row(f"ingest ≥ 1.5× vanilla articles/s ({name})", ratio, None if ratio is None else ratio >= 1.5, "{:.2f}×")
     at = s.get("ask_at_scale") or {}

@@ -111,7 +111,11 @@ def bench_ingest(corpus: Path, work: Path, run_vanilla: bool, variants: list[str
         row = _cli_ingest_row(run, corpus)
         row["how"] += f"; embedder {os.environ.get('BRIEFBOT_EMBEDDER') or default_embedder()}"
         out["briefbot"] = row
-    if "onnx" in variants:
+    if "onnx" in variants and (os.environ.get("BRIEFBOT_EMBEDDER") or default_embedder()) == "minilm-onnx":
+        out["briefbot-onnx"] = {
+            "skipped": "the briefbot row above is the CLI with the int8 ONNX embedder (the default)"
+        }
+    elif "onnx" in variants:
         store = fresh(work / "stores" / "ingest-briefbot-onnx")
         if settings_accept("minilm-onnx"):
             env = child_env({"BRIEFBOT_EMBEDDER": "minilm-onnx"})
