@@ -8,6 +8,7 @@ origins: `http://localhost:<port2>` (on BRIEFBOT_EMBED_ORIGINS) and `http://127.
 from __future__ import annotations
 
 import re
+import time
 
 import playwright.sync_api as playwright_api
 import pytest
@@ -102,6 +103,38 @@ def ask(page, question: str) -> None:
     box.press("Enter")
 
 
+def shown(page) -> str:
+    """What the widget's conversation shows, one message a line (for failure messages)."""
+    messages = page.get_by_role("log").locator(".msg")
+    return "\n".join(f"  [{m.get_attribute('class')}] {m.inner_text()!r}" for m in messages.all())
+
+
+def expect_shown(page, assertion, what: str) -> None:
+    """Run a Playwright `expect` assertion; on failure, say what the widget showed instead."""
+    try:
+        assertion()
+    except AssertionError as exc:
+        raise AssertionError(f"{what}; the widget showed:\n{shown(page)}") from exc
+
+
+def stored_state(page) -> dict:
+    """The widget's saved state in this tab's sessionStorage (one key: the widget's)."""
+    return page.evaluate("JSON.parse(Object.values(JSON.parse(JSON.stringify(sessionStorage)))[0] || '{}')")
+
+
+def answered(page, count: int) -> None:
+    """Wait until the log holds `count` bot messages (the greeting included) and the last answer
+    has finished: its sources are shown and Send is enabled again (the answer is saved by then)."""
+    log = page.get_by_role("log")
+    expect_shown(page, lambda: expect(log.locator(".bot")).to_have_count(count), f"expected {count} bot messages")
+    expect_shown(
+        page,
+        lambda: expect(log.locator(".bot").last.get_by_role("list", name="Sources")).to_be_visible(),
+        "expected the last answer to finish with its sources",
+    )
+    expect(page.get_by_role("button", name="Send")).to_be_enabled()
+
+
 def test_the_bubble_opens_a_chat_that_answers_with_sources(page, sites) -> None:
     page.goto(sites["allowed"] + "/", wait_until="load")
     bubble = page.get_by_role("button", name=re.compile("chat", re.I))
@@ -121,19 +154,52 @@ def test_the_widget_keeps_its_session_across_pages(page, sites) -> None:
     page.goto(sites["allowed"] + "/", wait_until="load")
     page.get_by_role("button", name=re.compile("chat", re.I)).click()
     ask(page, "Where did Wang Yi and Blinken meet?")
-    log = page.get_by_role("log")
-    expect(log.locator(".bot")).to_have_count(2)  # greeting + answer
-    stored = "Object.values(JSON.parse(JSON.stringify(sessionStorage)))[0] || ''"
-    page.wait_for_function(f'/"session":"[\\w-]{{20,}}"/.test({stored})')
-    session = page.evaluate(stored)
+    answered(page, 2)  # greeting + answer, finished (a reload mid-answer is the next test's case)
+    first = stored_state(page)
+    assert first["session"] and not first.get("asking"), first
+    assert [m["role"] for m in first["messages"]] == ["user", "bot"], first
+    first_answer = page.get_by_role("log").locator(".bot .text").last.inner_text()
 
     page.reload(wait_until="load")
     page.get_by_role("button", name=re.compile("chat", re.I)).click()
-    expect(page.get_by_role("log")).to_contain_text("Where did Wang Yi and Blinken meet?")
+    log = page.get_by_role("log")
+    expect_shown(page, lambda: expect(log).to_contain_text("Where did Wang Yi and Blinken meet?"), "question restored")
+    expect_shown(page, lambda: expect(log.locator(".bot .text").nth(1)).to_have_text(first_answer), "answer restored")
     ask(page, "What did Blinken warn about?")
-    expect(page.get_by_role("log").locator(".bot")).to_have_count(3)
-    after = page.evaluate("Object.values(JSON.parse(JSON.stringify(sessionStorage)))[0]")
-    assert re.search(r'"session":"([\w-]+)"', after).group(1) == re.search(r'"session":"([\w-]+)"', session).group(1)
+    answered(page, 3)
+    expect_shown(page, lambda: expect(log.locator(".bot").last).to_contain_text("would have consequences"), "follow-up")
+    assert stored_state(page)["session"] == first["session"], "the reloaded page continued the same conversation"
+
+
+def test_leaving_the_page_mid_answer_keeps_what_arrived_and_says_so(page, sites, monkeypatch) -> None:
+    """A reader who follows a link while an answer streams finds it, cut short and marked, on the next page."""
+    import bot.api
+    from bot.streaming import answer_chunks
+
+    def slow_chunks(text: str):
+        for n, piece in enumerate(answer_chunks(text, words_per_chunk=1)):
+            time.sleep(0 if n == 0 else 1.0)  # the first word at once, then a word a second
+            yield piece
+
+    page.goto(sites["allowed"] + "/", wait_until="load")
+    page.get_by_role("button", name=re.compile("chat", re.I)).click()
+    monkeypatch.setattr(bot.api, "answer_chunks", slow_chunks)
+    ask(page, "Where did Wang Yi and Blinken meet?")
+    log = page.get_by_role("log")
+    expect_shown(page, lambda: expect(log.locator(".bot").nth(1)).not_to_be_empty(), "the answer started")
+    partial = log.locator(".bot").nth(1).inner_text()
+    assert stored_state(page).get("asking") is True, "mid-answer, the widget says so in its saved state"
+
+    page.reload(wait_until="load")
+    monkeypatch.undo()
+    page.get_by_role("button", name=re.compile("chat", re.I)).click()
+    log = page.get_by_role("log")
+    expect_shown(page, lambda: expect(log.locator(".bot").nth(1)).to_contain_text(partial.strip()), "partial kept")
+    expect_shown(page, lambda: expect(log.get_by_role("alert")).to_contain_text("before this answer finished"), "note")
+    expect(page.get_by_role("button", name="Send")).to_be_enabled()
+    ask(page, "What did Blinken warn about?")
+    answered(page, 3)
+    expect_shown(page, lambda: expect(log.locator(".bot").last).to_contain_text("would have consequences"), "follow-up")
 
 
 def test_data_attributes_configure_the_widget(page, sites) -> None:

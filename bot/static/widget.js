@@ -123,12 +123,25 @@
   if (!inline) root.appendChild(bubble);
   root.appendChild(panel);
 
+  var interrupted = "The page was left before this answer finished; ask again to see all of it.";
+
   function load() {
+    var saved = null;
     try {
-      return JSON.parse(window.sessionStorage.getItem(storageKey)) || { session: null, messages: [] };
+      saved = JSON.parse(window.sessionStorage.getItem(storageKey));
     } catch (e) {
-      return { session: null, messages: [] };
+      /* unreadable: start anew */
     }
+    if (!saved || !Array.isArray(saved.messages)) return { session: null, messages: [] };
+    if (saved.asking) {
+      // The previous page was left (a link, a reload) while an answer was on its way: keep what
+      // had arrived and say that it was cut short, rather than show a question left unanswered.
+      var last = saved.messages[saved.messages.length - 1];
+      if (last && last.role === "bot" && !last.text) saved.messages.pop();
+      saved.messages.push({ role: "error", text: interrupted });
+      saved.asking = false;
+    }
+    return saved;
   }
   var state = load();
   function save() {
@@ -234,12 +247,18 @@
   }
 
   async function ask(question) {
+    // Everything shown is saved as it arrives, and `asking` stays set until the answer is complete,
+    // so a page left mid-answer (the host site's links, a reload) restores what was shown and says
+    // that it was cut short.
     var user = { role: "user", text: question };
     state.messages.push(user);
+    state.asking = true;
     addMessage(user);
     save();
     send.disabled = true;
     var answer = { role: "bot", text: "", citations: [] };
+    var cutOff = "The answer was cut off before it finished; ask again.";
+    var started = false;
     try {
       var response = await post(question, state.session);
       if (response.status === 404 && state.session) {
@@ -247,14 +266,15 @@
         response = await post(question, null);
       }
       if (!response.ok) throw new Error(await errorText(response));
+      state.messages.push(answer);
+      started = true;
       var node = addMessage(answer);
       var body = node.querySelector(".text");
+      var finished = false;
       await readEvents(response, function (name, payload) {
         if (name === "session") {
           state.session = payload.session_id;
-          save();
-        }
-        else if (name === "token") {
+        } else if (name === "token") {
           answer.text += payload.text;
           renderAnswerText(body, answer.text);
           scroll();
@@ -262,18 +282,23 @@
           answer.citations = payload.citations;
           renderSources(node, answer.citations);
           scroll();
+        } else if (name === "done") {
+          finished = true;
         }
+        save();
       });
-      state.messages.push(answer);
+      if (!finished) throw new Error(cutOff);
     } catch (err) {
-      var text =
-        err instanceof TypeError
+      var text = started
+        ? cutOff // a broken connection or a garbled event mid-answer
+        : err instanceof TypeError
           ? "The chat is unavailable from this page (this site may not be allowed to embed it)."
           : err.message;
       var failure = { role: "error", text: text };
       state.messages.push(failure);
       addMessage(failure);
     } finally {
+      state.asking = false;
       save();
       send.disabled = false;
       input.focus();
