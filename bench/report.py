@@ -279,7 +279,9 @@ def _targets(results: dict) -> list[list[str]]:
 
 def write_report(results: dict, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), "utf-8")
+    # Paths inside the checkout are written relative to it: the results are committed and read elsewhere.
+    text = json.dumps(results, indent=2, ensure_ascii=False).replace(str(Path(__file__).resolve().parent.parent), ".")
+    (out_dir / "latest.json").write_text(text, "utf-8")
     (out_dir / "latest.md").write_text(render_markdown(results), "utf-8")
 
 
