@@ -389,6 +389,22 @@ TITLE_HEADS = {
 }
 
 # Capitalised words that are never part of a person's name.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
 NON_NAME = {
     "the",
     "a",
@@ -429,25 +445,8 @@ NON_NAME = {
     "follow",
     "hey",
     "thanks",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+    *WEEKDAYS,
+    *MONTHS,
     "conference",
     "summit",
     "council",
@@ -640,21 +639,6 @@ KNOWN_PEOPLE: dict[str, tuple[str, str]] = {
     "Ursula von der Leyen": ("President of the European Commission", "European Union"),
 }
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 
 # Statement kinds and the verb phrases that signal them (CAMEO/PLOVER classes, folded).
 STATEMENT_CUES: dict[str, tuple[str, ...]] = {
