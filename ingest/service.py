@@ -18,11 +18,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock
 from langchain_core.embeddings import Embeddings
 
@@ -38,9 +40,10 @@ from ingest.loaders import (
     text_document,
 )
 from ingest.metadata import canonical_url
-from ingest.models import STATUSES, Article, IngestResult, LoadedDocument, Status, article_id_for
+from ingest.models import STATUSES, Article, IngestResult, LoadedDocument, Passage, Sentence, Status, article_id_for
 from ingest.segment import make_passages, split_sentences
 from vectorstore.lexical import LexicalIndex
+from vectorstore.sentence_vectors import normalized_mean, pack
 from vectorstore.store import ArticleStore, NewArticle
 
 log = logging.getLogger(__name__)
@@ -349,29 +352,31 @@ class IngestService:
         if not fresh:
             return results
         prepared: list[tuple[int, LoadedDocument, NewArticle]] = []
-        texts: list[str] = []
+        sentence_lists = []
         for i, doc, article in fresh:
             sentences = split_sentences(article.text)
             passages = make_passages(article.id, article.text, sentences)
             article.meetings = extract_meetings(article, sentences)
             article.passage_count = len(passages)
-            texts.extend(embedding_text(article, p.text) for p in passages)
+            sentence_lists.append(sentences)
             prepared.append((i, doc, NewArticle(article, passages, [])))
-        vectors = self.embeddings.embed_documents(texts) if texts else []
-        cursor = 0
+        vectors = embed_articles(
+            [(item.article, sentences, item.passages) for (_, _, item), sentences in zip(prepared, sentence_lists)],
+            self.embeddings,
+        )
+        for (_, _, item), own in zip(prepared, vectors):
+            item.vectors.extend(own)
         with self._lock:
             known = self.store.existing_ids([n.article.id for _, _, n in prepared])  # another writer, meanwhile
             batch: list[NewArticle] = []
             for i, doc, item in prepared:
                 count = len(item.passages)
-                own = vectors[cursor : cursor + count]
-                cursor += count
                 if item.article.id in known:
                     results[i] = self._duplicate(doc, item.article)
                     continue
                 # A changed version of a URL's article replaces the old one, in the same commit.
                 replaced = [a.id for a in self.store.find_by_url(doc.url) if a.id != item.article.id] if doc.url else []
-                batch.append(NewArticle(item.article, item.passages, own, replaced))
+                batch.append(NewArticle(item.article, item.passages, item.vectors, replaced))
                 status: Status = "updated" if replaced else "new"
                 results[i] = IngestResult(doc.source, status, item.article.id, item.article.title, count)
             self.store.add_articles(batch)
@@ -421,6 +426,34 @@ class _Batch:
         return slots
 
 
-def embedding_text(article: Article, passage_text: str) -> str:
-    """What is embedded for a passage: the headline gives every passage its article's context."""
-    return f"{article.title}\n{passage_text}"
+def embed_articles(
+    items: Sequence[tuple[Article, Sequence[Sentence], Sequence[Passage]]], embeddings: Embeddings
+) -> list[list[list[float]]]:
+    """Embed every sentence of these articles once, in one batch; keep each article's sentence vectors
+    on it (packed) and return each article's passage vectors, derived from its sentences'."""
+    texts = [s.text for _, sentences, _ in items for s in sentences]
+    vectors = np.asarray(embeddings.embed_documents(texts) if texts else [], dtype=np.float32)
+    out = []
+    offset = 0
+    for article, sentences, passages in items:
+        own = vectors[offset : offset + len(sentences)]
+        offset += len(sentences)
+        article.sentence_vectors = pack([s.start for s in sentences], own) if len(sentences) else None
+        out.append(passage_vectors(passages, sentences, own))
+    return out
+
+
+def passage_vectors(
+    passages: Sequence[Passage], sentences: Sequence[Sentence], vectors: np.ndarray
+) -> list[list[float]]:
+    """Each passage's vector: the normalised mean of the vectors of the sentences it holds.
+
+    Passages are windows of whole sentences, so no text is embedded twice: dense retrieval over
+    passages and sentence ranking share one forward pass per sentence."""
+    starts = [s.start for s in sentences]
+    out = []
+    for p in passages:
+        first = bisect_left(starts, p.start)
+        last = bisect_right(starts, p.end - 1)
+        out.append(normalized_mean(vectors[first : max(last, first + 1)]))
+    return out

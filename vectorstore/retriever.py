@@ -7,6 +7,7 @@ the LangChain toolbox; the bot uses `search()` for the scored hits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -50,11 +51,14 @@ class HybridRetriever(BaseRetriever):
     embeddings: Embeddings
     k: int = 12
 
-    def search(self, query: str, k: int | None = None, depth: int | None = None) -> list[RetrievedPassage]:
-        """Top `k` passages; each ranker looks `depth` deep (default 3k) before fusion."""
+    def search(
+        self, query: str, k: int | None = None, depth: int | None = None, vector: Sequence[float] | None = None
+    ) -> list[RetrievedPassage]:
+        """Top `k` passages; each ranker looks `depth` deep (default 3k) before fusion. `vector` is the
+        query's embedding when the caller has it already (the answer engine uses it again)."""
         k = k or self.k
         depth = depth or 3 * k
-        dense = self._dense(self.embeddings.embed_query(query), depth)
+        dense = self._dense([float(x) for x in vector] if vector is not None else self.embeddings.embed_query(query), depth)
         lexical = self.lexical.search(query, depth)
         by_id: dict[str, RetrievedPassage] = {}
         for rank, hit in enumerate(dense):

@@ -476,6 +476,7 @@ def _article_metadata(article: Article) -> dict:
             "ingested_at": article.ingested_at,
             "passage_count": article.passage_count,
             "meetings": json.dumps([m.model_dump(mode="json") for m in article.meetings], ensure_ascii=False),
+            "sentence_vectors": article.sentence_vectors,
         }
     )
 
@@ -492,4 +493,5 @@ def _article_from_record(article_id: str, text: str, meta: dict) -> Article:
         ingested_at=str(meta.get("ingested_at", "")),
         passage_count=int(meta.get("passage_count", 0)),
         meetings=[Meeting.model_validate(m) for m in json.loads(meta.get("meetings") or "[]")],
+        sentence_vectors=meta.get("sentence_vectors"),
     )

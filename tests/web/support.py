@@ -20,7 +20,7 @@ import uvicorn
 from ingest.loaders import load_path
 from ingest.models import Agreement, Article, Evidence, Meeting, Participant, Statement, Topic
 from ingest.segment import make_passages, split_sentences
-from ingest.service import embedding_text
+from ingest.service import embed_articles
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MUNICH = FIXTURES / "munich_talks.txt"
@@ -122,7 +122,7 @@ def store_article(components: Any, path: Path, meetings: Callable[[Article], Mee
     passages = make_passages(article.id, article.text, sentences)
     article.meetings = [meetings(article)] if meetings else []
     article.passage_count = len(passages)
-    vectors = components.embeddings.embed_documents([embedding_text(article, p.text) for p in passages])
+    [vectors] = embed_articles([(article, sentences, passages)], components.embeddings)
     components.store.add_article(article, passages, vectors)
     components.lexical.refresh()
     return article
