@@ -8,10 +8,12 @@ names, demonyms and seats of government, because reporting names a government by
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 # canonical side: (names, demonyms, seats of government and metonyms)
-COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+_HAND_WRITTEN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "United States": (
         ("United States", "United States of America", "US", "U.S.", "USA", "U.S.A.", "America"),
         ("American", "US", "U.S."),
@@ -68,6 +70,7 @@ COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     "Ethiopia": (("Ethiopia",), ("Ethiopian",), ("Addis Ababa",)),
     "Belarus": (("Belarus",), ("Belarusian",), ("Minsk",)),
     "Serbia": (("Serbia",), ("Serbian",), ("Belgrade",)),
+    "Kosovo": (("Kosovo",), ("Kosovar", "Kosovan"), ("Pristina", "Prishtina")),
     "Greece": (("Greece",), ("Greek",), ("Athens",)),
     "Netherlands": (("Netherlands",), ("Dutch",), ("The Hague", "Amsterdam")),
     "Sweden": (("Sweden",), ("Swedish",), ("Stockholm",)),
@@ -82,6 +85,35 @@ COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     "ASEAN": (("ASEAN", "Association of Southeast Asian Nations"), (), ()),
     "African Union": (("African Union",), (), ()),
 }
+
+
+def _with_dataset(hand: dict[str, tuple[tuple[str, ...], ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Every country of `countries.json` (made from the countryinfo package by `make_countries`),
+    merged with the hand-written entries above, which add what no dataset has: metonyms ("the
+    Kremlin", "Downing Street"), short forms reporting uses ("U.S.", "DPRK") and organisations.
+    A word the dataset gives to several entries (territories share "French", "American") stays with
+    the hand-written owner, or with nobody."""
+    data = json.loads(Path(__file__).with_name("countries.json").read_text(encoding="utf-8"))
+    owners: dict[str, set[str]] = {}
+    for name, entry in data.items():
+        for word in (*entry["names"], *entry["demonyms"], *entry["capitals"]):
+            owners.setdefault(word.casefold(), set()).add(name)
+    taken = {w.casefold() for entry in hand.values() for group in entry for w in group}
+    out = {name: tuple(tuple(g) for g in entry) for name, entry in hand.items()}
+    for name, entry in data.items():
+        groups = []
+        for key in ("names", "demonyms", "capitals"):
+            groups.append(
+                tuple(w for w in entry[key] if w.casefold() not in taken and len(owners[w.casefold()]) == 1)
+            )
+        if name in out:
+            out[name] = tuple(tuple(dict.fromkeys(old + extra)) for old, extra in zip(out[name], groups))
+        elif any(groups):
+            out[name] = tuple(groups)
+    return out
+
+
+COUNTRIES = _with_dataset(_HAND_WRITTEN)
 
 # Cities and venues where diplomats meet: a "which city" question needs one of these in the evidence.
 CITIES = {
