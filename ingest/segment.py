@@ -80,7 +80,16 @@ _ABBREVIATIONS = {
 # then white space and something that can start a sentence.
 _BOUNDARY = re.compile(r"(?:[.!?]|\u2026)[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 _PARAGRAPH = re.compile(r"[^\n]+")
+# Words that open a new sentence and hardly ever follow an abbreviation inside one: "... by the
+# U.S. The two sides agreed ..." is two sentences, "U.S. Secretary of State" one.
+_STARTER = re.compile(r"\s+(?:The|He|She|They|It|This|That|These|Those|We|But|However|Both|Its|Their|His|Her)\b")
 _WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.?$")
+
+
+def _ends_with_initialism(text_before: str) -> bool:
+    """'U.S.', 'U.K.', 'D.C.': an initialism can end a sentence; a title ('Gen.', 'Mr.') never does."""
+    match = _WORD_BEFORE.search(text_before)
+    return bool(match) and "." in match.group(1)
 
 
 def _ends_with_abbreviation(text_before: str) -> bool:
@@ -100,7 +109,11 @@ def split_sentences(text: str) -> list[Sentence]:
         cursor = 0
         for boundary in _BOUNDARY.finditer(chunk):
             end = boundary.end()
-            if chunk[boundary.start()] == "." and _ends_with_abbreviation(chunk[cursor : boundary.start()]):
+            if (
+                chunk[boundary.start()] == "."
+                and _ends_with_abbreviation(chunk[cursor : boundary.start()])
+                and not (_ends_with_initialism(chunk[cursor : boundary.start()]) and _STARTER.match(chunk, end))
+            ):
                 continue
             _append(sentences, text, para_start + cursor, para_start + end)
             cursor = end
