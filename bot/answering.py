@@ -10,20 +10,41 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.answer.abstain import ABSTAIN
+from bot.answer.abstain import ABSTAIN, about_missing
 from bot.answer.catalog import Catalog, catalog_for
-from bot.answer.compose import Composed, compose_cross, compose_single, name_in_text, sentences_of, term_in_text
+from bot.answer.compose import (
+    Composed,
+    Ranked,
+    choose,
+    compose_chosen,
+    compose_cross,
+    name_in_text,
+    sentences_of,
+    term_in_text,
+)
+from bot.answer.features import (
+    ArticleContext,
+    Candidate,
+    abstention_features,
+    asked_fact_missing,
+    candidate_sentences,
+    featurize,
+    sentence_matrix,
+)
 from bot.answer.followup import resolve
 from bot.answer.question import Question, parse
+from bot.answer.ranker import RankerWeights, load_weights
 from bot.answer.text import STOP
 from bot.models import Answer, Turn
 from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, find_sides
 from ingest.models import Article
-from vectorstore.retriever import HybridRetriever
+from vectorstore.retriever import HybridRetriever, RetrievedPassage
 from vectorstore.store import ArticleStore
 
 __all__ = ["ABSTAIN", "compose_answer"]
@@ -33,8 +54,17 @@ _MAX_PERSON_ARTICLES = 12
 
 
 def compose_answer(
-    question: str, history: list[Turn], store: ArticleStore, retriever: HybridRetriever, embeddings: Embeddings
+    question: str,
+    history: list[Turn],
+    store: ArticleStore,
+    retriever: HybridRetriever,
+    embeddings: Embeddings,
+    weights: RankerWeights | None = None,
+    observe: Observer | None = None,
 ) -> Answer:
+    """`weights` default to the fitted ones shipped with the package; `observe` sees every ranking
+    (question, candidates, feature rows), which is how `briefbot fit-ranker` collects its data."""
+    weights = weights or load_weights()
     catalog = catalog_for(store)
     resolved, ctx = resolve(question, history, catalog)
     q = parse(resolved, catalog)
@@ -42,7 +72,8 @@ def compose_answer(
         q.actor = catalog.people.get(ctx.actor) or catalog.person_with_surname(ctx.actor)
         if q.actor is not None:
             q.actor_side = q.actor.country
-    hits = retriever.search(resolved)  # k from settings.retrieve_k
+    q_vector = np.asarray(embeddings.embed_query(resolved), dtype=np.float32)
+    hits = retriever.search(resolved, vector=q_vector)  # k from settings.retrieve_k
     scores: dict[str, float] = {}
     for rank, hit in enumerate(hits):
         scores[hit.article_id] = scores.get(hit.article_id, 0.0) + 1.0 / (rank + 1)
@@ -73,13 +104,17 @@ def compose_answer(
     if not articles:
         return _abstain(question, resolved, focus)
     try:
-        composed = _compose(q, articles, scores, hits, catalog)
+        if q.cross:
+            composed = compose_cross(q, _ordered(articles, scores), catalog)
+        else:
+            ranking = _Ranking(q, q_vector, catalog, hits, embeddings, weights, observe)
+            composed = ranking.answer(articles, scores)
     except Exception:  # an odd article must not take the conversation down: say so, cite nothing
         log.exception("composing an answer to %r failed", resolved)
         return _abstain(question, resolved, focus)
     if composed.abstained:
         return _abstain(question, resolved, focus, composed.text)
-    focus.update(article_ids=composed.article_ids, answered_people=composed.answered_people)
+    focus.update(article_ids=composed.article_ids, answered_people=composed.answered_people, why=composed.why)
     answer = Answer(
         question=question,
         answer=composed.text,
@@ -95,18 +130,100 @@ def compose_answer(
     return answer
 
 
-def _compose(q: Question, articles: list[Article], scores: dict[str, float], hits, catalog: Catalog) -> Composed:
-    """One line per meeting for questions across articles; else the best sentences of the best meeting."""
-    if q.cross:
-        composed = compose_cross(q, _ordered(articles, scores), catalog)
-    else:
-        # Meetings of the people asked about first; a country asked about may be a participant or only a topic.
-        strength = {a.id: _focus_strength(q, a, catalog) for a in articles}
-        ordered = sorted(articles, key=lambda a: (-int(strength[a.id]), -scores.get(a.id, 0.0)))[:6]
+Observer = Callable[[Question, list[Candidate], np.ndarray], None]
+_MAX_CANDIDATE_ARTICLES = 6
+
+
+class _Ranking:
+    """One question's ranking: candidate articles' sentences scored by the fitted model."""
+
+    def __init__(
+        self,
+        q: Question,
+        q_vector: np.ndarray,
+        catalog: Catalog,
+        hits: list[RetrievedPassage],
+        embeddings: Embeddings,
+        weights: RankerWeights,
+        observe: Observer | None,
+    ) -> None:
+        self.q, self.q_vector, self.catalog, self.hits = q, q_vector, catalog, hits
+        self.embeddings, self.weights, self.observe = embeddings, weights, observe
+        self.unanswerable = 0.0  # the question-level model's chance that the articles do not answer
+        self.fact_missing = False  # a duration or quantity asked for, none stated in the best article
+
+    def contexts(self, articles: list[Article], scores: dict[str, float]) -> list[ArticleContext]:
+        """The meetings of the people asked about first (a country asked about may be a participant or
+        only a topic), then by retrieval."""
+        strength = {a.id: _focus_strength(self.q, a, self.catalog) for a in articles}
+        ordered = sorted(articles, key=lambda a: (-int(strength[a.id]), -scores.get(a.id, 0.0)))
         ordered = [a for a in ordered if int(strength[a.id]) >= int(strength[ordered[0].id])]
-        subs = [_sub_question(part, q, catalog) for part in q.parts] if q.parts else None
-        composed = compose_single(q, ordered, catalog, {a.id: _passage_scores(a, hits) for a in ordered}, subs)
-    return composed
+        out = []
+        for rank, article in enumerate(ordered[:_MAX_CANDIDATE_ARTICLES]):
+            sentences = candidate_sentences(self.q, list(sentences_of(article)))
+            out.append(
+                ArticleContext(
+                    article=article,
+                    meeting=self.catalog.meeting_of(article.id),
+                    sentences=sentences,
+                    vectors=sentence_matrix(article, sentences, self.embeddings),
+                    passage_scores=_passage_scores(article, self.hits),
+                    focus=strength[article.id],
+                    rank=rank,
+                )
+            )
+        return out
+
+    def rank(self, q: Question, q_vector: np.ndarray, contexts: list[ArticleContext]) -> list[Ranked]:
+        candidates, matrix = featurize(q, q_vector, contexts)
+        if self.observe is not None:
+            self.observe(q, candidates, matrix)
+        probabilities = self.weights.probabilities(matrix)
+        if len(probabilities):
+            best = int(np.argmax(probabilities))
+            logit = float(np.log(probabilities[best] / max(1e-9, 1 - probabilities[best])))
+            self.unanswerable = self.weights.unanswerable(abstention_features(q, candidates, matrix, best, logit))
+            self.fact_missing = asked_fact_missing(q, candidates, matrix, best)
+        ranked = [
+            Ranked(c.sentence, float(p), c.overlap, c.article, c.actor_ok, c.kind_ok, c.has_statement, row)
+            for c, p, row in zip(candidates, probabilities, matrix)
+        ]
+        return sorted(ranked, key=lambda r: (-r.score, r.article.id, r.sentence.start))
+
+    def answer(self, articles: list[Article], scores: dict[str, float]) -> Composed:
+        q, weights = self.q, self.weights
+        contexts = self.contexts(articles, scores)
+        ranked = self.rank(q, self.q_vector, contexts)
+        if (
+            not ranked
+            or ranked[0].score < weights.abstain_below
+            or self.unanswerable > weights.abstain_above
+            or self.fact_missing
+        ):
+            return Composed(text=ABSTAIN, abstained=True)  # the best evidence does not answer
+        top = ranked[0]
+        if about_missing(q, top.article):
+            return Composed(text=ABSTAIN, abstained=True)  # "about fentanyl": the article never says it
+        meeting = self.catalog.meeting_of(top.article.id)
+        if q.parts:
+            # "Where did they meet, and how long since ...?": the best sentence for each part.
+            own = [c for c in contexts if c.article.id == top.article.id]
+            chosen: list[Ranked] = []
+            for part in q.parts:
+                sub = _sub_question(part, q, self.catalog)
+                sub_vector = np.asarray(self.embeddings.embed_query(part), dtype=np.float32)
+                best = self.rank(sub, sub_vector, own)
+                if best and all(c.sentence.start != best[0].sentence.start for c in chosen):
+                    chosen.append(best[0])
+            chosen.sort(key=lambda r: r.sentence.start)
+        else:
+            chosen = choose(ranked, q, weights.add_ratio, weights.add_floor)
+        overlap_at = {r.sentence.start: r.overlap for r in ranked if r.article.id == top.article.id}
+        composed = compose_chosen(q, chosen, meeting, overlap_at)
+        composed.why = [
+            {"start": r.sentence.start, "p": round(r.score, 3), "features": weights.explain(r.row)} for r in chosen
+        ]
+        return composed
 
 
 def _sub_question(text: str, whole: Question, catalog: Catalog) -> Question:

@@ -148,7 +148,10 @@ def ask(
         return
     answer = chat.ask(question)
     if as_json:
-        click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+        # One question: the answer plus why each cited sentence won (its probability and largest
+        # feature contributions). Batch lines keep the evaluation contract exactly.
+        shown = {**answer_json(answer), "why": answer.focus.get("why", [])}
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     click.echo(answer.answer)
     for c in answer.citations:
@@ -317,6 +320,22 @@ def evaluate(qa_file: Path, articles_dir: Path, report: Path | None, as_json: bo
     from bot.evaluation import run_eval
 
     run_eval(qa_file, articles_dir, report=report, as_json=as_json, echo=click.echo)
+
+
+@main.command("fit-ranker")
+@click.argument("set_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the weights (default: the package's bot/answer/ranker_weights.json).",
+)
+def fit_ranker(set_dirs: tuple[Path, ...], out: Path | None) -> None:
+    """Fit the answer engine's weights on gold sets (folders with articles/ and qa.jsonl), by article folds."""
+    from bot.answer.fit import run
+    from bot.answer.ranker import WEIGHTS_FILE
+
+    run(list(set_dirs), out or WEIGHTS_FILE, echo=click.echo)
 
 
 if __name__ == "__main__":

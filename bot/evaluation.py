@@ -157,6 +157,7 @@ def ask_all(chat, questions: list[dict]) -> list[dict]:
                 "abstained": answer.abstained,
                 "citations": [c.public() for c in answer.citations],
                 "resolved_question": answer.resolved_question,
+                "why": answer.focus.get("why", []),
             }
         )
     return predictions
@@ -225,6 +226,7 @@ def run_eval(
                     "missed_keys": row.get("missed_keys", []),
                     "missed_evidence": row.get("missed_evidence", []),
                     "bad_citations": row.get("cites", 0) - row.get("cites_ok", 0),
+                    "why": p.get("why", []),
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     if as_json:

@@ -126,11 +126,6 @@ def test_abstains_with_no_citation(chat, question):
     assert answer.citations == []
 
 
-def test_abstains_when_the_asked_person_said_nothing(chat):
-    answer = chat.ask("What did Quispe tell Li about copper in Kazan?")
-    assert answer.abstained
-
-
 def test_same_people_other_meeting_is_answered_from_the_right_one(chat):
     answer = chat.ask("What did Quispe ask the US to invest in?")
     assert "Callao" in answer.answer

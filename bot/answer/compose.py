@@ -8,12 +8,13 @@ one to three sentences, each cited once. Questions across articles list one line
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.answer.abstain import ABSTAIN, abstain_reason, located_city
+import numpy as np
+
+from bot.answer.abstain import ABSTAIN
 from bot.answer.catalog import Catalog
 from bot.answer.question import Question
 from bot.answer.text import contains_word, content_stems, similar_name, stem
@@ -21,7 +22,6 @@ from bot.models import Citation
 from ingest.extraction.lexicon import (
     CITIES,
     CUE_PATTERNS,
-    MEETING_CUES,
     MONTHS,
     SIDE_ALIASES,
     TITLE_WORDS,
@@ -66,6 +66,7 @@ class Ranked:
     actor_ok: bool = True  # the sentence's speaker is the one asked about (or none was asked about)
     kind_ok: bool = True  # the sentence's statement is of the asked kind (or none was asked for)
     has_statement: bool = False
+    row: np.ndarray | None = None  # its feature values, for explaining why it won
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Composed:
     abstained: bool = False
     article_ids: list[str] = field(default_factory=list)
     answered_people: list[str] = field(default_factory=list)
+    why: list[dict] = field(default_factory=list)  # each chosen sentence's probability and main features
 
 
 @lru_cache(maxsize=4096)
@@ -238,130 +240,32 @@ def _kind_in_text(kinds: set[str], text: str) -> bool:
     return False
 
 
-def rank_sentences(
-    q: Question, article: Article, meeting: Meeting | None, passage_scores: dict[int, float]
-) -> list[Ranked]:
-    sentences = [
-        s
-        for s in sentences_of(article)
-        if not _NOISE.search(s.text)
-        and (len(s.text.split()) >= 4 or (q.intent == "where_when" and _CITY_RE.search(s.text)))
-    ]
-    if not sentences:
-        return []
-    topic, intent_stems = question_stems(q.core or q.text, keep_titles=q.role)
-    for person in q.people:
-        topic -= content_stems(person.name)  # names pick the meeting and the speaker, not the sentence's topic
-    stems = [sentence_stems(s.text) for s in sentences]
-    df: dict[str, int] = {}
-    for st in stems:
-        for w in st:
-            df[w] = df.get(w, 0) + 1
-    n = len(sentences)
+def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float) -> list[Ranked]:
+    """The best sentence, plus runner-ups of the same article when the question asks for several things.
 
-    def idf(w: str) -> float:
-        return math.log(1 + n / (1 + df.get(w, 0)))
-
-    total = sum(idf(w) for w in topic) + 0.5 * sum(idf(w) for w in intent_stems) or 1.0
-    by_start = _statement_index(meeting)
-    wanted = _wanted_kinds(q)
-    besides = [b for b in q.besides if b]
-    significance = bool(_SIGNIFICANCE_Q.search(q.text))
-    before_meeting = bool(_BEFORE_Q.search(q.text))
-    also = bool(re.search(r"\bwhat\s+else\b|\banything\s+else\b|\bother\s+(?:topics|issues)\b", q.text, re.I))
-    out = []
-    directed = bool(_DIRECTED_Q.search(q.text))
-    wants_place = bool(re.search(r"\bwhere\b|\bcity\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b", q.text, re.I))
-    regional = bool(re.search(r"\b(?:region\w*|situations?|hotspots?|areas?)\b", q.text, re.I))
-    for s, st in zip(sentences, stems):
-        overlap = (sum(idf(w) for w in topic & st) + 0.5 * sum(idf(w) for w in intent_stems & st)) / total
-        score = overlap
-        statements = by_start.get(s.start, [])
-        actor_ok = True
-        if (q.actor is not None or q.actor_side) and q.intent not in ("where_when", "who_met", "topics"):
-            actor_ok = any(_is_actor(x, q) for x in statements)
-            if actor_ok:
-                score += 0.6
-            elif statements and all(x.side not in (None, "both") for x in statements):
-                score -= 0.4
-            elif q.actor is not None and name_in_text(q.actor.name, " ".join(s.text.split()[:6])):
-                score += 0.2  # the person is the subject, in a sentence with no statement verb
-                actor_ok = True
-        score += 0.1 * sum(1 for p in q.people if name_in_text(p.name, s.text))
-        if regional and _GEO.search(s.text):
-            score += 0.4
-        if q.role and q.actor is not None and q.actor.name in s.text:
-            score += 0.4
-        kind_ok = not wanted
-        if wanted and (any(x.kind in wanted for x in statements) or _kind_in_text(wanted, s.text)):
-            kind_ok = True
-            score += 0.35
-            if "demand" in wanted and _DEMAND_FORM.search(s.text):
-                score += 0.3 if directed else 0.15
-        if q.intent == "where_when":
-            if MEETING_CUES.search(s.text):
-                score += 0.2
-            if _PLANNED.search(s.text):
-                score -= 0.4  # a meeting still to come is not the one asked about
-            if wants_place:
-                if located_city(s.text) or _VENUE_CUE.search(s.text):
-                    score += 0.25
-                if meeting and meeting.venue and meeting.venue in s.text:
-                    score += 0.25
-            if q.wants_date and (_DATE_WORDS.search(s.text) or re.search(r"\btoday\b", s.text)):
-                score += 0.35 if wants_place else 0.6
-        if q.intent == "who_met":
-            if meeting and meeting.evidence and meeting.evidence.start == s.start:
-                score += 0.4
-            if MEETING_CUES.search(s.text):
-                score += 0.15
-        if q.intent == "topics" and meeting and any(t.evidence.start == s.start for t in meeting.topics):
-            score += 0.4
-        if also and re.search(r"\b(?:also|as well|further|too)\b", s.text):
-            score += 0.2  # "what else": reporting adds the further items with "also"
-        if before_meeting and _BEFORE.search(s.text):
-            score += 0.3
-        if significance and _SIGNIFICANCE.search(s.text):
-            score += 0.5
-        if besides and any(content_stems(b) <= st for b in besides):
-            score -= 0.4
-        if q.intent != "other" and _BACKGROUND.search(s.text):
-            score -= 0.2  # background on earlier meetings, not this one
-        if s.start == 0 or s.text.strip() == article.title.strip():
-            score -= 1.0  # the headline restates; prefer the body sentence that states the fact
-        score += 0.15 * passage_scores.get(s.start, 0.0)
-        out.append(Ranked(s, score, overlap, article, actor_ok, kind_ok, bool(statements)))
-    return sorted(out, key=lambda r: r.score, reverse=True)
-
-
-def choose(ranked: list[Ranked], q: Question) -> list[Ranked]:
-    """The top sentence, plus close runners-up when the question asks for several things.
-
-    A runner-up must be of the asked kind by the asked speaker, and touch what the question is
-    about; a sentence that continues a chosen one ("They also agreed ...") joins more easily.
+    A runner-up joins when its probability is close to the best one's (`add_ratio`, `add_floor`:
+    fit with the ranker's weights) and, for a speaker's or a kind's question, it is that speaker's
+    and of that kind, or continues a chosen sentence ("They also agreed ..."). Lists (demands,
+    topics, outcomes) take up to three sentences, a two-part position question two, others one.
     """
     if not ranked:
         return []
     top = ranked[0]
     chosen = [top]
     many = q.intent in ("demands", "topics", "outcome")
-    compound = bool(re.search(r"\band\b", q.core or q.text)) and q.intent == "side_position"
+    compound = bool(re.search(r"\band\b", q.core or q.text)) and q.intent in ("side_position", "other")
     limit = 3 if many else 2 if compound else 1
     words = len(top.sentence.text.split())
-    order = {r.sentence.start: i for i, r in enumerate(sorted(ranked, key=lambda r: r.sentence.start))}
+    mine = sorted((r for r in ranked if r.article.id == top.article.id), key=lambda r: r.sentence.start)
+    order = {r.sentence.start: i for i, r in enumerate(mine)}
     for r in ranked[1:]:
         if len(chosen) >= limit:
             break
+        if r.article.id != top.article.id or r.score < max(add_floor, add_ratio * top.score):
+            continue
         next_to = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen)
         follows = next_to and _CONTINUES.match(r.sentence.text)
-        if not (r.actor_ok and r.kind_ok) and not (follows and not r.has_statement) or r.score <= 0.3:
-            continue
-        if q.intent == "demands" and _DIRECTED_Q.search(q.text) and not _DEMAND_FORM.search(r.sentence.text):
-            continue  # "what did X ask Y to do": only requests aimed at someone
-        if not follows and r.overlap < (0.4 if q.intent == "topics" else 0.6) * top.overlap:
-            continue
-        ratio = 0.6 if follows else 0.65 if q.intent == "topics" else 0.8 if many else 0.9
-        if r.score < ratio * top.score:
+        if not (r.actor_ok and r.kind_ok) and not (follows and not r.has_statement):
             continue
         extra = len(r.sentence.text.split())
         if words + extra > 70:
@@ -394,61 +298,24 @@ def cite(chosen: list[tuple[Article, Sentence]]) -> tuple[list[Citation], dict[t
     return citations, numbers
 
 
-def best_ranking(
-    q: Question, articles: list[Article], catalog: Catalog, passage_scores: dict[str, dict[int, float]]
-) -> tuple[Article, list[Ranked]] | None:
-    """The article whose best sentence answers best (a small prior for the retrieval order)."""
-    best = None
-    for i, article in enumerate(articles):
-        ranked = rank_sentences(q, article, catalog.meeting_of(article.id), passage_scores.get(article.id, {}))
-        if not ranked:
-            continue
-        value = ranked[0].score - 0.05 * i
-        if best is None or value > best[0]:
-            best = (value, article, ranked)
-    return (best[1], best[2]) if best else None
-
-
-def compose_single(
-    q: Question,
-    articles: list[Article],
-    catalog: Catalog,
-    passage_scores: dict[str, dict[int, float]],
-    sub_questions: list[Question] | None = None,
+def compose_chosen(
+    q: Question, chosen: list[Ranked], meeting: Meeting | None, overlap_at: dict[int, float]
 ) -> Composed:
-    found = best_ranking(q, articles, catalog, passage_scores)
-    if found is None:
-        return Composed(text=ABSTAIN, abstained=True)
-    article, ranked = found
-    meeting = catalog.meeting_of(article.id)
-    reason = abstain_reason(q, article, meeting, ranked)
-    if reason is not None:
-        return Composed(text=f"{ABSTAIN} {reason}".strip(), abstained=True)
-    if sub_questions:
-        # "Where did they meet, and how long since ...?": the best sentence for each part.
-        chosen: list[Ranked] = []
-        for sub in sub_questions:
-            sub_ranked = rank_sentences(sub, article, meeting, passage_scores.get(article.id, {}))
-            if sub_ranked and all(c.sentence.start != sub_ranked[0].sentence.start for c in chosen):
-                chosen.append(sub_ranked[0])
-        chosen.sort(key=lambda r: r.sentence.start)
-    else:
-        chosen = choose(ranked, q)
-    overlap_at = {r.sentence.start: r.overlap for r in ranked}
+    """The chosen sentences in document order, each cited once; "He also said ..." brings the
+    sentence that names "he" along when that one is on the question's topic too."""
+    article = chosen[0].article
     antecedents = {r.sentence.start: _antecedent(r, meeting) for r in chosen}
-    # The antecedent is cited only when it is itself on the question's topic.
     antecedents = {k: v for k, v in antecedents.items() if v is not None and overlap_at.get(v.start, 0.0) > 0.05}
-    antecedents = {r.sentence.start: antecedents.get(r.sentence.start) for r in chosen}
     cited: list[tuple[Article, Sentence]] = []
     for r in chosen:
-        before = antecedents[r.sentence.start]
+        before = antecedents.get(r.sentence.start)
         if before is not None and all(before.start != c.sentence.start for c in chosen):
             cited.append((r.article, before))
         cited.append((r.article, r.sentence))
     citations, numbers = cite(cited)
     parts = []
     for r in chosen:
-        before = antecedents[r.sentence.start]
+        before = antecedents.get(r.sentence.start)
         marks = f"[{numbers[(r.article.id, r.sentence.start)]}]"
         if before is not None and (r.article.id, before.start) in numbers:
             marks = f"[{numbers[(r.article.id, before.start)]}]" + marks

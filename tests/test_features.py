@@ -1,0 +1,74 @@
+"""The answer engine's features on sentences written for these tests, and the fitted model's shape."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from bot.answer.catalog import Catalog
+from bot.answer.features import INDEX, NAMES, ArticleContext, featurize
+from bot.answer.question import parse
+from bot.answer.ranker import WEIGHTS_FILE, load_weights
+from ingest.extraction.lexicon import find_sides
+from ingest.models import Article
+from ingest.segment import split_sentences
+
+TEXT = (
+    "Where the money goes\n"
+    "The two foreign ministers met in Valletta on Monday for three hours.\n"
+    "The package is worth 105 million euros over three years.\n"
+    "Both sides agreed to finish the border talks within four months.\n"
+    "Fishing quotas were also on the agenda."
+)
+
+
+def features_for(question: str) -> dict[str, np.ndarray]:
+    article = Article(id="a1", title="Ministers meet", source="t.txt", text=TEXT)
+    sentences = split_sentences(TEXT)
+    q = parse(question, Catalog())
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(len(sentences), 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    candidates, matrix = featurize(q, vectors[1], [context])
+    assert [c.sentence.text for c in candidates] == [s.text for s in sentences]
+    return {name: matrix[:, INDEX[name]] for name in NAMES}
+
+
+def test_the_kind_of_fact_asked_for_marks_the_sentences_that_state_one():
+    assert features_for("When did the ministers meet?")["date_asked"].tolist() == [0, 1, 0, 0, 0]
+    assert features_for("How much money is in the package?")["number_asked"][2] == 1
+    assert features_for("What deadline did they set for the border talks?")["time_asked"][3] == 1
+    assert features_for("How long did the ministers talk?")["duration_asked"][1] == 1
+    # The same sentences carry no such mark when the question asks for something else.
+    assert features_for("What did they discuss?")["number_asked"].sum() == 0
+
+
+def test_a_subheading_is_a_fragment_and_the_best_dense_match_is_marked():
+    f = features_for("What did they discuss?")
+    assert f["fragment"].tolist() == [1, 0, 0, 0, 0]
+    assert f["dense_top"].tolist() == [0, 1, 0, 0, 0]  # the question vector is sentence 2's own
+    assert f["dense_gap"][1] == 0 and (f["dense_gap"] <= 0).all()
+
+
+def test_lexical_overlap_prefers_the_sentence_with_the_question_words():
+    f = features_for("Were fishing quotas on the agenda?")
+    assert int(np.argmax(f["lexical"])) == 4
+
+
+def test_fitted_weights_name_every_feature_and_point_the_expected_way():
+    data = json.loads(WEIGHTS_FILE.read_text("utf-8"))
+    assert set(data["weights"]) == set(NAMES)
+    weights = load_weights()
+    assert weights.weights["lexical"] > 0 and weights.weights["dense"] + weights.weights["dense_gap"] > 0
+    assert weights.fit["folds"].startswith("by article")
+    row = np.zeros(len(NAMES), dtype=np.float32)
+    row[INDEX["lexical"]] = 1.0
+    assert "lexical" in weights.explain(row)
+
+
+def test_countries_come_from_the_dataset_with_their_capitals():
+    sides = {side for _, _, side in find_sides("Talks between Baku and Yerevan, with Georgetown and Caracas")}
+    assert sides == {"Azerbaijan", "Armenia", "Guyana", "Venezuela"}
+    assert find_sides("Victoria said the Kremlin") == [(18, 25, "Russia")]  # a given name is no capital
