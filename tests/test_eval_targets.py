@@ -1,23 +1,43 @@
-"""`briefbot eval` on the seed and dev gold sets, each on its own store, with the real model: the targets hold.
+"""`briefbot eval` on seed, dev and dev2, each on its own store, with the default embedder: no figure
+drops below the floor the README states for it (a ratchet: floors rise with the figures).
 
-Targets (issue 3): full_answer >= 0.90, cite_precision >= 0.90, cite_recall >= 0.85, abstain_ok >= 0.90,
-false_abstain <= 0.05, median answer <= 60 words.
+The floors are read from the README's table between the `eval-floors` markers, so the number a
+user reads there is the number CI holds the bot to.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from bot.evaluation import meets_targets, run_eval
+from bot.evaluation import run_eval
 from bot.settings import Settings
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
 
+_MAXIMA = {"false_abstain", "answer_words"}
 
-@pytest.mark.parametrize("gold_set", ["seed", "dev"])
-def test_eval_meets_targets(eval_dir, tmp_path, gold_set):
+
+def readme_floors() -> dict[str, dict[str, float]]:
+    text = (ROOT / "README.md").read_text("utf-8")
+    table = text.split("<!-- eval-floors -->")[1].split("<!-- /eval-floors -->")[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in table.splitlines() if "|" in line]
+    header = [re.sub(r"\s*\(.*\)$", "", h) for h in rows[0][1:]]
+    return {row[0]: dict(zip(header, map(float, row[1:]))) for row in rows[2:]}
+
+
+def test_the_readme_states_a_floor_for_every_set_and_metric():
+    floors = readme_floors()
+    assert set(floors) == {"seed", "dev", "dev2"}
+    for values in floors.values():
+        assert set(values) == {"full_answer", "cite_precision", "cite_recall", "abstain_ok"} | _MAXIMA
+
+
+@pytest.mark.parametrize("gold_set", ["seed", "dev", "dev2"])
+def test_eval_holds_the_readme_floors(eval_dir, tmp_path, gold_set):
     lines: list[str] = []
     report = tmp_path / "report.jsonl"
     summary = run_eval(
@@ -26,7 +46,7 @@ def test_eval_meets_targets(eval_dir, tmp_path, gold_set):
         report=report,
         as_json=False,
         echo=lines.append,
-        settings=Settings(store=tmp_path / "store", embedder="minilm", chroma_url=None),
+        settings=Settings(store=tmp_path / "store", chroma_url=None),
     )
     questions = [
         json.loads(line) for line in (eval_dir / gold_set / "qa.jsonl").read_text("utf-8").splitlines() if line
@@ -34,7 +54,10 @@ def test_eval_meets_targets(eval_dir, tmp_path, gold_set):
     assert summary["questions"] == len(questions) and summary["missing"] == 0
     rows = [json.loads(line) for line in report.read_text("utf-8").splitlines()]
     assert [r["id"] for r in rows] == [q["id"] for q in questions]
-    assert "full_answer" in "\n".join(lines)
-    missed = {name: summary[name] for name, ok in meets_targets(summary).items() if not ok}
+    missed = {}
+    for name, floor in readme_floors()[gold_set].items():
+        value = summary[name]
+        if (value > floor) if name in _MAXIMA else (value < floor):
+            missed[name] = (value, floor)
     failures = [f"{r['id']}: {r['question']} -> {r['answer'][:120]}" for r in rows if not r["ok"]]
-    assert not missed, f"{gold_set}: targets missed {missed}; failing questions:\n" + "\n".join(failures)
+    assert not missed, f"{gold_set}: below the README floors {missed}; failing questions:\n" + "\n".join(failures)
