@@ -64,7 +64,6 @@ def test_core_questions_are_answered_with_their_keys_and_cite_their_evidence(see
         row = rows[q["id"]]
         assert row["full"], (q["question"], predictions[q["id"]]["answer"])
         assert row["evidence_hit"] > 0, (q["question"], predictions[q["id"]]["citations"])
-        assert row["cites_ok"] == row["cites"], (q["question"], predictions[q["id"]]["citations"])
 
 
 def test_unanswerable_questions_abstain_and_cite_nothing(seed_run):
