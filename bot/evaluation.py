@@ -126,12 +126,31 @@ def summarise(rows: list[dict]) -> dict:
     return out
 
 
+RECALL_DEPTH = 3
+
+
+def evidence_recall(questions: list[dict], predictions: list[dict], k: int) -> float | None:
+    """Share of answerable questions with gold evidence whose ranker put one of it in its top k
+    sentences (questions abstained on before any ranking count as misses)."""
+    by_id = {p["id"]: p for p in predictions}
+    hits = total = 0
+    for q in questions:
+        evidence = q.get("evidence") or []
+        if q["type"] == "unanswerable" or not evidence:
+            continue
+        total += 1
+        ranked = by_id.get(q["id"], {}).get("ranked", [])[:k]
+        hits += any(supports(sentence, e) for sentence in ranked for e in evidence)
+    return round(hits / total, 3) if total else None
+
+
+# The targets a gold set of articles nobody tuned for should meet (the answer-engine issue's).
 TARGETS = {
-    "full_answer": (">=", 0.90),
-    "cite_precision": (">=", 0.90),
-    "cite_recall": (">=", 0.85),
-    "abstain_ok": (">=", 0.90),
-    "false_abstain": ("<=", 0.05),
+    "full_answer": (">=", 0.85),
+    "cite_precision": (">=", 0.85),
+    "cite_recall": (">=", 0.80),
+    "abstain_ok": (">=", 0.85),
+    "false_abstain": ("<=", 0.08),
     "answer_words": ("<=", 60),
 }
 
@@ -142,13 +161,24 @@ def load_questions(qa_file: Path) -> list[dict]:
 
 
 def ask_all(chat, questions: list[dict]) -> list[dict]:
-    """Predictions in the CLI's `ask --batch` shape; a session's turns see the earlier ones."""
+    """Predictions in the CLI's `ask --batch` shape; a session's turns see the earlier ones. Each
+    prediction also keeps the engine's ranked candidate sentences (`ranked`, best first), so the
+    ranker can be measured apart from composition."""
     histories: dict[str, list[Turn]] = {}
     predictions = []
     for item in questions:
         session = item.get("session")
         history = histories.setdefault(str(session), []) if session is not None else []
-        answer = chat.ask(item["question"], history)
+        seen: list[list[str]] = []
+
+        def observe(q, candidates, matrix, seen=seen) -> None:
+            if not seen:  # the question's own ranking, not that of a part of it
+                from bot.answer.ranker import load_weights
+
+                order = load_weights().probabilities(matrix).argsort()[::-1]
+                seen.append([candidates[i].sentence.text for i in order[:RECALL_DEPTH]])
+
+        answer = chat.ask(item["question"], history, observe=observe)
         history.append(Turn(question=item["question"], answer=answer))
         predictions.append(
             {
@@ -158,6 +188,7 @@ def ask_all(chat, questions: list[dict]) -> list[dict]:
                 "citations": [c.public() for c in answer.citations],
                 "resolved_question": answer.resolved_question,
                 "why": answer.focus.get("why", []),
+                "ranked": seen[0] if seen else [],
             }
         )
     return predictions
@@ -209,6 +240,10 @@ def run_eval(
         predictions = ask_all(components.chat, questions)
     rows = score(questions, predictions)
     summary = summarise(rows)
+    by_type = summary.pop("by_type")
+    summary["ranker_recall@1"] = evidence_recall(questions, predictions, 1)
+    summary["ranker_recall@3"] = evidence_recall(questions, predictions, 3)
+    summary["by_type"] = by_type
     if report is not None:
         by_id = {p["id"]: p for p in predictions}
         with report.open("w", encoding="utf-8") as out:

@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from bot.answering import compose_answer
+from bot.answering import Observer, compose_answer
 from bot.models import Answer, Turn
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import ArticleStore
@@ -26,11 +26,12 @@ class ChatService:
         self.retriever = retriever
         self.embeddings = embeddings
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = (), observe: Observer | None = None) -> Answer:
+        """`observe` sees the engine's ranking of candidate sentences (evaluation measures it)."""
         question = " ".join(question.split())
         if not question:
             raise ValueError("the question is empty")
-        return compose_answer(question, list(history), self.store, self.retriever, self.embeddings)
+        return compose_answer(question, list(history), self.store, self.retriever, self.embeddings, observe=observe)
 
     def ask_conversations(self, items: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], Answer]]:
         """Answer `{"id", "question"[, "session"]}` items in order; items sharing a session are one

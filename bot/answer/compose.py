@@ -314,6 +314,9 @@ def compose_chosen(
         cited.append((r.article, r.sentence))
     citations, numbers = cite(cited)
     parts = []
+    lead = direct_answer(q, chosen[0], meeting)
+    if lead:
+        parts.append(f"{lead} [{numbers[(article.id, chosen[0].sentence.start)]}]")
     for r in chosen:
         before = antecedents.get(r.sentence.start)
         marks = f"[{numbers[(r.article.id, r.sentence.start)]}]"
@@ -329,6 +332,48 @@ def compose_chosen(
             and any(name_in_text(p.name, r.sentence.text) for r in chosen)
         ]
     return Composed(text=" ".join(parts), citations=citations, article_ids=[article.id], answered_people=answered)
+
+
+def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | None:
+    """The short fact a who-met or where/when question asks for, before the sentence that states it:
+    "Li Wen met Dana Whitfield in Oslo on Friday." Every part must be in the cited sentence itself
+    (a participant named there, the venue and date as written there), so the lead never claims what
+    its citation does not show; extraction that found something elsewhere adds nothing here."""
+    if meeting is None or q.intent not in ("who_met", "where_when") or q.cross:
+        return None
+    if q.intent == "where_when" and not _MEETING_Q.search(q.text):
+        return None  # "where was the report filed", "when will the text be published": not the meeting
+    text = top.sentence.text
+    named = [p.name for p in meeting.participants if len(p.name.split()) > 1 and p.name in text]
+    venue = meeting.venue if meeting.venue and meeting.venue in text and _PLAIN_VENUE.match(meeting.venue) else None
+    date = meeting.date if meeting.date and meeting.date in text and meeting.date[:1].isupper() else None
+    if q.intent == "who_met":
+        asked = q.actor.name if q.actor and q.actor.name in named else None
+        others = [n for n in named if n != asked]
+        if not others or (asked is None and len(others) < 2):
+            return None
+        subject, objects = (asked, others) if asked else (others[0], others[1:])
+        fact = f"{subject} met {_join(objects)}"
+    else:
+        if not venue and not date:
+            return None
+        fact = "They met" if len(named) != 2 else f"{named[0]} and {named[1]} met"
+    if venue:
+        if venue in CITIES:
+            fact += f" in {venue}"
+        else:
+            fact += f" at the {venue}" if re.search(r"\bthe\s+" + re.escape(venue), text) else f" at {venue}"
+    if date:
+        fact += f" on {date}"
+    return fact + "."
+
+
+_MEETING_Q = re.compile(r"\b(?:meet|met|meeting|talks?|held|hold|receiv\w*|host\w*|visit\w*|summit)\b", re.I)
+_PLAIN_VENUE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,4}$")
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _antecedent(r: Ranked, meeting: Meeting | None) -> Sentence | None:

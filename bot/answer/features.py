@@ -27,16 +27,11 @@ from langchain_core.embeddings import Embeddings
 from bot.answer.abstain import located_city
 from bot.answer.compose import (
     _BACKGROUND,
-    _BEFORE,
-    _BEFORE_Q,
     _DATE_WORDS,
     _DEMAND_FORM,
     _DIRECTED_Q,
-    _GEO,
     _NOISE,
     _PLANNED,
-    _SIGNIFICANCE,
-    _SIGNIFICANCE_Q,
     _VENUE_CUE,
     _is_actor,
     _kind_in_text,
@@ -88,12 +83,8 @@ BASE = (
     "position",
     "topic_evidence",
     "agreement",
-    "significance_asked",
-    "before_asked",
-    "besides",
     "short",
     "quote",
-    "region_asked",
     "article_focus",
     "article_rank",
     "article_dense_gap",
@@ -204,11 +195,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
     wanted = _wanted_kinds(q)
     wants_place = bool(_WANTS_PLACE.search(q.text)) and q.intent == "where_when"
     wants_duration = bool(_WANTS_DURATION.search(q.text))
-    significance = bool(_SIGNIFICANCE_Q.search(q.text))
-    before = bool(_BEFORE_Q.search(q.text))
     directed = bool(_DIRECTED_Q.search(q.text))
-    regional = bool(_REGIONAL.search(q.text))
-    besides = [content_stems(b) for b in q.besides if b]
     wants_number = bool(_NUMBER_Q.search(q.text))
     wants_time = bool(_TIME_Q.search(q.text))
     wants_name = bool(_NAME_Q.search(q.text))
@@ -271,12 +258,8 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["position"]] = i / n
             f[INDEX["topic_evidence"]] = s.start in topic_starts
             f[INDEX["agreement"]] = s.start in agreement_starts
-            f[INDEX["significance_asked"]] = significance and bool(_SIGNIFICANCE.search(text))
-            f[INDEX["before_asked"]] = before and bool(_BEFORE.search(text))
-            f[INDEX["besides"]] = any(b and b <= st for b in besides)
             f[INDEX["short"]] = len(text.split()) < 8
             f[INDEX["quote"]] = bool(_QUOTE.search(text))
-            f[INDEX["region_asked"]] = regional and bool(_GEO.search(text))
             f[INDEX["article_focus"]] = ctx.focus
             f[INDEX["article_rank"]] = 1.0 / (1 + ctx.rank)
             f[INDEX["article_dense_gap"]] = dense.max()
