@@ -183,7 +183,7 @@ class _Ranking:
             best = int(np.argmax(probabilities))
             logit = float(np.log(probabilities[best] / max(1e-9, 1 - probabilities[best])))
             self.unanswerable = self.weights.unanswerable(abstention_features(q, candidates, matrix, best, logit))
-            self.fact_missing = asked_fact_missing(q, candidates, matrix, best)
+            self.fact_missing = asked_fact_missing(q, matrix, best)
         ranked = [
             Ranked(c.sentence, float(p), c.overlap, c.article, c.actor_ok, c.kind_ok, c.has_statement, row)
             for c, p, row in zip(candidates, probabilities, matrix)

@@ -100,9 +100,9 @@ NAMES: tuple[str, ...] = BASE + tuple(f"{f}@{g}" for g in sorted(set(GROUPS.valu
 INDEX = {name: i for i, name in enumerate(NAMES)}
 
 _DURATION = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|half|a)[\s-]+"
-    r"(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)\b|\b(?:hour|day|week)-long\b|\bfirst time in\b|"
-    r"\bsince\s+(?:19|20)\d\d\b",
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|half|a few|many)[\s-]+"
+    r"(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)\b|\b(?:an|a full|half an)\s+hour\b|"
+    r"\b(?:hour|day|week)-long\b|\bfirst time in\b|\bsince\s+(?:19|20)\d\d\b",
     re.I,
 )
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
@@ -112,6 +112,7 @@ _NUMBER_Q = re.compile(
     r"\bhow\s+(?:much|many)\b|\bwhat\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|share|size|total)\b",
     re.I,
 )
+_ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+)?how\s+(much|many|long)\b", re.I)
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
 )
@@ -287,26 +288,38 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
     return candidates, matrix
 
 
-ABSTAIN_NAMES = ("best_logit", "actor_silent", "type_absent", "coverage", "best_dense", "best_lexical")
+ABSTAIN_NAMES = (
+    "best_logit",
+    "actor_silent",
+    "type_absent",
+    "coverage",
+    "best_dense",
+    "best_lexical",
+    "best_other_speaker",
+    "best_type_absent",
+)
 _TYPED = ("date_asked", "place_asked", "duration_asked", "number_asked", "time_asked")
 
 
-def asked_fact_missing(q: Question, candidates: list[Candidate], matrix: np.ndarray, best: int) -> bool:
-    """The question asks for a duration or a quantity ("how long", "how much") and no sentence of the
-    best article states one: an anchor of the question's form is absent, so nothing there answers."""
-    article_id = candidates[best].article.id
-    rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
-    wants = {"duration_asked": bool(_WANTS_DURATION.search(q.text)), "number_asked": bool(_NUMBER_Q.search(q.text))}
-    return any(asked and rows[:, INDEX[name]].max() == 0 for name, asked in wants.items())
+def asked_fact_missing(q: Question, matrix: np.ndarray, best: int) -> bool:
+    """The question asks for a duration or a quantity ("How long ...?", "How much ...?") and the best
+    sentence states none: the ranker already prefers sentences that state one, so none of the candidates
+    answers."""
+    asked = _ASKS_QUANTITY.match(q.core or q.text)
+    if not asked:
+        return False
+    name = "duration_asked" if asked.group(1).casefold() == "long" else "number_asked"
+    return matrix[best, INDEX[name]] == 0
 
 
 def abstention_features(
     q: Question, candidates: list[Candidate], matrix: np.ndarray, best: int, logit: float
 ) -> np.ndarray:
-    """Question-level evidence that the articles do not answer: the best sentence's score, and for its
-    article whether the speaker asked about says anything there (by the extraction), whether the
-    kind of fact asked for (a date, a place, a number, a duration, a time) appears anywhere in it,
-    and how many of the question's topic words it holds."""
+    """Question-level evidence that the articles do not answer: the best sentence's score, whether it
+    is someone else's statement or lacks the kind of fact asked for, and for its article whether the
+    speaker asked about says anything there (by the extraction), whether the kind of fact asked for
+    (a date, a place, a number, a duration, a time) appears anywhere in it, and how many of the
+    question's topic words it holds."""
     article_id = candidates[best].article.id
     rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
     asks_actor = (q.actor is not None or bool(q.actor_side)) and q.intent not in ("where_when", "who_met", "topics")
@@ -326,6 +339,8 @@ def abstention_features(
             rows[0, INDEX["article_coverage"]],
             matrix[best, INDEX["dense"]],
             matrix[best, INDEX["lexical"]],
+            matrix[best, INDEX["actor_other_side"]],
+            any(asked[name] and matrix[best, INDEX[name]] == 0 for name in _TYPED),
         ],
         dtype=np.float64,
     )

@@ -329,7 +329,11 @@ def parse(text: str, catalog: Catalog) -> Question:
     if q.actor is None and (_JOINT.search(text) or (joined and not q.people)):
         if q.intent in ("outcome", "topics", "side_position", "demands", "other") and not q.cross:
             q.actor_side = "both"
-    split = re.split(r",\s*and\s+(?=(?:what|how|who|where|when|which|why)\b)", q.core, flags=re.I)
+    split = re.split(
+        r",\s*and\s+(?=(?:what|how|who|where|when|which|why|whether|was|were|is|are|did|does|do|has|have)\b)",
+        q.core,
+        flags=re.I,
+    )
     if len(split) == 2:
         q.parts = split
     where_when = re.match(r"^\s*where\s+and\s+(when|on\s+what\s+(?:day|date))\s+(.*)$", q.core, re.I)
