@@ -192,6 +192,10 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
     topic, intent_stems = question_stems(q.core or q.text, keep_titles=q.role)
     for person in q.people:
         topic -= content_stems(person.name)  # names pick the meeting and the speaker, not the topic
+    # Likewise the side asked about: in "What did Norway and Chile agree?" the countries are the
+    # speakers, not what the answer is about ("What did China ask the US to do?" keeps the US).
+    speakers = set(q.sides) if q.actor_side == "both" else {q.actor_side} if q.actor_side else set()
+    topic -= {"side:" + side for side in speakers}
     group = GROUPS.get(q.intent, "other")
     wanted = _wanted_kinds(q)
     wants_place = bool(_WANTS_PLACE.search(q.text)) and q.intent == "where_when"
