@@ -134,13 +134,16 @@ def make_passages(
     article_id: str,
     text: str,
     sentences: list[Sentence],
-    window: int = 3,
-    stride: int = 2,
+    window: int = 4,
+    stride: int = 4,
     max_words: int = 140,
 ) -> list[Passage]:
-    """Overlapping windows of `window` sentences, advancing by `stride`, capped at `max_words`.
+    """Windows of `window` sentences, advancing by `stride`, capped at `max_words`.
 
-    The overlap means a fact that spans a sentence boundary is whole in at least one passage.
+    By default they do not overlap: answers are ranked and cited sentence by sentence, so passages
+    only bring articles into view, and every passage costs a write to the vector index. Measured
+    on dev and dev2: non-overlapping windows of four answer as well as overlapping windows of three
+    advancing by two, with 0.6x the passages.
     """
     passages: list[Passage] = []
     i = 0
