@@ -107,7 +107,7 @@ def compose_answer(
         if q.cross:
             composed = compose_cross(q, _ordered(articles, scores), catalog)
         else:
-            ranking = _Ranking(q, q_vector, catalog, hits, embeddings, weights, observe)
+            ranking = _Ranking(q, q_vector, catalog, store, hits, embeddings, weights, observe)
             composed = ranking.answer(articles, scores)
     except Exception:  # an odd article must not take the conversation down: say so, cite nothing
         log.exception("composing an answer to %r failed", resolved)
@@ -142,12 +142,13 @@ class _Ranking:
         q: Question,
         q_vector: np.ndarray,
         catalog: Catalog,
+        store: ArticleStore,
         hits: list[RetrievedPassage],
         embeddings: Embeddings,
         weights: RankerWeights,
         observe: Observer | None,
     ) -> None:
-        self.q, self.q_vector, self.catalog, self.hits = q, q_vector, catalog, hits
+        self.q, self.q_vector, self.catalog, self.store, self.hits = q, q_vector, catalog, store, hits
         self.embeddings, self.weights, self.observe = embeddings, weights, observe
         self.unanswerable = 0.0  # the question-level model's chance that the articles do not answer
         self.fact_missing = False  # a duration or quantity asked for, none stated in the best article
@@ -158,15 +159,17 @@ class _Ranking:
         strength = {a.id: _focus_strength(self.q, a, self.catalog) for a in articles}
         ordered = sorted(articles, key=lambda a: (-int(strength[a.id]), -scores.get(a.id, 0.0)))
         ordered = [a for a in ordered if int(strength[a.id]) >= int(strength[ordered[0].id])]
+        ordered = ordered[:_MAX_CANDIDATE_ARTICLES]
+        packed = self.store.sentence_vectors([a.id for a in ordered])
         out = []
-        for rank, article in enumerate(ordered[:_MAX_CANDIDATE_ARTICLES]):
+        for rank, article in enumerate(ordered):
             sentences = candidate_sentences(self.q, list(sentences_of(article)))
             out.append(
                 ArticleContext(
                     article=article,
                     meeting=self.catalog.meeting_of(article.id),
                     sentences=sentences,
-                    vectors=sentence_matrix(article, sentences, self.embeddings),
+                    vectors=sentence_matrix(article, packed.get(article.id), sentences, self.embeddings),
                     passage_scores=_passage_scores(article, self.hits),
                     focus=strength[article.id],
                     rank=rank,

@@ -101,6 +101,8 @@ def test_a_question_naming_another_place_leaves_the_conversation(components):
 
 def test_a_name_from_history_is_inserted_literally_never_as_a_regex_template(catalog):
     # Conversation state can come back from the browser; a backslash in it must not break resolution.
-    history = [turn("Who did Whitfield meet?", intent="who_met", actor="Dana Whitfield", answered_people=[r"Li \1 Wen"])]
+    history = [
+        turn("Who did Whitfield meet?", intent="who_met", actor="Dana Whitfield", answered_people=[r"Li \1 Wen"])
+    ]
     text, _ = resolve("What did he urge the US to do?", history, catalog)
     assert r"Li \1 Wen" in text

@@ -58,7 +58,9 @@ class HybridRetriever(BaseRetriever):
         query's embedding when the caller has it already (the answer engine uses it again)."""
         k = k or self.k
         depth = depth or 3 * k
-        dense = self._dense([float(x) for x in vector] if vector is not None else self.embeddings.embed_query(query), depth)
+        dense = self._dense(
+            [float(x) for x in vector] if vector is not None else self.embeddings.embed_query(query), depth
+        )
         lexical = self.lexical.search(query, depth)
         by_id: dict[str, RetrievedPassage] = {}
         for rank, hit in enumerate(dense):

@@ -1,14 +1,17 @@
 """The article store: Chroma holds everything, embedded on disk or on a Chroma server.
 
-Three collections:
+Four collections:
 - `<prefix>_passages`: one record per passage, with its embedding; what dense search reads.
+- `<prefix>_sentences`: one record per article: every sentence's embedding, packed
+  (`vectorstore.sentence_vectors`), which the answer engine reads for the few articles a question
+  is about. Kept apart from the article records so that listing articles never reads them.
 - `<prefix>_articles`: one record per article: the cleaned text, its metadata and the extracted
   briefing facts (JSON). The article record is written *last*: it is the commit mark. Passages of
   an article without a record are invisible to every reader.
 - `<prefix>_meta`: pending-write markers and the store's generation token.
 
 Chroma has no multi-collection transaction, so "whole article or nothing" is built from that
-order: mark pending -> write passages -> write the article record -> delete the versions it
+order: mark pending -> write passages and sentence vectors -> write the article record -> delete the versions it
 replaces -> clear the mark. A process killed anywhere in between leaves at most invisible passages
 (or a replaced version not yet removed), which the next writer finishes via the pending mark.
 Every change sets a new generation token, which the lexical index and the readers' caches compare
@@ -128,6 +131,9 @@ class ArticleStore:
             f"{prefix}_articles", embedding_function=None, configuration=_COSINE
         )
         self.meta = client.get_or_create_collection(f"{prefix}_meta", embedding_function=None)
+        self.sentences = client.get_or_create_collection(
+            f"{prefix}_sentences", embedding_function=None, configuration=_COSINE
+        )
 
     @classmethod
     def open(cls, settings: Settings) -> ArticleStore:
@@ -220,6 +226,13 @@ class ArticleStore:
                         {"article_id": p.article_id, "start": p.start, "end": p.end, "index": p.index} for p in part
                     ],
                 )
+            packed = [item for item in batch if item.article.sentence_vectors]
+            if packed:
+                self.sentences.upsert(
+                    ids=[item.article.id for item in packed],
+                    documents=[str(item.article.sentence_vectors) for item in packed],
+                    embeddings=[_mean(item.vectors) for item in packed],
+                )
             records = [item.article.model_copy(update={"passage_count": len(item.passages)}) for item in batch]
             self.articles.upsert(
                 ids=[r.id for r in records],
@@ -251,6 +264,7 @@ class ArticleStore:
         """The record first (the article disappears at once), then its passages."""
         self.articles.delete(ids=[article_id])
         self.passages.delete(where={"article_id": article_id})
+        self.sentences.delete(ids=[article_id])
 
     def recover(self, older_than: float = 0.0) -> list[str]:
         """Finish what a killed writer left: remove passages of articles that never committed.
@@ -270,6 +284,7 @@ class ArticleStore:
                 article_id = str(meta["article_id"])
                 if not self.articles.get(ids=[article_id], include=[])["ids"]:
                     self.passages.delete(where={"article_id": article_id})
+                    self.sentences.delete(ids=[article_id])
                     recovered.append(article_id)
                 else:  # committed: finish removing the versions it replaces
                     for old in json.loads(str(meta.get("replaces") or "[]")):
@@ -329,6 +344,14 @@ class ArticleStore:
 
     def get_article(self, article_id: str) -> Article | None:
         return self._all_articles().get(article_id)
+
+    def sentence_vectors(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The packed sentence vectors of these articles (those stored with them), by article id."""
+        if not article_ids:
+            return {}
+        with self._lock:
+            got = self.sentences.get(ids=list(article_ids), include=["documents"])
+        return {i: doc for i, doc in zip(got["ids"], got["documents"] or []) if doc}
 
     def list_articles(self) -> list[Article]:
         """Committed articles, newest ingest first."""
@@ -476,7 +499,6 @@ def _article_metadata(article: Article) -> dict:
             "ingested_at": article.ingested_at,
             "passage_count": article.passage_count,
             "meetings": json.dumps([m.model_dump(mode="json") for m in article.meetings], ensure_ascii=False),
-            "sentence_vectors": article.sentence_vectors,
         }
     )
 
@@ -493,5 +515,4 @@ def _article_from_record(article_id: str, text: str, meta: dict) -> Article:
         ingested_at=str(meta.get("ingested_at", "")),
         passage_count=int(meta.get("passage_count", 0)),
         meetings=[Meeting.model_validate(m) for m in json.loads(meta.get("meetings") or "[]")],
-        sentence_vectors=meta.get("sentence_vectors"),
     )

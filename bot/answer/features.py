@@ -161,10 +161,12 @@ class ArticleContext:
     rank: int  # position in the retrieval order of candidate articles
 
 
-def sentence_matrix(article: Article, sentences: list[Sentence], embeddings: Embeddings) -> np.ndarray:
-    """Unit vectors of these sentences, from the ones stored at ingest; sentences without one (an
-    article stored before sentence vectors existed) are embedded now."""
-    stored = _stored_vectors(article.id, article.sentence_vectors)
+def sentence_matrix(
+    article: Article, packed: str | None, sentences: list[Sentence], embeddings: Embeddings
+) -> np.ndarray:
+    """Unit vectors of these sentences, from the ones stored at ingest (`packed`); sentences without
+    one (an article stored before sentence vectors existed) are embedded now."""
+    stored = _stored_vectors(article.id, packed)
     rows = [stored.get(s.start) for s in sentences]
     missing = [i for i, row in enumerate(rows) if row is None]
     if missing:

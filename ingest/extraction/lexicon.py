@@ -103,9 +103,7 @@ def _with_dataset(hand: dict[str, tuple[tuple[str, ...], ...]]) -> dict[str, tup
     for name, entry in data.items():
         groups = []
         for key in ("names", "demonyms", "capitals"):
-            groups.append(
-                tuple(w for w in entry[key] if w.casefold() not in taken and len(owners[w.casefold()]) == 1)
-            )
+            groups.append(tuple(w for w in entry[key] if w.casefold() not in taken and len(owners[w.casefold()]) == 1))
         if name in out:
             out[name] = tuple(tuple(dict.fromkeys(old + extra)) for old, extra in zip(out[name], groups))
         elif any(groups):
