@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -22,7 +20,6 @@ from bot.answer.compose import name_in_text
 from bot.components import Components
 from ingest.extraction.people import similar_name
 from ingest.models import Article, LoadedDocument, Meeting, Participant
-from vectorstore.lexical import _tokens, top_k
 from vectorstore.store import GENERATION_TTL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,32 +174,3 @@ def test_a_write_from_another_process_is_seen(components, settings, tmp_path):
     answer = components.chat.ask("What did Tran warn against?")
     assert "unilateral dam" in answer.answer and answer.citations
     assert _answers(components) == _answers(Components(settings))
-
-
-def test_lexical_top_k_keeps_the_best_positive_scores_with_ties_in_passage_order():
-    scores = np.array([0.0, 2.0, 5.0, 2.0, 0.0, 7.0, 2.0, -1.0], dtype=np.float32)
-    assert top_k(scores, 3).tolist() == [5, 2, 1]  # 7, 5, then the first of the three 2s
-    assert top_k(scores, 4).tolist() == [5, 2, 1, 3]
-    assert top_k(scores, 10).tolist() == [5, 2, 1, 3, 6]  # never a zero or negative score
-    assert top_k(np.zeros(5, dtype=np.float32), 3).tolist() == []
-
-
-@hsettings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.25]), min_size=1, max_size=60), st.integers(1, 20))
-def test_lexical_top_k_equals_a_full_sort(values, k):
-    scores = np.array(values, dtype=np.float32)
-    expected = sorted((i for i, v in enumerate(values) if v > 0), key=lambda i: (-values[i], i))[:k]
-    assert top_k(scores, k).tolist() == expected
-
-
-def test_lexical_search_scores_match_bm25s(components):
-    list(components.ingest.ingest_documents(_docs([*ARTICLES, LATER])))
-    lexical = components.retriever.lexical
-    model, rows = lexical._current()
-    for query in ["Tran warned dam", "geothermal energy projects", "who met in Lisbon", "zzz unknown words"]:
-        hits = lexical.search(query, 5)
-        docs, scores = model.retrieve(_tokens([query]), k=min(5, len(rows)), show_progress=False)
-        expected = sorted(float(s) for s in scores[0] if s > 0)
-        assert sorted(h.score for h in hits) == pytest.approx(expected)
-        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert lexical.search("zzz unknown words", 5) == []

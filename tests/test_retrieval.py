@@ -1,5 +1,7 @@
 """Hybrid retrieval over a real embedded Chroma store (fake embedder: exact and fast)."""
 
+import sqlite3
+
 from ingest.models import LoadedDocument
 from vectorstore.lexical import LexicalIndex
 from vectorstore.retriever import reciprocal_rank_fusion
@@ -61,19 +63,51 @@ def test_langchain_retriever_interface_returns_documents(components):
 
 def test_lexical_index_is_persisted_and_follows_the_store(components, settings):
     ingest(components)
-    manifest = settings.lexical_dir / "manifest.json"
-    assert manifest.exists()
-    # A fresh process (a new index object) loads the saved index for the current generation.
+    assert (settings.lexical_dir / "lexical.sqlite3").exists()
+    # A fresh process (a new index object) uses the saved index: nothing is re-added for a question.
     fresh = LexicalIndex(components.store, settings.lexical_dir)
     assert fresh.search("geothermal", 3)[0].text.count("geothermal") == 1
-    built_at = manifest.stat().st_mtime_ns
+    rows_before = _row_ids(settings)
     fresh.search("Lisbon", 3)
-    assert manifest.stat().st_mtime_ns == built_at  # not rebuilt for a question
-    # Deleting an article changes the generation: its passages leave the index.
+    assert _row_ids(settings) == rows_before
+    # Deleting an article changes the generation: its passages leave the index, the others stay as they were.
     nairobi = next(a for a in components.store.list_articles() if "Nairobi" in a.title)
     assert components.ingest.delete(nairobi.id)
     assert all(h.article_id != nairobi.id for h in fresh.search("Nairobi geothermal Vogel", 5))
     assert all(h.article_id != nairobi.id for h in components.retriever.search("Nairobi geothermal", k=5))
+    assert _row_ids(settings) < rows_before
+
+
+def test_one_more_article_adds_only_its_own_passages(components, settings):
+    ingest(components)
+    before = _row_ids(settings)
+    extra = LoadedDocument(text=OSLO_EXTRA, title="Oslo fisheries talks", source="oslo.txt")
+    [result] = components.ingest.ingest_documents([extra])
+    after = _row_ids(settings)
+    assert before < after  # nothing removed or re-inserted: the earlier rows keep their ids
+    assert len(after - before) == components.store.get_article(result.article_id).passage_count
+    assert components.retriever.lexical.search("salmon quotas Oslo", 1)[0].article_id == result.article_id
+
+
+def test_lexical_search_takes_any_words_as_words(components):
+    ingest(components)
+    lexical = components.retriever.lexical
+    for query in ['geothermal" OR "x', "geothermal NEAR(x y)", "-geothermal*", "geo:thermal", "({[", "AND OR NOT"]:
+        lexical.search(query, 3)  # no query syntax error reaches the caller
+    hits = lexical.search('"geothermal" energy', 5)
+    assert hits and [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert lexical.search("zzz unknown words", 5) == []
+
+
+def _row_ids(settings) -> set[int]:
+    with sqlite3.connect(settings.lexical_dir / "lexical.sqlite3") as db:
+        return {row[0] for row in db.execute("SELECT id FROM rows")}
+
+
+OSLO_EXTRA = (
+    "Norwegian Fisheries Minister Kari Dahl met Chilean Minister Rosa Soto in Oslo on Monday. "
+    "They agreed to share salmon quotas research."
+)
 
 
 def test_empty_store_retrieves_nothing(components):

@@ -385,6 +385,29 @@ class ArticleStore:
             keep = [i for i, m in enumerate(metas) if m.get("article_id") in committed]
             yield [ids[i] for i in keep], [docs[i] for i in keep], [metas[i] for i in keep]
 
+    def passages_of(self, article_ids: Sequence[str]) -> list[tuple[str, str, int, int, str]]:
+        """Every passage of these articles as (id, article id, start, end, text), committed or not:
+        what the lexical index adds when they appear."""
+        if not article_ids:
+            return []
+        rows: list[tuple[str, str, int, int, str]] = []
+        offset = 0
+        while True:
+            with self._lock:
+                got = self.passages.get(
+                    where={"article_id": {"$in": list(article_ids)}},
+                    include=["documents", "metadatas"],
+                    limit=_PAGE,
+                    offset=offset,
+                )
+            rows.extend(
+                (pid, str(m["article_id"]), int(m["start"]), int(m["end"]), doc)
+                for pid, doc, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
+            )
+            if len(got["ids"]) < _PAGE:
+                return rows
+            offset += _PAGE
+
     def dense_search(self, vector: Sequence[float], k: int) -> list[DenseHit]:
         """Nearest passages of committed articles by cosine similarity."""
         with self._lock:
