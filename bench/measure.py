@@ -142,7 +142,7 @@ def machine_facts() -> dict:
         pass
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     versions = {}
-    for package in ("torch", "sentence-transformers", "onnxruntime", "chromadb", "langchain-core", "bm25s"):
+    for package in ("torch", "sentence-transformers", "onnxruntime", "chromadb", "langchain-core"):
         try:
             from importlib.metadata import version
 
