@@ -13,27 +13,10 @@ import re
 
 from bot.answer.question import Question
 from bot.answer.text import INTENT_WORDS, STOP, content_stems, words
-from ingest.extraction.lexicon import CITIES, MONTHS, WEEKDAYS
+from ingest.extraction.lexicon import CITIES
 from ingest.models import Article
 
 ABSTAIN = "The ingested articles don't say."
-_CITY = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True)) + r")(?![\w-])"
-)
-_DATE = re.compile(
-    r"\b(?:"
-    + "|".join(w.title() for w in WEEKDAYS)
-    + "|"
-    + "|".join(m.title() for m in MONTHS)
-    + r")\b|\b\d{4}-\d\d-\d\d\b|"
-    r"\b(?:19|20)\d\d\b"
-)
-_DURATION = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|several|half)[\s-]+(?:hours?|minutes?|hour-long|minute)\b|\b(?:hour|day)-long\b",
-    re.I,
-)
-_SPEECH_KINDS = {"state", "emphasize", "warn", "concern", "reject", "urge", "call-on", "demand", "propose"}
-MIN_OVERLAP = 0.2
 
 
 _CITY_NAMES = "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True))

@@ -143,24 +143,12 @@ def term_in_text(term: str, text: str) -> bool:
     return contains_word(text, term) or all(contains_word(text, w) for w in term.split())
 
 
-def _statement_index(meeting: Meeting | None) -> dict[int, list]:
-    index: dict[int, list] = {}
-    if meeting:
-        for st in meeting.statements:
-            index.setdefault(st.evidence.start, []).append(st)
-    return index
-
-
 def _is_actor(st, q: Question) -> bool:
     if q.actor is not None:
         return similar_name(st.actor.split()[-1], q.actor.name.split()[-1]) or st.actor == q.actor.name
     return bool(q.actor_side) and st.side == q.actor_side
 
 
-_GEO = re.compile(
-    r"\b[A-Z][\w-]*\s+(?:Sea|Strait|Peninsula|Gulf|Bank|Valley|Strip|Asia|East|Ocean|Region|Pacific)\b|"
-    r"\b(?:West|East|South|North|Central|Southeast)\s+Asia\b|\bMiddle East\b|\bIndo-Pacific\b"
-)
 _DIRECTED_Q = re.compile(r"\b(?:ask|asked|urge|urged|press|pressed|call\w*\s+on|want\w*)\s+(?:\w+\s+){1,3}?to\b", re.I)
 _BACKGROUND = re.compile(
     r"\blast\s+(?:month|year|week)\b|\bprevious(?:ly)?\b|\bearlier\s+this\s+(?:year|month)\b|\bfollows\b", re.I
@@ -174,12 +162,6 @@ _CONTINUES = re.compile(
     r"The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b)"
 )
 _PRONOUN_START = re.compile(r"^(?:He|She|They)\b")
-_BEFORE_Q = re.compile(r"\b(?:before|ahead of|prior to|preceded|preceding|the day before|beforehand)\b", re.I)
-_BEFORE = re.compile(
-    r"\b(?:a day after|days after|a day before|ahead of|before|prior to|preceded|follows|earlier)\b", re.I
-)
-_SIGNIFICANCE_Q = re.compile(r"\b(?:significan\w*|notable|noteworthy|important|historic|why was|timing)\b", re.I)
-_SIGNIFICANCE = re.compile(r"\bfirst\b.{0,80}\b(?:since|in \d+ years|ever)\b|\bfirst time\b|\bhistoric\b", re.I)
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
 
 
