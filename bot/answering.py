@@ -157,8 +157,11 @@ class _Ranking:
         """The meetings of the people asked about first (a country asked about may be a participant or
         only a topic), then by retrieval."""
         strength = {a.id: _focus_strength(self.q, a, self.catalog) for a in articles}
-        ordered = sorted(articles, key=lambda a: (-int(strength[a.id]), -scores.get(a.id, 0.0)))
-        ordered = [a for a in ordered if int(strength[a.id]) >= int(strength[ordered[0].id])]
+        # The people a question names are anchors: the meetings that have the most of them come first,
+        # and only those. The sides it names only weigh in (a participant's side may be mis-read).
+        named = {a.id: strength[a.id][0] for a in articles}
+        ordered = sorted(articles, key=lambda a: (-named[a.id], -scores.get(a.id, 0.0)))
+        ordered = [a for a in ordered if named[a.id] >= named[ordered[0].id]]
         ordered = ordered[:_MAX_CANDIDATE_ARTICLES]
         packed = self.store.sentence_vectors([a.id for a in ordered])
         out = []
@@ -171,7 +174,7 @@ class _Ranking:
                     sentences=sentences,
                     vectors=sentence_matrix(article, packed.get(article.id), sentences, self.embeddings),
                     passage_scores=_passage_scores(article, self.hits),
-                    focus=strength[article.id],
+                    focus=sum(strength[article.id]),
                     rank=rank,
                 )
             )
@@ -321,15 +324,15 @@ def _alias_shadowed(person, q: Question) -> bool:
     return sum(1 for p in q.people if p.name.split()[0] == surname_first) > 1
 
 
-def _focus_strength(q: Question, article: Article, catalog: Catalog) -> float:
+def _focus_strength(q: Question, article: Article, catalog: Catalog) -> tuple[int, float]:
+    """(people the question names among the meeting's participants, half the sides it names there)."""
     meeting = catalog.meeting_of(article.id)
-    strength = 0.0
-    if meeting:
-        names = {p.name for p in meeting.participants}
-        strength += sum(1.0 for p in q.people if p.name in names or any(name_in_text(p.name, n) for n in names))
-        sides = {p.country for p in meeting.participants}
-        strength += 0.5 * sum(1 for s in q.sides if s in sides)
-    return strength
+    if not meeting:
+        return 0, 0.0
+    names = {p.name for p in meeting.participants}
+    people = sum(1 for p in q.people if p.name in names or any(name_in_text(p.name, n) for n in names))
+    sides = {p.country for p in meeting.participants}
+    return people, 0.5 * sum(1 for s in q.sides if s in sides)
 
 
 def _ordered(articles: list[Article], scores: dict[str, float]) -> list[Article]:

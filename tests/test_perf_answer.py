@@ -26,10 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def name_in_text_by_every_word(name: str, text: str) -> bool:
-    """The definition: some capitalised word of the text is one edit from some part of the name."""
+    """The definition: some capitalised word of the text is one edit from some part of the name other
+    than a given name (the first of two or more parts)."""
     tokens = set(re.findall(r"[A-Z][\w'\u2019-]*", text))
-    keys = {p for p in name.split() if p[:1].isupper()}
-    return any(similar_name(re.sub(r"['\u2019]s$", "", t), k) for t in tokens for k in keys if len(k) > 2)
+    parts = [p for p in name.split() if p[:1].isupper() and len(p) > 2]
+    keys = parts[1:] if len(parts) > 1 else parts
+    return any(similar_name(re.sub(r"['\u2019]s$", "", t), k) for t in tokens for k in keys)
 
 
 def test_name_in_text_finds_spelling_variants_and_possessives():
@@ -40,6 +42,8 @@ def test_name_in_text_finds_spelling_variants_and_possessives():
     assert not name_in_text("Wang Yi", text)
     assert not name_in_text("Olaf Zelenskiyyy", text)  # two edits away
     assert not name_in_text("Tony Bliken", "Antony Blinkov visited.")  # five letters, two edits
+    assert not name_in_text("Ursula von der Leyen", "Ursula Berg met Lange.")  # a given name alone
+    assert name_in_text("Luiz Inácio Lula da Silva", "Lula said so.")
 
 
 _LETTERS = st.sampled_from("abeiklnorsty")

@@ -95,9 +95,10 @@ def name_in_text(name: str, text: str) -> bool:
     are indexed once per text (`_NameTokens`), so the check costs a few dictionary lookups per name
     part instead of a comparison with every capitalised word of the article.
     """
-    keys = {
-        p for p in name.split() if p[:1].isupper() and len(p) > 2
-    }  # any part: "Lula" for "Luiz Inácio Lula da Silva"
+    parts = [p for p in name.split() if p[:1].isupper() and len(p) > 2]
+    # Any part but a given name: "Lula" for "Luiz Inácio Lula da Silva", "Wang" for "Wang Yi"; a
+    # given name alone ("Ursula", "Nicolás") names someone else as often as the person asked about.
+    keys = set(parts[1:] if len(parts) > 1 else parts)
     if not keys:
         return False
     tokens = _name_tokens(text)
