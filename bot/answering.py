@@ -288,7 +288,7 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
     return True
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=32768)
 def _sides_of(article_id: str, text: str) -> frozenset[str]:
     return frozenset(side for _, _, side in find_sides(text))
 

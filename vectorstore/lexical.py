@@ -86,7 +86,8 @@ class LexicalIndex:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._synced: str | None = None  # the store generation this process last saw the index at
-        self._total: tuple[str | None, int] | None = None  # (generation, passages indexed then)
+        # (generation, passages indexed then, passages holding each word looked up since)
+        self._counts: tuple[str | None, int, dict[str, int]] | None = None
 
     def _db(self) -> sqlite3.Connection:
         """One connection per thread (the server answers on a thread pool)."""
@@ -184,14 +185,17 @@ class LexicalIndex:
         if not words:
             return []
         db = self._db()
-        if self._total is None or self._total[0] != self._synced:
-            self._total = (self._synced, db.execute("SELECT count(*) FROM rows").fetchone()[0])
-        total = self._total[1]
+        if self._counts is None or self._counts[0] != self._synced:
+            # Passages and word counts change only with the generation: looked up once per word.
+            self._counts = (self._synced, db.execute("SELECT count(*) FROM rows").fetchone()[0], {})
+        _, total, known = self._counts
         limit = max(COMMON_FLOOR, COMMON_SHARE * total)
         counts = []
         for word in words:
-            row = db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (_PORTER.stemWord(word),)).fetchone()
-            if row:
-                counts.append((int(row[0]), word))
+            if word not in known:
+                row = db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (_PORTER.stemWord(word),)).fetchone()
+                known[word] = int(row[0]) if row else 0
+            if known[word]:
+                counts.append((known[word], word))
         keep = [w for n, w in counts if n <= limit]
         return keep or [w for _, w in sorted(counts)[:2]]

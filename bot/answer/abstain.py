@@ -13,13 +13,13 @@ import re
 
 from bot.answer.question import Question
 from bot.answer.text import INTENT_WORDS, STOP, content_stems, words
-from ingest.extraction.lexicon import CITIES
+from ingest.extraction.lexicon import CITIES, trie_pattern
 from ingest.models import Article
 
 ABSTAIN = "The ingested articles don't say."
 
 
-_CITY_NAMES = "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True))
+_CITY_NAMES = trie_pattern(CITIES)
 _LOCATED = re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?(?:" + _CITY_NAMES + r")(?![\w-])")
 _DATELINE = re.compile(r"^\s*(?:" + _CITY_NAMES + r")\b\s*(?:,|\(|\u2022|\u2014|-)", re.I)
 

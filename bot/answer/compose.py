@@ -27,6 +27,7 @@ from ingest.extraction.lexicon import (
     TITLE_WORDS,
     WEEKDAYS,
     find_sides,
+    trie_pattern,
 )
 from ingest.models import Article, Meeting, Sentence
 from ingest.segment import split_sentences
@@ -43,9 +44,7 @@ _DATE_WORDS = re.compile(
     + "|".join(m.title() for m in MONTHS)
     + r")\b|\b\d{4}-\d\d-\d\d\b"
 )
-_CITY_RE = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True)) + r")(?![\w-])"
-)
+_CITY_RE = re.compile(r"(?<![\w-])(?:" + trie_pattern(CITIES) + r")(?![\w-])")
 _VENUE_CUE = re.compile(r"\b(?:at the|on the (?:margins|sidelines) of)\b")
 WANTED_KINDS = {
     "demand": {"demand", "urge", "call-on"},
@@ -135,8 +134,20 @@ class _NameTokens:
         return any(abs(len(word) - len(folded)) <= 1 and similar_name(word, key) for word in candidates)
 
 
-@lru_cache(maxsize=2048)
 def _name_tokens(text: str) -> _NameTokens:
+    """Articles and sentences are cached apart: the ~150 sentences a question ranks must not push
+    out the indexes of the articles its anchors are checked against (a 10k-article store asks
+    for a few dozen of those per question)."""
+    return _article_name_tokens(text) if len(text) > 1000 else _short_name_tokens(text)
+
+
+@lru_cache(maxsize=16384)
+def _article_name_tokens(text: str) -> _NameTokens:
+    return _NameTokens(text)
+
+
+@lru_cache(maxsize=8192)
+def _short_name_tokens(text: str) -> _NameTokens:
     return _NameTokens(text)
 
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from ingest.extraction.lexicon import CITIES, MEETING_CUES, MONTHS, WEEKDAYS
+from ingest.extraction.lexicon import CITIES, MEETING_CUES, MONTHS, WEEKDAYS, trie_pattern
 from ingest.extraction.people import Person, find_mentions
 from ingest.extraction.statements import Attributed
 from ingest.models import Agreement, Evidence, Meeting, Participant, Sentence, Statement, Topic
 
-_CITY_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(c) for c in sorted(CITIES, key=len, reverse=True)) + r")(?![\w-])"
-)
+_CITY_RE = re.compile(r"(?<![\w-])(" + trie_pattern(CITIES) + r")(?![\w-])")
 _AT_VENUE = re.compile(
     r"\b(?:at|on the (?:margins|sidelines) of|on the margins of|on the sidelines of|during)\s+(?:the\s+)?"
     r"([A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|meetings?|of|the|and|\([^)]*\)))*)"
