@@ -151,7 +151,9 @@ def find_people(text: str) -> list[Person]:
                     # "Addressing Blinken": the word before a known surname is not a first name.
                     tokens = tokens[-1:]
                     name = tokens[0]
-        if not (has_title or appositive or known) and not (len(tokens) >= 2 and _before_speech(text, m.end())):
+        if not (has_title or appositive or known) and not (
+            len(tokens) >= 2 and (_before_speech(text, m.end()) or _surname_again(text, tokens[-1], m.end()))
+        ):
             continue
         if len(tokens) == 1 and not has_title and not known:
             continue
@@ -221,6 +223,15 @@ def _in_title_case_line(text: str, pos: int) -> bool:
         return False
     words = [w for w in re.findall(r"[A-Za-z][\w'\u2019-]*", line) if len(w) > 3]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
+def _surname_again(text: str, surname: str, after: int) -> bool:
+    """News style names a person in full once, then by surname as the subject of a verb: "Vladimir
+    Putin ... Putin said", "... , Putin told reporters". A capitalised pair whose last word comes back
+    that way is a person, with no list of who holds which office."""
+    if len(surname) < 3 or surname.casefold() in NON_NAME:
+        return False
+    return bool(re.search(r"\b" + re.escape(surname) + r"(?:'s)?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b", text[after:]))
 
 
 def _before_speech(text: str, end: int) -> bool:
