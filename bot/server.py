@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
@@ -111,12 +112,17 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        """422 with one readable sentence per problem (and the structured list for tools)."""
+        """422 with one readable sentence per problem (and the structured list for tools); a body that
+        is not JSON where JSON is expected is 415. The errors echo no raw body bytes."""
+        content_type = request.headers.get("content-type", "")
+        if request.method == "POST" and request.url.path.startswith("/api/ask") and "json" not in content_type:
+            return JSONResponse(status_code=415, content={"detail": "send the question as application/json"})
         problems = [
             f"{'.'.join(str(p) for p in err.get('loc', ()) if p != 'body') or 'body'}: {err.get('msg')}"
             for err in exc.errors()
         ]
-        return JSONResponse(status_code=422, content={"detail": "; ".join(problems), "errors": exc.errors()})
+        errors = jsonable_encoder(exc.errors(), custom_encoder={bytes: lambda b: b.decode("utf-8", "replace")})
+        return JSONResponse(status_code=422, content={"detail": "; ".join(problems), "errors": errors})
 
     @app.exception_handler(Exception)
     async def failure(request: Request, exc: Exception) -> JSONResponse:

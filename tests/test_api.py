@@ -425,3 +425,14 @@ def test_host_names_and_the_public_url_come_from_the_environment(monkeypatch, tm
         ("http://desk.example.org.evil.example", 400),
     ):
         assert TestClient(app, base_url=base, client=LOOPBACK).get("/api/articles").status_code == status
+
+
+@pytest.mark.parametrize("path", ["/api/ask", "/api/ask/stream"])
+def test_a_question_not_sent_as_json_is_415_and_a_broken_one_422(components, path):
+    client = client_for(components)
+    plain = client.post(path, content='{"question": "Who met?"}', headers={"content-type": "text/plain"})
+    assert plain.status_code == 415 and "application/json" in plain.json()["detail"]
+    broken = client.post(path, content=b"\xff\xfe{", headers={"content-type": "application/json"})
+    assert broken.status_code in (400, 422) and broken.json()["detail"]  # a clear error, never a 500
+    wrong = client.post(path, json={"question": 5})
+    assert wrong.status_code == 422 and "question" in wrong.json()["detail"]

@@ -233,3 +233,16 @@ def test_a_zip_upload_moves_the_progress_bar_per_article(components, tmp_path) -
     assert rows[0]["source"] == "desk.zip/articles/lisbon_fisheries.txt" and rows[0]["title"]
     assert [done for done, _ in steps] == [0, 1, 2, 3, 3]
     assert {total for _, total in steps} == {3}
+
+
+def test_the_chat_answers_as_many_askers_at_once_as_the_settings_allow(tmp_path) -> None:
+    from bot.components import Components
+    from bot.sessions import SessionStore
+    from bot.settings import Settings
+    from bot.ui import build_ui
+
+    components = Components(Settings(store=tmp_path / "store", embedder="hash", chroma_url=None, ui_concurrency=5))
+    demo = build_ui(components, SessionStore(5, 5))
+    asking = [f for f in demo.fns.values() if f.concurrency_id == "chat"]
+    assert len(asking) == 2  # pressing Enter and the Ask button share one pool of askers
+    assert all(f.concurrency_limit == 5 for f in asking)

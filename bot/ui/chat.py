@@ -125,8 +125,26 @@ def build_chat_tab(components: Any, sessions: SessionStore) -> dict[str, Any]:
         yield after, stored, after, ""
 
     outputs = [chatbot, conversation, shown, question]
-    question.submit(respond, [question, conversation, shown], outputs, api_name="chat", api_visibility="undocumented")
-    ask_button.click(respond, [question, conversation, shown], outputs, api_visibility="private")
+    # Gradio serves one run of an event at a time unless told otherwise: the chat answers as many
+    # askers at once as the settings allow, like the JSON API on its thread pool.
+    limit = components.settings.ui_concurrency
+    question.submit(
+        respond,
+        [question, conversation, shown],
+        outputs,
+        api_name="chat",
+        api_visibility="undocumented",
+        concurrency_limit=limit,
+        concurrency_id="chat",
+    )
+    ask_button.click(
+        respond,
+        [question, conversation, shown],
+        outputs,
+        api_visibility="private",
+        concurrency_limit=limit,
+        concurrency_id="chat",
+    )
     clear_button.click(lambda: ([], [], []), None, [chatbot, conversation, shown], api_visibility="private")
     chatbot.clear(lambda: ([], []), None, [conversation, shown], api_visibility="private")  # the chat's bin icon
     return {"chatbot": chatbot, "conversation": conversation, "shown": shown}
