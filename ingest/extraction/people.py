@@ -92,6 +92,24 @@ def _is_name_token(tok: str) -> bool:
     return bare[0].isupper() and any(c.islower() for c in bare)
 
 
+_COUNTRY_TAIL = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?(.+)$")
+
+
+def _without_country_tail(run: str) -> tuple[str, str | None]:
+    """'Federal Chancellor Olaf Scholz of Germany. The' -> ('Federal Chancellor Olaf Scholz', 'Germany'):
+    a name followed by "of" and a country is that country's person (a title's own "of", as in
+    'President of the Russian Federation', comes before the name and is left alone)."""
+    tail = _COUNTRY_TAIL.search(run)
+    if tail is None or not run[: tail.start()].split():
+        return run, None
+    named = tail.group(1).split(". ")[0].rstrip(".")
+    sides = find_sides(named)
+    head = run[: tail.start()]
+    if len(sides) != 1 or (sides[0][0], sides[0][1]) != (0, len(named)) or _country_of(head):
+        return run, None  # not a country alone: "President of the Russian Federation Vladimir Putin"
+    return head, sides[0][2]
+
+
 def _country_of(text: str) -> str | None:
     sides = find_sides(text)
     return sides[0][2] if sides else None
@@ -132,7 +150,8 @@ def find_people(text: str) -> list[Person]:
     for m in _RUN.finditer(text):
         if _in_title_case_line(text, m.start()):
             continue
-        title_part, name_part = _split_run(m.group())
+        run, of_country = _without_country_tail(m.group())
+        title_part, name_part = _split_run(run)
         name = _clean_name(name_part)
         tokens = name.split()
         if not tokens or len(tokens) > 5 or _names_a_country(name):
@@ -169,6 +188,7 @@ def find_people(text: str) -> list[Person]:
         if known:
             title = title or known[0]
             country = country or known[1]
+        country = country or of_country
         if country is None and title:
             # "China's Wang Wentao": a country word right before the name
             before = text[max(0, m.start() - 30) : m.start()]
