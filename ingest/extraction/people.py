@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from ingest.extraction.lexicon import KNOWN_PEOPLE, NON_NAME, SIDE_ALIASES, TITLE_HEADS, TITLE_WORDS, find_sides
 
 # A capitalised word: "Blinken", "Jong-un", "Suk-yeol", "U.S.", "O'Brien"; possessive 's is cut off later.
-_CAP = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z][a-zA-Z\u00c0-\u024f]*(?:[-'\u2019][A-Za-z\u00c0-\u024f]+)*\.?)"
+# A capitalised word of a name run. Only initials and title abbreviations keep a full stop ("J.",
+# "Gen.", "U.S."): any other word ending with one ends its sentence, so "… met Wang. President …"
+# is two runs, not one name.
+_ABBREVIATED = r"(?:Jr|Sr|Dr|St|Mt|Gen|Lt|Col|Capt|Cmdr|Adm|Sgt|Sen|Rep|Gov|Pres|Amb|Prof|Mr|Mrs|Ms|Hon|Rev|[A-Z])\."
+_CAP = (
+    r"(?:[A-Z]\.(?:[A-Z]\.)+|" + _ABBREVIATED + r"(?![\w])|[A-Z][a-zA-Z\u00c0-\u024f]*(?:[-'\u2019][A-Za-z\u00c0-\u024f]+)*)"
+)
 _CONNECTOR = r"(?:of|the|for|de|da|do|dos|das|di|bin|ben|al|van|von|der|den|la|le)"
 _RUN = re.compile(rf"(?<![\w.]){_CAP}(?:(?:(?:[ \t]+{_CONNECTOR})+[ \t]+|[ \t]+){_CAP})*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
@@ -131,7 +137,13 @@ def _split_run(run: str) -> tuple[str, str]:
             i = j
             continue
         break
-    return " ".join(tokens[:i]), " ".join(tokens[i:])
+    # A country the title names stays whole in it: "President of the Russian Federation Vladimir Putin".
+    title = " ".join(tokens[:i])
+    for start, end, _ in find_sides(run):
+        if start < len(title) < end:
+            cut = len(run[:end].split())
+            return " ".join(tokens[:cut]), " ".join(tokens[cut:])
+    return title, " ".join(tokens[i:])
 
 
 _PARTICLES = {"da", "de", "do", "dos", "das", "di", "van", "von", "der", "den", "bin", "al", "la", "le", "ben"}
