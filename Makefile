@@ -35,6 +35,7 @@ browser-deps:
 
 test: venv browser-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
 
 # The benchmark against vanilla LangChain: `make bench` (1k articles), `make bench ARTICLES=200`,

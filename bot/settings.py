@@ -66,7 +66,9 @@ class Settings(BaseSettings):
     allow_private_urls: bool = False
     max_fetch_bytes: int = 10 * 1024 * 1024
     fetch_timeout: float = 15.0
-    ui_concurrency: int = Field(8, ge=1, description="Questions the chat UI answers at once (Gradio's concurrency limit).")
+    ui_concurrency: int = Field(
+        8, ge=1, description="Questions the chat UI answers at once (Gradio's concurrency limit)."
+    )
     ingest_batch_size: int = Field(64, ge=1, description="Articles embedded and written together in one commit.")
 
     @field_validator("embed_origins", mode="before")

@@ -20,7 +20,9 @@ from ingest.extraction.lexicon import KNOWN_PEOPLE, NON_NAME, SIDE_ALIASES, TITL
 # is two runs, not one name.
 _ABBREVIATED = r"(?:Jr|Sr|Dr|St|Mt|Gen|Lt|Col|Capt|Cmdr|Adm|Sgt|Sen|Rep|Gov|Pres|Amb|Prof|Mr|Mrs|Ms|Hon|Rev|[A-Z])\."
 _CAP = (
-    r"(?:[A-Z]\.(?:[A-Z]\.)+|" + _ABBREVIATED + r"(?![\w])|[A-Z][a-zA-Z\u00c0-\u024f]*(?:[-'\u2019][A-Za-z\u00c0-\u024f]+)*)"
+    r"(?:[A-Z]\.(?:[A-Z]\.)+|"
+    + _ABBREVIATED
+    + r"(?![\w])|[A-Z][a-zA-Z\u00c0-\u024f]*(?:[-'\u2019][A-Za-z\u00c0-\u024f]+)*)"
 )
 _CONNECTOR = r"(?:of|the|for|de|da|do|dos|das|di|bin|ben|al|van|von|der|den|la|le)"
 _RUN = re.compile(rf"(?<![\w.]){_CAP}(?:(?:(?:[ \t]+{_CONNECTOR})+[ \t]+|[ \t]+){_CAP})*")
