@@ -21,6 +21,7 @@ from bot.answer.catalog import Catalog, catalog_for
 from bot.answer.compose import (
     Composed,
     Ranked,
+    best_first,
     choose,
     compose_chosen,
     compose_cross,
@@ -30,7 +31,6 @@ from bot.answer.compose import (
 )
 from bot.answer.features import (
     ArticleContext,
-    Candidate,
     abstention_features,
     asked_fact_missing,
     candidate_sentences,
@@ -130,7 +130,8 @@ def compose_answer(
     return answer
 
 
-Observer = Callable[[Question, list[Candidate], np.ndarray], None]
+# Sees every ranking: the question, its scored candidates in feature-row order, and the rows.
+Observer = Callable[[Question, list[Ranked], np.ndarray], None]
 _MAX_CANDIDATE_ARTICLES = 6
 
 
@@ -166,7 +167,7 @@ class _Ranking:
         packed = self.store.sentence_vectors([a.id for a in ordered])
         out = []
         for rank, article in enumerate(ordered):
-            sentences = candidate_sentences(self.q, list(sentences_of(article)))
+            sentences = candidate_sentences(list(sentences_of(article)))
             out.append(
                 ArticleContext(
                     article=article,
@@ -182,30 +183,23 @@ class _Ranking:
 
     def rank(self, q: Question, q_vector: np.ndarray, contexts: list[ArticleContext]) -> list[Ranked]:
         candidates, matrix = featurize(q, q_vector, contexts)
+        probabilities = self.weights.probabilities(matrix)
+        for candidate, p, row in zip(candidates, probabilities, matrix):
+            candidate.score, candidate.row = float(p), row
         if self.observe is not None:
             self.observe(q, candidates, matrix)
-        probabilities = self.weights.probabilities(matrix)
         if len(probabilities):
             best = int(np.argmax(probabilities))
             logit = float(np.log(probabilities[best] / max(1e-9, 1 - probabilities[best])))
             self.unanswerable = self.weights.unanswerable(abstention_features(q, candidates, matrix, best, logit))
             self.fact_missing = asked_fact_missing(q, matrix, best)
-        ranked = [
-            Ranked(c.sentence, float(p), c.overlap, c.article, c.actor_ok, c.kind_ok, c.has_statement, row)
-            for c, p, row in zip(candidates, probabilities, matrix)
-        ]
-        return sorted(ranked, key=lambda r: (-r.score, r.article.id, r.sentence.start))
+        return best_first(candidates)
 
     def answer(self, articles: list[Article], scores: dict[str, float]) -> Composed:
         q, weights = self.q, self.weights
         contexts = self.contexts(articles, scores)
         ranked = self.rank(q, self.q_vector, contexts)
-        if (
-            not ranked
-            or ranked[0].score < weights.abstain_below
-            or self.unanswerable > weights.abstain_above
-            or self.fact_missing
-        ):
+        if not ranked or self.unanswerable > weights.abstain_above or self.fact_missing:
             return Composed(text=ABSTAIN, abstained=True)  # the best evidence does not answer
         top = ranked[0]
         if about_missing(q, top.article):

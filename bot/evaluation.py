@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.answer.compose import best_first
 from bot.models import Turn
 
 MAX_CITATION_CHARS = 1500
@@ -173,10 +174,7 @@ def ask_all(chat, questions: list[dict]) -> list[dict]:
 
         def observe(q, candidates, matrix, seen=seen) -> None:
             if not seen:  # the question's own ranking, not that of a part of it
-                from bot.answer.ranker import load_weights
-
-                order = load_weights().probabilities(matrix).argsort()[::-1]
-                seen.append([candidates[i].sentence.text for i in order[:RECALL_DEPTH]])
+                seen.append([r.sentence.text for r in best_first(candidates)[:RECALL_DEPTH]])
 
         answer = chat.ask(item["question"], history, observe=observe)
         history.append(Turn(question=item["question"], answer=answer))

@@ -130,9 +130,6 @@ class Article(BaseModel):
     ingested_at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     meetings: list[Meeting] = Field(default_factory=list)
     passage_count: int = 0
-    # Every sentence's embedding, packed (vectorstore.sentence_vectors), on its way from ingest to the
-    # store, which keeps it apart from the article record. Internal: never part of an article's JSON.
-    sentence_vectors: str | None = Field(default=None, exclude=True, repr=False)
 
     @classmethod
     def from_loaded(cls, doc: LoadedDocument) -> Article:

@@ -351,34 +351,26 @@ class IngestService:
                 fresh.append((i, doc, article))
         if not fresh:
             return results
-        prepared: list[tuple[int, LoadedDocument, NewArticle]] = []
-        sentence_lists = []
+        prepared: list[tuple[int, LoadedDocument, Article, list[Sentence], list[Passage]]] = []
         for i, doc, article in fresh:
             sentences = split_sentences(article.text)
             passages = make_passages(article.id, article.text, sentences)
             article.meetings = extract_meetings(article, sentences)
             article.passage_count = len(passages)
-            sentence_lists.append(sentences)
-            prepared.append((i, doc, NewArticle(article, passages, [])))
-        vectors = embed_articles(
-            [(item.article, sentences, item.passages) for (_, _, item), sentences in zip(prepared, sentence_lists)],
-            self.embeddings,
-        )
-        for (_, _, item), own in zip(prepared, vectors):
-            item.vectors.extend(own)
+            prepared.append((i, doc, article, sentences, passages))
+        embedded = embed_articles([(sentences, passages) for _, _, _, sentences, passages in prepared], self.embeddings)
         with self._lock:
-            known = self.store.existing_ids([n.article.id for _, _, n in prepared])  # another writer, meanwhile
+            known = self.store.existing_ids([a.id for _, _, a, _, _ in prepared])  # another writer, meanwhile
             batch: list[NewArticle] = []
-            for i, doc, item in prepared:
-                count = len(item.passages)
-                if item.article.id in known:
-                    results[i] = self._duplicate(doc, item.article)
+            for (i, doc, article, _, passages), (vectors, packed) in zip(prepared, embedded):
+                if article.id in known:
+                    results[i] = self._duplicate(doc, article)
                     continue
                 # A changed version of a URL's article replaces the old one, in the same commit.
-                replaced = [a.id for a in self.store.find_by_url(doc.url) if a.id != item.article.id] if doc.url else []
-                batch.append(NewArticle(item.article, item.passages, item.vectors, replaced))
+                replaced = [a.id for a in self.store.find_by_url(doc.url) if a.id != article.id] if doc.url else []
+                batch.append(NewArticle(article, passages, vectors, replaced, packed))
                 status: Status = "updated" if replaced else "new"
-                results[i] = IngestResult(doc.source, status, item.article.id, item.article.title, count)
+                results[i] = IngestResult(doc.source, status, article.id, article.title, len(passages))
             self.store.add_articles(batch)
         return results
 
@@ -427,19 +419,19 @@ class _Batch:
 
 
 def embed_articles(
-    items: Sequence[tuple[Article, Sequence[Sentence], Sequence[Passage]]], embeddings: Embeddings
-) -> list[list[list[float]]]:
-    """Embed every sentence of these articles once, in one batch; keep each article's sentence vectors
-    on it (packed) and return each article's passage vectors, derived from its sentences'."""
-    texts = [s.text for _, sentences, _ in items for s in sentences]
+    items: Sequence[tuple[Sequence[Sentence], Sequence[Passage]]], embeddings: Embeddings
+) -> list[tuple[list[list[float]], str | None]]:
+    """Embed every sentence of these articles once, in one batch. For each article: its passage
+    vectors (derived from its sentences') and its sentence vectors, packed for the store."""
+    texts = [s.text for sentences, _ in items for s in sentences]
     vectors = np.asarray(embeddings.embed_documents(texts) if texts else [], dtype=np.float32)
     out = []
     offset = 0
-    for article, sentences, passages in items:
+    for sentences, passages in items:
         own = vectors[offset : offset + len(sentences)]
         offset += len(sentences)
-        article.sentence_vectors = pack([s.start for s in sentences], own) if len(sentences) else None
-        out.append(passage_vectors(passages, sentences, own))
+        packed = pack([s.start for s in sentences], own) if len(sentences) else None
+        out.append((passage_vectors(passages, sentences, own), packed))
     return out
 
 

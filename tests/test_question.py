@@ -87,10 +87,18 @@ def test_proper_nouns_skip_question_words_titles_and_countries():
     ]
 
 
-def test_city_date_and_duration_questions(catalog):
-    assert parse("In which city did Li and Whitfield meet?", catalog).wants_city
+def test_the_kind_of_fact_a_question_asks_for(catalog):
+    assert parse("In which city did Li and Whitfield meet?", catalog).wants_place
     assert parse("On what date did they meet?", catalog).wants_date
-    assert parse("How long did the meeting last?", catalog).wants_duration
+    long = parse("How long did the meeting last?", catalog)
+    assert long.wants_duration and long.quantity == "duration"
+    much = parse("How much money did they pledge?", catalog)
+    assert much.wants_number and much.quantity == "number"
+    assert parse("What deadline did they set for the talks?", catalog).wants_time
+    assert parse("Which leaders attended?", catalog).wants_name
+    said = parse("What did Li say about how many ships were seized?", catalog)
+    assert said.wants_number and said.quantity is None  # a number inside, but the question asks what Li said
+    assert not parse("What did they discuss?", catalog).wants_place
 
 
 def test_cross_article_questions(catalog):

@@ -55,12 +55,11 @@ def test_ingest_embeds_each_sentence_once_and_stores_its_vector(components):
     embedded = [t for batch in calls for t in batch]
     assert embedded == [s.text for s in sentences]  # every sentence once, nothing else
     article = components.store.get_article(result.article_id)
-    assert article.sentence_vectors is None  # kept apart: listing articles never reads them
     starts, vectors = unpack(components.store.sentence_vectors([result.article_id])[result.article_id])
     assert starts.tolist() == [s.start for s in sentences]
     expected = np.asarray(inner.embed_documents([s.text for s in sentences]))
     assert (vectors * expected).sum(axis=1).min() > 0.999
-    assert "sentence_vectors" not in article.model_dump(mode="json")  # never part of an article's JSON
+    assert "sentence_vectors" not in article.model_dump(mode="json")  # kept apart from the article record
 
 
 def test_deleting_an_article_deletes_its_sentence_vectors(components):

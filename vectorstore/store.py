@@ -60,12 +60,14 @@ GENERATION_TTL = 0.25  # seconds a read generation token is trusted before it is
 
 @dataclass(frozen=True)
 class NewArticle:
-    """One article to write: its record, its passages, their vectors, the versions it replaces."""
+    """One article to write: its record, its passages, their vectors, the versions it replaces, and
+    its sentence vectors packed (`vectorstore.sentence_vectors`), kept apart from the record."""
 
     article: Article
     passages: Sequence[Passage]
     vectors: Sequence[Sequence[float]]
     replaces: Sequence[str] = ()
+    sentence_vectors: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,12 +194,13 @@ class ArticleStore:
         passages: Sequence[Passage],
         vectors: Sequence[Sequence[float]],
         replaces: Sequence[str] = (),
+        sentence_vectors: str | None = None,
     ) -> None:
         """Store an article whole: passages first, the article record last (the commit).
 
         `replaces` names older versions (same URL, other text) removed as part of the same commit.
         """
-        self.add_articles([NewArticle(article, passages, vectors, replaces)])
+        self.add_articles([NewArticle(article, passages, vectors, replaces, sentence_vectors)])
 
     def add_articles(self, batch: Sequence[NewArticle]) -> None:
         """Store several articles, each whole, in a handful of writes (one per step for the batch).
@@ -226,11 +229,11 @@ class ArticleStore:
                         {"article_id": p.article_id, "start": p.start, "end": p.end, "index": p.index} for p in part
                     ],
                 )
-            packed = [item for item in batch if item.article.sentence_vectors]
+            packed = [item for item in batch if item.sentence_vectors]
             if packed:
                 self.sentences.upsert(
                     ids=[item.article.id for item in packed],
-                    documents=[str(item.article.sentence_vectors) for item in packed],
+                    documents=[str(item.sentence_vectors) for item in packed],
                     embeddings=[_mean(item.vectors) for item in packed],
                 )
             records = [item.article.model_copy(update={"passage_count": len(item.passages)}) for item in batch]

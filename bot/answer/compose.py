@@ -17,55 +17,39 @@ import numpy as np
 from bot.answer.abstain import ABSTAIN
 from bot.answer.catalog import Catalog
 from bot.answer.question import Question
-from bot.answer.text import contains_word, content_stems, similar_name, stem
+from bot.answer.text import contains_word, content_stems, sentence_stems, similar_name
 from bot.models import Citation
 from ingest.extraction.lexicon import (
     CITIES,
-    CUE_PATTERNS,
-    MONTHS,
     SIDE_ALIASES,
-    TITLE_WORDS,
-    WEEKDAYS,
-    find_sides,
-    trie_pattern,
 )
 from ingest.models import Article, Meeting, Sentence
 from ingest.segment import split_sentences
 
-_NOISE = re.compile(
+NOISE_LINE = re.compile(
     r"^\s*(?:photo|credits?|image|video|watch|read more|follow us|subscribe|advertisement|share|related|hey guys|"
     r"\(?reporting by|\(?editing by|\(?writing by)\b|\((?:credits?|photo)\s*:",
     re.I,
 )
-_DATE_WORDS = re.compile(
-    r"\b(?:"
-    + "|".join(w.title() for w in WEEKDAYS)
-    + "|"
-    + "|".join(m.title() for m in MONTHS)
-    + r")\b|\b\d{4}-\d\d-\d\d\b"
-)
-_CITY_RE = re.compile(r"(?<![\w-])(?:" + trie_pattern(CITIES) + r")(?![\w-])")
-_VENUE_CUE = re.compile(r"\b(?:at the|on the (?:margins|sidelines) of)\b")
-WANTED_KINDS = {
-    "demand": {"demand", "urge", "call-on"},
-    "concern": {"concern"},
-    "warn": {"warn"},
-    "emphasize": {"emphasize"},
-    "agree": {"agree"},
-    "reject": {"reject"},
-}
 
 
 @dataclass
 class Ranked:
+    """One candidate sentence of one candidate article: what composing needs of it, and its score."""
+
     sentence: Sentence
-    score: float
-    overlap: float
     article: Article
+    overlap: float  # its share of the question's words (idf-weighted)
     actor_ok: bool = True  # the sentence's speaker is the one asked about (or none was asked about)
     kind_ok: bool = True  # the sentence's statement is of the asked kind (or none was asked for)
     has_statement: bool = False
+    score: float = 0.0  # the ranker's probability that it answers, once scored
     row: np.ndarray | None = None  # its feature values, for explaining why it won
+
+
+def best_first(ranked: list[Ranked]) -> list[Ranked]:
+    """Highest score first; ties in article and text order, so a question always ranks the same way."""
+    return sorted(ranked, key=lambda r: (-r.score, r.article.id, r.sentence.start))
 
 
 @dataclass
@@ -155,83 +139,11 @@ def term_in_text(term: str, text: str) -> bool:
     return contains_word(text, term) or all(contains_word(text, w) for w in term.split())
 
 
-def _is_actor(st, q: Question) -> bool:
-    if q.actor is not None:
-        return similar_name(st.actor.split()[-1], q.actor.name.split()[-1]) or st.actor == q.actor.name
-    return bool(q.actor_side) and st.side == q.actor_side
-
-
-_DIRECTED_Q = re.compile(r"\b(?:ask|asked|urge|urged|press|pressed|call\w*\s+on|want\w*)\s+(?:\w+\s+){1,3}?to\b", re.I)
-_BACKGROUND = re.compile(
-    r"\blast\s+(?:month|year|week)\b|\bprevious(?:ly)?\b|\bearlier\s+this\s+(?:year|month)\b|\bfollows\b", re.I
-)
-_PLANNED = re.compile(
-    r"\b(?:will|would|should|shall|to)\s+(?:meet|visit|hold|take place)\b|\bmeet again\b|\bnext\s+(?:meeting|visit|round)\b",
-    re.I,
-)
 _CONTINUES = re.compile(
     r"^(?:(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b|"
     r"The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b)"
 )
 _PRONOUN_START = re.compile(r"^(?:He|She|They)\b")
-_DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
-
-
-def _sides_as_tokens(text: str) -> tuple[str, set[str]]:
-    """The text with country words taken out, and one token per side they name (Beijing -> side:China)."""
-    sides = find_sides(text)
-    for start, end, _ in reversed(sides):
-        text = text[:start] + " " + text[end:]
-    return text, {"side:" + side for _, _, side in sides}
-
-
-@lru_cache(maxsize=20000)
-def sentence_stems(text: str) -> frozenset[str]:
-    rest, sides = _sides_as_tokens(text)
-    return frozenset(content_stems(rest) | sides)
-
-
-_TITLED_SIDE = re.compile(
-    r"\b(?:US|U\.S\.|American|Chinese|Russian|Indian|Japanese|South Korean|North Korean|Ukrainian|Palestinian|"
-    r"Israeli|British|French|German|[A-Z][a-z]+(?:'s|\u2019s)?)\s+(?=(?:[Ss]ecretary|[Pp]resident|[Pp]rime|[Ff]oreign|"
-    r"[Mm]inister|[Cc]ommerce|[Dd]efen[cs]e|[Tt]rade|[Ll]eader|[Cc]hancellor|[Pp]remier|[Aa]mbassador|[Ee]nvoy)\b)"
-)
-_TITLE_STEMS = {stem(w) for w in TITLE_WORDS if w.isalpha()}
-
-
-def question_stems(text: str, keep_titles: bool = False) -> tuple[set[str], set[str]]:
-    """(topic stems, intent stems): intent words count for half, the topic words in full.
-
-    Title words ("prime minister", "secretary") name the person asked about, not the topic, so they
-    are dropped unless the question asks for the title itself.
-    """
-    # "US Secretary of State", "Chinese foreign minister": a country word in a title names the person.
-    text = _TITLED_SIDE.sub(" ", text)
-    rest, sides = _sides_as_tokens(text)
-    all_stems = content_stems(rest) | sides
-    topic = content_stems(rest, drop_intent=True) | sides
-    if not keep_titles:
-        all_stems -= _TITLE_STEMS
-        topic -= _TITLE_STEMS
-    return topic, all_stems - topic
-
-
-def _wanted_kinds(q: Question) -> set[str]:
-    wanted = set().union(*(WANTED_KINDS.get(k, set()) for k in q.kinds)) if q.kinds else set()
-    if q.intent == "demands" and not wanted:
-        wanted = WANTED_KINDS["demand"]
-    if q.intent == "outcome":
-        wanted = wanted | {"agree"}
-    return wanted
-
-
-def _kind_in_text(kinds: set[str], text: str) -> bool:
-    """A verb of the asked kind carries the sentence (a leading participle, "Restating ...", does not)."""
-    for k in kinds:
-        for m in CUE_PATTERNS[k].finditer(text) if k in CUE_PATTERNS else ():
-            if not (m.start() == 0 and m.group().casefold().endswith("ing")):
-                return True
-    return False
 
 
 def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float) -> list[Ranked]:
@@ -425,7 +337,7 @@ _SIDE_STEMS = content_stems("meetings articles officials leaders way part collec
 
 def _lead_sentence(article: Article, meeting: Meeting) -> Sentence | None:
     """The sentence that reports the meeting: the first body sentence naming two participants, else one."""
-    body = [s for s in sentences_of(article)[1:] if not _NOISE.search(s.text)]
+    body = [s for s in sentences_of(article)[1:] if not NOISE_LINE.search(s.text)]
     names = [p.name for p in meeting.participants]
     for s in body:
         if any(name_in_text(n, s.text) for n in names):
@@ -435,7 +347,7 @@ def _lead_sentence(article: Article, meeting: Meeting) -> Sentence | None:
 
 def _first_on_topic(article: Article, q: Question, topic_stems: set[str]) -> Sentence | None:
     """The first body sentence that names the topic (every proper term or country, else the most topic words)."""
-    body = [s for s in sentences_of(article)[1:] if not _NOISE.search(s.text)]
+    body = [s for s in sentences_of(article)[1:] if not NOISE_LINE.search(s.text)]
     side_tokens = {"side:" + s for s in q.sides} if not q.people else set()
     terms = [t for t in q.proper_terms if t.casefold() not in SIDE_ALIASES]
     side_tokens |= {"side:" + SIDE_ALIASES[t.casefold()] for t in q.proper_terms if t.casefold() in SIDE_ALIASES}

@@ -25,26 +25,90 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.answer.abstain import located_city
-from bot.answer.compose import (
-    _BACKGROUND,
-    _DATE_WORDS,
-    _DEMAND_FORM,
-    _DIRECTED_Q,
-    _NOISE,
-    _PLANNED,
-    _VENUE_CUE,
-    _is_actor,
-    _kind_in_text,
-    _wanted_kinds,
-    name_in_text,
-    question_stems,
-    sentence_stems,
-)
+from bot.answer.compose import NOISE_LINE, Ranked, name_in_text
 from bot.answer.question import Question
-from bot.answer.text import content_stems
-from ingest.extraction.lexicon import MEETING_CUES, MONTHS
+from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, similar_name, stem
+from ingest.extraction.lexicon import CUE_PATTERNS, MEETING_CUES, MONTHS, TITLE_WORDS, WEEKDAYS
 from ingest.models import Article, Meeting, Sentence
 from vectorstore.sentence_vectors import unpack
+
+_DATE_WORDS = re.compile(
+    r"\b(?:"
+    + "|".join(w.title() for w in WEEKDAYS)
+    + "|"
+    + "|".join(m.title() for m in MONTHS)
+    + r")\b|\b\d{4}-\d\d-\d\d\b"
+)
+_VENUE_CUE = re.compile(r"\b(?:at the|on the (?:margins|sidelines) of)\b")
+WANTED_KINDS = {
+    "demand": {"demand", "urge", "call-on"},
+    "concern": {"concern"},
+    "warn": {"warn"},
+    "emphasize": {"emphasize"},
+    "agree": {"agree"},
+    "reject": {"reject"},
+}
+
+
+_DIRECTED_Q = re.compile(r"\b(?:ask|asked|urge|urged|press|pressed|call\w*\s+on|want\w*)\s+(?:\w+\s+){1,3}?to\b", re.I)
+_BACKGROUND = re.compile(
+    r"\blast\s+(?:month|year|week)\b|\bprevious(?:ly)?\b|\bearlier\s+this\s+(?:year|month)\b|\bfollows\b", re.I
+)
+_PLANNED = re.compile(
+    r"\b(?:will|would|should|shall|to)\s+(?:meet|visit|hold|take place)\b|\bmeet again\b|\bnext\s+(?:meeting|visit|round)\b",
+    re.I,
+)
+_DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
+
+
+def is_actor(st, q: Question) -> bool:
+    if q.actor is not None:
+        return similar_name(st.actor.split()[-1], q.actor.name.split()[-1]) or st.actor == q.actor.name
+    return bool(q.actor_side) and st.side == q.actor_side
+
+
+_TITLED_SIDE = re.compile(
+    r"\b(?:US|U\.S\.|American|Chinese|Russian|Indian|Japanese|South Korean|North Korean|Ukrainian|Palestinian|"
+    r"Israeli|British|French|German|[A-Z][a-z]+(?:'s|\u2019s)?)\s+(?=(?:[Ss]ecretary|[Pp]resident|[Pp]rime|[Ff]oreign|"
+    r"[Mm]inister|[Cc]ommerce|[Dd]efen[cs]e|[Tt]rade|[Ll]eader|[Cc]hancellor|[Pp]remier|[Aa]mbassador|[Ee]nvoy)\b)"
+)
+_TITLE_STEMS = {stem(w) for w in TITLE_WORDS if w.isalpha()}
+
+
+def question_stems(text: str, keep_titles: bool = False) -> tuple[set[str], set[str]]:
+    """(topic stems, intent stems): intent words count for half, the topic words in full.
+
+    Title words ("prime minister", "secretary") name the person asked about, not the topic, so they
+    are dropped unless the question asks for the title itself.
+    """
+    # "US Secretary of State", "Chinese foreign minister": a country word in a title names the person.
+    text = _TITLED_SIDE.sub(" ", text)
+    rest, sides = sides_as_tokens(text)
+    all_stems = content_stems(rest) | sides
+    topic = content_stems(rest, drop_intent=True) | sides
+    if not keep_titles:
+        all_stems -= _TITLE_STEMS
+        topic -= _TITLE_STEMS
+    return topic, all_stems - topic
+
+
+def wanted_kinds(q: Question) -> set[str]:
+    wanted = set().union(*(WANTED_KINDS.get(k, set()) for k in q.kinds)) if q.kinds else set()
+    if q.intent == "demands" and not wanted:
+        wanted = WANTED_KINDS["demand"]
+    if q.intent == "outcome":
+        wanted = wanted | {"agree"}
+    return wanted
+
+
+def kind_in_text(kinds: set[str], text: str) -> bool:
+    """A verb of the asked kind carries the sentence (a leading participle, "Restating ...", does not)."""
+    for k in kinds:
+        for m in CUE_PATTERNS[k].finditer(text) if k in CUE_PATTERNS else ():
+            if not (m.start() == 0 and m.group().casefold().endswith("ing")):
+                return True
+    return False
+
 
 # Intent groups: the properties that make a sentence answer differ by kind of question.
 GROUPS = {
@@ -106,18 +170,8 @@ _DURATION = re.compile(
     re.I,
 )
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
-_WANTS_PLACE = re.compile(r"\bwhere\b|\bcity\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b", re.I)
-_WANTS_DURATION = re.compile(r"\bhow\s+long\b|\bfor\s+how\s+long\b|\bhow\s+many\s+(?:hours|days|years|months)\b", re.I)
-_NUMBER_Q = re.compile(
-    r"\bhow\s+(?:much|many)\b|\bwhat\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|share|size|total)\b",
-    re.I,
-)
-_ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+)?how\s+(much|many|long)\b", re.I)
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
-)
-_TIME_Q = re.compile(
-    r"\b(?:deadline|timeline|timetable|time\s?frame|period|by\s+when|how\s+soon|within\s+what|until\s+when)\b", re.I
 )
 _TIME = re.compile(
     r"\b(?:within|by|until|before|after|next|in)\s+(?:the\s+)?(?:\w+\s+)?(?:days?|weeks?|months?|years?|"
@@ -125,27 +179,8 @@ _TIME = re.compile(
     + r")\b|\b(?:19|20)\d\d\b",
     re.I,
 )
-_NAME_Q = re.compile(
-    r"^\W*(?:and\s+)?(?:who|whom|with\s+whom|which\s+(?:\w+\s+)?(?:leaders?|officials?|bodies|body|"
-    r"countries|organi[sz]ations?|envoys?|ministers?|mediators?|states?))\b",
-    re.I,
-)
 _PROPER = re.compile(r"\b[A-Z][\w'\u2019-]+(?:\s+(?:[A-Z][\w'\u2019-]+|de|da|von|der|al|bin))*\s+[A-Z][\w'\u2019-]+")
 _FINISHED = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$|[\"\u201d]$")
-_REGIONAL = re.compile(r"\b(?:region\w*|situations?|hotspots?|areas?)\b", re.I)
-
-
-@dataclass
-class Candidate:
-    """One sentence of one candidate article, with what ranking and composing need of it."""
-
-    article: Article
-    meeting: Meeting | None
-    sentence: Sentence
-    overlap: float  # the lexical overlap, kept for composing (which runner-ups touch the topic)
-    actor_ok: bool
-    kind_ok: bool
-    has_statement: bool
 
 
 @dataclass
@@ -184,12 +219,12 @@ def _stored_vectors(article_id: str, packed: str | None) -> dict[int, np.ndarray
     return {int(start): row for start, row in zip(starts, matrix)}
 
 
-def candidate_sentences(q: Question, sentences: list[Sentence]) -> list[Sentence]:
+def candidate_sentences(sentences: list[Sentence]) -> list[Sentence]:
     """Sentences that can be an answer at all: page noise and fragments are not."""
-    return [s for s in sentences if not _NOISE.search(s.text) and len(s.text.split()) >= 3]
+    return [s for s in sentences if not NOISE_LINE.search(s.text) and len(s.text.split()) >= 3]
 
 
-def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext]) -> tuple[list[Candidate], np.ndarray]:
+def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext]) -> tuple[list[Ranked], np.ndarray]:
     """Every candidate sentence of every candidate article, and its feature row (NAMES order)."""
     topic, intent_stems = question_stems(q.core or q.text, keep_titles=q.role)
     for person in q.people:
@@ -199,15 +234,10 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
     speakers = set(q.sides) if q.actor_side == "both" else {q.actor_side} if q.actor_side else set()
     topic -= {"side:" + side for side in speakers}
     group = GROUPS.get(q.intent, "other")
-    wanted = _wanted_kinds(q)
-    wants_place = bool(_WANTS_PLACE.search(q.text)) and q.intent == "where_when"
-    wants_duration = bool(_WANTS_DURATION.search(q.text))
+    wanted = wanted_kinds(q)
     directed = bool(_DIRECTED_Q.search(q.text))
-    wants_number = bool(_NUMBER_Q.search(q.text))
-    wants_time = bool(_TIME_Q.search(q.text))
-    wants_name = bool(_NAME_Q.search(q.text))
-    asks_actor = (q.actor is not None or bool(q.actor_side)) and q.intent not in ("where_when", "who_met", "topics")
-    candidates: list[Candidate] = []
+    asks_actor = q.asks_speaker
+    candidates: list[Ranked] = []
     rows: list[np.ndarray] = []
     for ctx in contexts:
         stems = [sentence_stems(s.text) for s in ctx.sentences]
@@ -238,10 +268,10 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             said = statements.get(s.start, [])
             actor_ok, other_side = True, False
             if asks_actor:
-                actor_ok = any(_is_actor(x, q) for x in said)
+                actor_ok = any(is_actor(x, q) for x in said)
                 other_side = not actor_ok and bool(said) and all(x.side not in (None, "both") for x in said)
             subject = q.actor is not None and name_in_text(q.actor.name, " ".join(text.split()[:6]))
-            kind_ok = not wanted or any(x.kind in wanted for x in said) or _kind_in_text(wanted, text)
+            kind_ok = not wanted or any(x.kind in wanted for x in said) or kind_in_text(wanted, text)
             f[INDEX["dense"]] = dense[i]
             f[INDEX["lexical"]] = overlap
             f[INDEX["retrieval"]] = ctx.passage_scores.get(s.start, 0.0)
@@ -257,8 +287,8 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["meeting_sentence"]] = s.start == meeting_start
             f[INDEX["meeting_cue"]] = bool(MEETING_CUES.search(text))
             f[INDEX["date_asked"]] = q.wants_date and bool(_DATE_WORDS.search(text) or re.search(r"\btoday\b", text))
-            f[INDEX["place_asked"]] = wants_place and bool(located_city(text) or _VENUE_CUE.search(text))
-            f[INDEX["duration_asked"]] = wants_duration and bool(_DURATION.search(text))
+            f[INDEX["place_asked"]] = q.wants_place and bool(located_city(text) or _VENUE_CUE.search(text))
+            f[INDEX["duration_asked"]] = q.wants_duration and bool(_DURATION.search(text))
             f[INDEX["planned"]] = bool(_PLANNED.search(text))
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))
             f[INDEX["headline"]] = s.start == 0 or text.strip() == ctx.article.title.strip()
@@ -273,13 +303,13 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["article_coverage"]] = coverage
             f[INDEX["neighbour_dense"]] = max(dense[max(i - 1, 0)], dense[min(i + 1, len(dense) - 1)])
             f[INDEX["fragment"]] = not _FINISHED.search(text.strip())
-            f[INDEX["number_asked"]] = wants_number and bool(_NUMBER.search(text))
-            f[INDEX["time_asked"]] = wants_time and bool(_TIME.search(text))
-            f[INDEX["name_asked"]] = wants_name and bool(_PROPER.search(text[1:]))
+            f[INDEX["number_asked"]] = q.wants_number and bool(_NUMBER.search(text))
+            f[INDEX["time_asked"]] = q.wants_time and bool(_TIME.search(text))
+            f[INDEX["name_asked"]] = q.wants_name and bool(_PROPER.search(text[1:]))
             f[INDEX["length"]] = math.log(1 + len(text.split())) / 4
             for name in _CROSSED:
                 f[INDEX[f"{name}@{group}"]] = f[INDEX[name]]
-            candidates.append(Candidate(ctx.article, ctx.meeting, s, overlap, actor_ok, kind_ok, bool(said)))
+            candidates.append(Ranked(s, ctx.article, overlap, actor_ok, kind_ok, bool(said)))
             rows.append(f)
     matrix = np.vstack(rows) if rows else np.zeros((0, len(NAMES)), dtype=np.float32)
     if len(matrix):
@@ -311,15 +341,13 @@ def asked_fact_missing(q: Question, matrix: np.ndarray, best: int) -> bool:
     """The question asks for a duration or a quantity ("How long ...?", "How much ...?") and the best
     sentence states none: the ranker already prefers sentences that state one, so none of the candidates
     answers."""
-    asked = _ASKS_QUANTITY.match(q.core or q.text)
-    if not asked:
+    if q.quantity is None:
         return False
-    name = "duration_asked" if asked.group(1).casefold() == "long" else "number_asked"
-    return matrix[best, INDEX[name]] == 0
+    return matrix[best, INDEX[f"{q.quantity}_asked"]] == 0
 
 
 def abstention_features(
-    q: Question, candidates: list[Candidate], matrix: np.ndarray, best: int, logit: float
+    q: Question, candidates: list[Ranked], matrix: np.ndarray, best: int, logit: float
 ) -> np.ndarray:
     """Question-level evidence that the articles do not answer: the best sentence's score, whether it
     is someone else's statement or lacks the kind of fact asked for, and for its article whether the
@@ -328,19 +356,18 @@ def abstention_features(
     question's topic words it holds."""
     article_id = candidates[best].article.id
     rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
-    asks_actor = (q.actor is not None or bool(q.actor_side)) and q.intent not in ("where_when", "who_met", "topics")
     asked = {
         "date_asked": q.wants_date,
-        "place_asked": bool(_WANTS_PLACE.search(q.text)) and q.intent == "where_when",
-        "duration_asked": bool(_WANTS_DURATION.search(q.text)),
-        "number_asked": bool(_NUMBER_Q.search(q.text)),
-        "time_asked": bool(_TIME_Q.search(q.text)),
+        "place_asked": q.wants_place,
+        "duration_asked": q.wants_duration,
+        "number_asked": q.wants_number,
+        "time_asked": q.wants_time,
     }
     type_absent = any(asked[name] and rows[:, INDEX[name]].max() == 0 for name in _TYPED)
     return np.asarray(
         [
             logit,
-            asks_actor and rows[:, INDEX["actor_said"]].max() == 0,
+            q.asks_speaker and rows[:, INDEX["actor_said"]].max() == 0,
             type_absent,
             rows[0, INDEX["article_coverage"]],
             matrix[best, INDEX["dense"]],

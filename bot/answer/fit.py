@@ -20,15 +20,16 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from bot.answer.compose import Ranked, choose
-from bot.answer.features import ABSTAIN_NAMES, NAMES, Candidate, abstention_features
+from bot.answer.compose import Ranked, best_first, choose
+from bot.answer.features import ABSTAIN_NAMES, NAMES, abstention_features
 from bot.answer.question import Question
 from bot.answer.ranker import WEIGHTS_FILE, RankerWeights
+from bot.components import Components
 from bot.evaluation import load_questions, score, summarise, supports
 from bot.models import Turn
 
@@ -47,7 +48,6 @@ PRIOR = RankerWeights(
         "headline": -2.0,
     },
     intercept=-5.0,
-    abstain_below=0.0,
     add_ratio=0.8,
     add_floor=0.2,
 )
@@ -70,7 +70,7 @@ class Ranking:
     group: str  # the article it is about: folds never split one
     answerable: bool
     q: Question
-    candidates: list[Candidate]
+    candidates: list[Ranked]
     matrix: np.ndarray
     labels: np.ndarray
 
@@ -79,7 +79,7 @@ class Ranking:
 class Collected:
     rankings: list[Ranking] = field(default_factory=list)
     questions: dict[str, list[dict]] = field(default_factory=dict)  # set name -> gold questions
-    stores: dict[str, object] = field(default_factory=dict)  # set name -> Components with the set ingested
+    stores: dict[str, Components] = field(default_factory=dict)  # set name -> the set, ingested
 
 
 def _group(set_name: str, item: dict) -> str:
@@ -91,7 +91,6 @@ def _group(set_name: str, item: dict) -> str:
 
 def collect(set_dirs: Sequence[Path], workdir: Path, embedder: str = "minilm-onnx") -> Collected:
     from bot.answering import compose_answer
-    from bot.components import Components
     from bot.settings import Settings
 
     out = Collected()
@@ -108,7 +107,7 @@ def collect(set_dirs: Sequence[Path], workdir: Path, embedder: str = "minilm-onn
         for item in questions:
             session = item.get("session")
             history = histories.setdefault(str(session), []) if session is not None else []
-            seen: list[tuple[Question, list[Candidate], np.ndarray]] = []
+            seen: list[tuple[Question, list[Ranked], np.ndarray]] = []
             answer = compose_answer(
                 item["question"],
                 list(history),
@@ -232,34 +231,15 @@ def fit_abstention(
     return coef, intercept, threshold, stats
 
 
-def _threshold(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray]) -> float:
-    """The best-sentence probability under which abstaining gains most (out-of-fold)."""
-    tops = [(float(p.max()) if len(p) else 0.0, r.answerable) for r, p in zip(rankings, probabilities)]
-    best = (0.0, 0.0)
-    for t in sorted({0.0} | {round(v, 4) for v, _ in tops}):
-        gain = sum(1 for v, ok in tops if v < t and not ok) - FALSE_ABSTAIN_COST * sum(
-            1 for v, ok in tops if v < t and ok
-        )
-        if gain > best[0]:
-            best = (gain, t)
-    return best[1]
-
-
 def _choice_f1(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray], ratio: float, floor: float) -> float:
     """Citation F-beta of `choose` with this runner-up rule, over answerable rankings (out-of-fold)."""
     tp = fp = fn = 0
     for r, p in zip(rankings, probabilities):
         if not r.answerable or not r.labels.any():
             continue
-        ranked = sorted(
-            (
-                (Ranked(c.sentence, float(pi), c.overlap, c.article, c.actor_ok, c.kind_ok, c.has_statement), label)
-                for c, pi, label in zip(r.candidates, p, r.labels)
-            ),
-            key=lambda x: (-x[0].score, x[0].article.id, x[0].sentence.start),
-        )
-        label_of = {(x.article.id, x.sentence.start): lab for x, lab in ranked}
-        chosen = choose([x for x, _ in ranked], r.q, ratio, floor)
+        scored = [replace(c, score=float(pi)) for c, pi in zip(r.candidates, p)]
+        label_of = {(c.article.id, c.sentence.start): lab for c, lab in zip(scored, r.labels)}
+        chosen = choose(best_first(scored), r.q, ratio, floor)
         hit = sum(label_of[(c.article.id, c.sentence.start)] for c in chosen)
         tp += hit
         fp += len(chosen) - hit
@@ -278,7 +258,6 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
         if r1 > best_recall:
             best_c, best_recall = c, r1
     probabilities, per_fold = out_of_fold(rankings, best_c)
-    threshold = 0.0  # abstention is the question-level model's job; kept for older weight files
     a_coef, a_intercept, a_threshold, a_stats = fit_abstention(rankings, probabilities)
     abstention = {
         "abstain_weights": {name: round(float(w), 4) for name, w in zip(ABSTAIN_NAMES, a_coef)},
@@ -302,7 +281,6 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
     fitted = RankerWeights(
         weights={name: round(float(w), 4) for name, w in zip(NAMES, coef)},
         intercept=round(intercept, 4),
-        abstain_below=round(threshold, 4),
         add_ratio=ratio,
         add_floor=floor,
         fit={
@@ -320,7 +298,6 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
         group: RankerWeights(
             weights={name: float(w) for name, w in zip(NAMES, coef_)},
             intercept=icpt,
-            abstain_below=threshold,
             add_ratio=ratio,
             add_floor=floor,
             **abstention,
@@ -348,9 +325,9 @@ def cross_validated_answers(collected: Collected, fold_weights: dict[str, Ranker
             answer = compose_answer(
                 item["question"],
                 list(history),
-                components.store,  # type: ignore[attr-defined]
-                components.retriever,  # type: ignore[attr-defined]
-                components.embeddings,  # type: ignore[attr-defined]
+                components.store,
+                components.retriever,
+                components.embeddings,
                 weights=weights,
             )
             history.append(Turn(question=item["question"], answer=answer))

@@ -169,7 +169,22 @@ _ABOUT = re.compile(
     r"(?:\s+(?:when|during|at|in|with)\s+.*)?\??$",
     re.I,
 )
-_DURATION = re.compile(r"\bhow\s+long\b.*\b(?:last|take|meeting|talks)\b", re.I)
+# The kind of fact a question asks for, which the answer must state.
+_WANTS_PLACE = re.compile(r"\bwhere\b|\bcity\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b", re.I)
+_WANTS_DURATION = re.compile(r"\bhow\s+long\b|\bfor\s+how\s+long\b|\bhow\s+many\s+(?:hours|days|years|months)\b", re.I)
+_WANTS_NUMBER = re.compile(
+    r"\bhow\s+(?:much|many)\b|\bwhat\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|share|size|total)\b",
+    re.I,
+)
+_WANTS_TIME = re.compile(
+    r"\b(?:deadline|timeline|timetable|time\s?frame|period|by\s+when|how\s+soon|within\s+what|until\s+when)\b", re.I
+)
+_WANTS_NAME = re.compile(
+    r"^\W*(?:and\s+)?(?:who|whom|with\s+whom|which\s+(?:\w+\s+)?(?:leaders?|officials?|bodies|body|"
+    r"countries|organi[sz]ations?|envoys?|ministers?|mediators?|states?))\b",
+    re.I,
+)
+_ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+)?how\s+(much|many|long)\b", re.I)
 
 
 @dataclass
@@ -185,15 +200,25 @@ class Question:
     unknown_names: list[str] = field(default_factory=list)  # proper nouns the store does not know as people
     years: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)
-    wants_city: bool = False
     wants_date: bool = False
+    wants_place: bool = False  # a where/when question about a place
     wants_duration: bool = False
+    wants_number: bool = False
+    wants_time: bool = False  # a deadline or a period
+    wants_name: bool = False  # "who", "which leaders"
+    quantity: str | None = None  # "duration" or "number" when the question opens with "How long/much/many"
     about: str | None = None
     about_strict: bool = False
     besides: list[str] = field(default_factory=list)  # "besides Ukraine": already known, not wanted again
     parts: list[str] = field(default_factory=list)  # "..., and what did Russia claim?": asked separately
     core: str = ""  # the question without its "according to ..." source clause
     role: bool = False  # "What position does X hold?"
+
+    @property
+    def asks_speaker(self) -> bool:
+        """What one person or side said or asked for ("What did X urge?"), not who met where."""
+        has_speaker = self.actor is not None or bool(self.actor_side)
+        return has_speaker and self.intent not in ("where_when", "who_met", "topics")
 
     @property
     def proper_terms(self) -> list[str]:
@@ -310,9 +335,12 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.sides = list(dict.fromkeys(s for _, _, s in sides))
     q.years = _YEAR.findall(text)
     q.kinds = {kind for kind, stems in _KIND_WORDS if any(s in _BESIDES.sub("", text).casefold() for s in stems)}
-    q.wants_city = bool(re.search(r"\b(?:which|what)\s+city\b", text, re.I))
     q.wants_date = bool(re.search(r"\b(?:what|which)\s+date\b|\bwhen\b|\bon\s+what\s+day\b|\bwhat\s+day\b", text, re.I))
-    q.wants_duration = bool(_DURATION.search(text))
+    q.wants_place = bool(_WANTS_PLACE.search(text)) and intent == "where_when"
+    q.wants_duration = bool(_WANTS_DURATION.search(text))
+    q.wants_number = bool(_WANTS_NUMBER.search(text))
+    q.wants_time = bool(_WANTS_TIME.search(text))
+    q.wants_name = bool(_WANTS_NAME.search(text))
     about = _ABOUT.search(text)
     if about and intent in ("side_position", "outcome", "demands", "other"):
         q.about = about.group(1)
@@ -324,6 +352,9 @@ def parse(text: str, catalog: Catalog) -> Question:
     for pattern in _CORE_DROP:
         core = pattern.sub("", core)
     q.core = core
+    quantity = _ASKS_QUANTITY.match(core)
+    if quantity:
+        q.quantity = "duration" if quantity.group(1).casefold() == "long" else "number"
     q.role = bool(_ROLE.search(text))
     joined = any(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a[1] : b[0]]) for a, b in zip(sides, sides[1:]))
     if q.actor is None and (_JOINT.search(text) or (joined and not q.people)):

@@ -28,7 +28,6 @@ class RankerWeights:
 
     weights: dict[str, float]
     intercept: float
-    abstain_below: float  # the best sentence's probability under which the engine says "don't say"
     add_ratio: float  # a runner-up joins the answer when its probability is this share of the best's ...
     add_floor: float  # ... and at least this
     fit: dict = field(default_factory=dict)  # provenance: the sets, the folds, the cross-validated figures
@@ -60,7 +59,6 @@ class RankerWeights:
     def to_json(self) -> dict:
         return {
             "intercept": self.intercept,
-            "abstain_below": self.abstain_below,
             "add_ratio": self.add_ratio,
             "add_floor": self.add_floor,
             "weights": {name: self.weights.get(name, 0.0) for name in NAMES},
@@ -75,7 +73,6 @@ class RankerWeights:
         return cls(
             weights={k: float(v) for k, v in data["weights"].items()},
             intercept=float(data["intercept"]),
-            abstain_below=float(data["abstain_below"]),
             add_ratio=float(data["add_ratio"]),
             add_floor=float(data["add_floor"]),
             fit=data.get("fit", {}),

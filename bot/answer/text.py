@@ -7,9 +7,20 @@ from functools import lru_cache
 
 import Stemmer
 
+from ingest.extraction.lexicon import find_sides
 from ingest.extraction.people import similar_name
 
-__all__ = ["STOP", "INTENT_WORDS", "words", "stem", "content_stems", "contains_word", "similar_name"]
+__all__ = [
+    "STOP",
+    "INTENT_WORDS",
+    "words",
+    "stem",
+    "content_stems",
+    "contains_word",
+    "similar_name",
+    "sides_as_tokens",
+    "sentence_stems",
+]
 
 _STEMMER = Stemmer.Stemmer("english")
 WORD = re.compile(r"[\w]+(?:[-'\u2019][\w]+)*")
@@ -120,3 +131,17 @@ def content_stems(text: str, drop_intent: bool = False) -> set[str]:
 def contains_word(text: str, term: str) -> bool:
     """Whole-word, case-insensitive presence of a term (one or more words) in a text."""
     return re.search(r"(?<![\w])" + re.escape(term) + r"(?![\w])", text, re.I) is not None
+
+
+def sides_as_tokens(text: str) -> tuple[str, set[str]]:
+    """The text with country words taken out, and one token per side they name (Beijing -> side:China)."""
+    sides = find_sides(text)
+    for start, end, _ in reversed(sides):
+        text = text[:start] + " " + text[end:]
+    return text, {"side:" + side for _, _, side in sides}
+
+
+@lru_cache(maxsize=20000)
+def sentence_stems(text: str) -> frozenset[str]:
+    rest, sides = sides_as_tokens(text)
+    return frozenset(content_stems(rest) | sides)

@@ -122,8 +122,8 @@ def store_article(components: Any, path: Path, meetings: Callable[[Article], Mee
     passages = make_passages(article.id, article.text, sentences)
     article.meetings = [meetings(article)] if meetings else []
     article.passage_count = len(passages)
-    [vectors] = embed_articles([(article, sentences, passages)], components.embeddings)
-    components.store.add_article(article, passages, vectors)
+    [(vectors, packed)] = embed_articles([(sentences, passages)], components.embeddings)
+    components.store.add_article(article, passages, vectors, sentence_vectors=packed)
     components.lexical.refresh()
     return article
 
