@@ -624,10 +624,6 @@ NON_NAME = {
     "watch",
 }
 
-# No list of office holders: who holds an office changes, and a list written from the articles at
-# hand is tuned to them. A person is found by a title, an appositive or reported speech instead.
-KNOWN_PEOPLE: dict[str, tuple[str, str]] = {}
-
 
 # Statement kinds and the verb phrases that signal them (CAMEO/PLOVER classes, folded).
 STATEMENT_CUES: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.extraction.lexicon import KNOWN_PEOPLE, NON_NAME, SIDE_ALIASES, TITLE_HEADS, TITLE_WORDS, find_sides
+from ingest.extraction.lexicon import NON_NAME, SIDE_ALIASES, TITLE_HEADS, TITLE_WORDS, find_sides
 
 # A capitalised word: "Blinken", "Jong-un", "Suk-yeol", "U.S.", "O'Brien"; possessive 's is cut off later.
 # A capitalised word of a name run. Only initials and title abbreviations keep a full stop ("J.",
@@ -57,12 +57,6 @@ def similar_name(a: str, b: str) -> bool:
             i += 1
         j += 1
     return diff + (len(b) - j) + (len(a) - i) <= 1
-
-
-_KNOWN_BY_SURNAME = {full.split()[-1]: facts for full, facts in KNOWN_PEOPLE.items()}
-_KNOWN_FULL: dict[str, list[str]] = {}
-for _full in KNOWN_PEOPLE:
-    _KNOWN_FULL.setdefault(_full.split()[-1], []).append(_full)
 
 
 @dataclass
@@ -159,7 +153,7 @@ def _clean_name(name: str) -> str:
 
 
 def find_people(text: str) -> list[Person]:
-    """People introduced with a title, an appositive title, or known to the lexicon."""
+    """People introduced with a title, an appositive title, or a full name whose surname then speaks."""
     people: dict[str, Person] = {}
     for m in _RUN.finditer(text):
         if _in_title_case_line(text, m.start()):
@@ -174,21 +168,11 @@ def find_people(text: str) -> list[Person]:
         title_tokens = {t.casefold().rstrip(".") for t in (title or "").split()}
         has_title = bool(title_tokens & TITLE_HEADS)
         appositive = _APPOSITIVE.match(text[m.end() : m.end() + 80])
-        known = KNOWN_PEOPLE.get(name)
-        if known is None and tokens[-1] in _KNOWN_BY_SURNAME:
-            known = _KNOWN_BY_SURNAME[tokens[-1]]
-            if len(tokens) > 1 and not any(similar_name(tokens[0], k.split()[0]) for k in _KNOWN_FULL[tokens[-1]]):
-                if has_title:
-                    known = None  # another person with a well-known surname
-                else:
-                    # "Addressing Blinken": the word before a known surname is not a first name.
-                    tokens = tokens[-1:]
-                    name = tokens[0]
-        if not (has_title or appositive or known) and not (
+        if not (has_title or appositive) and not (
             len(tokens) >= 2 and (_before_speech(text, m.end()) or _surname_again(text, tokens[-1], m.end()))
         ):
             continue
-        if len(tokens) == 1 and not has_title and not known:
+        if len(tokens) == 1 and not has_title:
             continue
         country = None
         if title:
@@ -199,9 +183,6 @@ def find_people(text: str) -> list[Person]:
         if appositive:
             title = title or appositive.group(1)
             country = country or _country_of(appositive.group(1))
-        if known:
-            title = title or known[0]
-            country = country or known[1]
         country = country or of_country
         if country is None and title:
             # "China's Wang Wentao": a country word right before the name
