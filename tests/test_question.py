@@ -122,3 +122,24 @@ def test_source_clause_is_not_part_of_the_topic(catalog):
 def test_spelling_variants_match_the_known_person(catalog):
     q = parse("What did Whitfeld raise?", catalog)
     assert q.actor is not None and q.actor.name == "Dana Whitfield"
+
+
+def test_a_lone_name_is_a_surname_and_a_full_name_claims_its_words():
+    from ingest.models import Meeting, Participant
+
+    people = [("Mahmoud Abbas", "Palestine"), ("Abbas Mousavi", "Iran"), ("Faisal Mahmoud", "Egypt")]
+    articles = [
+        Article(
+            id=f"a{i}",
+            title="t",
+            source="t.txt",
+            text="text",
+            meetings=[Meeting(participants=[Participant(name=name, country=country)])],
+        )
+        for i, (name, country) in enumerate(people)
+    ]
+    catalog = build_catalog(articles)
+    assert [p.name for p in parse("What did Abbas urge Blinken to do?", catalog).people] == ["Mahmoud Abbas"]
+    named = parse("Where did Mahmoud Abbas meet Blinken?", catalog)
+    assert [p.name for p in named.people] == ["Mahmoud Abbas"]  # not also Faisal Mahmoud or Abbas Mousavi
+    assert [p.name for p in parse("What did Abbas Mousavi say?", catalog).people] == ["Abbas Mousavi"]

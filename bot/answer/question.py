@@ -269,24 +269,36 @@ def proper_nouns(text: str) -> list[str]:
 
 
 def _match_people(text: str, catalog: Catalog) -> list[tuple[int, KnownPerson]]:
-    found: dict[str, tuple[int, KnownPerson]] = {}
+    """Known people the question names, with where. A name written in full claims its words ("Mahmoud
+    Abbas" is not also "Faisal Mahmoud"), and a word that is someone's surname is not also someone
+    else's given name ("Abbas" alone is Mahmoud Abbas, not Abbas Mousavi)."""
+    matches: list[tuple[int, KnownPerson, str]] = []  # (position, person, "surname" | "first")
     tokens = [(m.start(), m.group()) for m in re.finditer(r"[A-Z][\w'\u2019]*(?:-[\w]+)*", text)]
     for i, (pos, tok) in enumerate(tokens):
         bare = re.sub(r"['\u2019]s$", "", tok)
         for person in catalog.people_named(bare):
             parts = person.name.split()
             nxt = tokens[i + 1][1] if i + 1 < len(tokens) and tokens[i + 1][0] <= pos + len(tok) + 1 else None
-            by_surname = any(len(p) > 1 and similar_name(bare, p) for p in parts[1:] or parts)
+            if any(len(p) > 1 and similar_name(bare, p) for p in parts[1:] or parts):
+                matches.append((pos, person, "surname"))
             # A first name counts only when it is not followed by someone else's surname ("Anthony Albanese").
-            by_first = (
+            elif (
                 len(parts) > 1
                 and len(parts[0]) > 1
                 and similar_name(bare, parts[0])
                 and (nxt is None or similar_name(nxt, parts[-1]) or nxt in parts)
-            )
-            if by_surname or by_first:
-                if person.name not in found or pos < found[person.name][0]:
-                    found[person.name] = (pos, person)
+            ):
+                matches.append((pos, person, "first"))
+    full = [(text.find(p.name), text.find(p.name) + len(p.name)) for _, p, _ in matches if p.name in text]
+    surnames = {pos for pos, _, how in matches if how == "surname"}
+    found: dict[str, tuple[int, KnownPerson]] = {}
+    for pos, person, how in matches:
+        if person.name not in text and any(a <= pos < b for a, b in full):
+            continue  # a word of someone else's full name
+        if how == "first" and pos in surnames:
+            continue
+        if person.name not in found or pos < found[person.name][0]:
+            found[person.name] = (pos, person)
     # "Wang" alone names whoever of two Wangs the rest of the question does not rule out: keep both.
     return sorted(found.values(), key=lambda x: x[0])
 
