@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from bot.answer.question import Question
 from bot.answer.ranker import WEIGHTS_FILE, RankerWeights
 from bot.components import Components
 from bot.evaluation import load_questions, score, summarise, supports
-from bot.models import Turn
+from bot.models import Answer, Turn
 
 # The starting point collection ranks with: semantic and lexical match first, the obvious signs
 # of a headline or of another speaker against. Only follow-up context depends on it.
@@ -90,7 +90,6 @@ def _group(set_name: str, item: dict) -> str:
 
 
 def collect(set_dirs: Sequence[Path], workdir: Path, embedder: str = "minilm-onnx") -> Collected:
-    from bot.answering import compose_answer
     from bot.settings import Settings
 
     out = Collected()
@@ -103,21 +102,7 @@ def collect(set_dirs: Sequence[Path], workdir: Path, embedder: str = "minilm-onn
         questions = load_questions(set_dir / "qa.jsonl")
         out.questions[name] = questions
         out.stores[name] = components
-        histories: dict[str, list[Turn]] = {}
-        for item in questions:
-            session = item.get("session")
-            history = histories.setdefault(str(session), []) if session is not None else []
-            seen: list[tuple[Question, list[Ranked], np.ndarray]] = []
-            answer = compose_answer(
-                item["question"],
-                list(history),
-                components.store,
-                components.retriever,
-                components.embeddings,
-                weights=PRIOR,
-                observe=lambda q, c, m, seen=seen: seen.append((q, c, m)),
-            )
-            history.append(Turn(question=item["question"], answer=answer))
+        for item, _answer, seen in _ask_in_order(components, questions, lambda item: PRIOR):
             if not seen:
                 continue  # abstained on its anchors before any ranking
             q, candidates, matrix = seen[0]
@@ -129,6 +114,31 @@ def collect(set_dirs: Sequence[Path], workdir: Path, embedder: str = "minilm-onn
                 )
             )
     return out
+
+
+def _ask_in_order(
+    components: Components, questions: list[dict], weights_for: Callable[[dict], RankerWeights]
+) -> Iterator[tuple[dict, Answer, list[tuple[Question, list[Ranked], np.ndarray]]]]:
+    """Each question answered in file order (a session's turns see the earlier ones) with the weights
+    given for it, and the rankings the engine made on the way."""
+    from bot.answering import compose_answer
+
+    histories: dict[str, list[Turn]] = {}
+    for item in questions:
+        session = item.get("session")
+        history = histories.setdefault(str(session), []) if session is not None else []
+        seen: list[tuple[Question, list[Ranked], np.ndarray]] = []
+        answer = compose_answer(
+            item["question"],
+            list(history),
+            components.store,
+            components.retriever,
+            components.embeddings,
+            weights=weights_for(item),
+            observe=lambda q, c, m, seen=seen: seen.append((q, c, m)),
+        )
+        history.append(Turn(question=item["question"], answer=answer))
+        yield item, answer, seen
 
 
 def _fit(rankings: Sequence[Ranking], c: float) -> tuple[np.ndarray, float]:
@@ -311,27 +321,16 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
 def cross_validated_answers(collected: Collected, fold_weights: dict[str, RankerWeights]) -> dict[str, dict]:
     """Each set's answer metrics, every question answered with the weights of the fold that left its
     article out: the honest estimate of how the engine does on articles it was not fit on."""
-    from bot.answering import compose_answer
 
     summaries = {}
     for name, questions in collected.questions.items():
         components = collected.stores[name]
-        histories: dict[str, list[Turn]] = {}
-        predictions = []
-        for item in questions:
-            weights = fold_weights.get(_group(name, item)) or next(iter(fold_weights.values()))
-            session = item.get("session")
-            history = histories.setdefault(str(session), []) if session is not None else []
-            answer = compose_answer(
-                item["question"],
-                list(history),
-                components.store,
-                components.retriever,
-                components.embeddings,
-                weights=weights,
-            )
-            history.append(Turn(question=item["question"], answer=answer))
-            predictions.append({"id": item["id"], **answer.public()})
+        asked = _ask_in_order(
+            components,
+            questions,
+            lambda item, name=name: fold_weights.get(_group(name, item)) or next(iter(fold_weights.values())),
+        )
+        predictions = [{"id": item["id"], **answer.public()} for item, answer, _ in asked]
         summary = summarise(score(questions, predictions))
         summary.pop("by_type", None)
         summaries[name] = summary
