@@ -179,3 +179,75 @@ def test_a_country_is_never_a_person():
 def test_a_noun_is_not_the_statement_verb():
     st = statement_for(extract(RIVER), "Dubois told Silva")
     assert st.kind == "state"  # "the request" is a noun here, not a demand
+
+
+PORT_TALKS = """Port deal talks
+
+VALDORA — President Tomas Ferreira hosted his Chilean counterpart Ana Quispe at the old customs house on Monday.
+Spokesman Leo Brandt said the talks went well.
+Presidential spokeswoman Nadia Korr said the agenda was long.
+"No port stays closed forever," President Ferreira told reporters.
+The Uruguayan president said the customs rules would be simplified.
+"We came to listen.
+We leave with a plan," Quispe said.
+"The timetable is tight," she added.
+"But the ministers have a draft."
+According to Quispe, the ministers will meet again in June.
+Ferreira's trade adviser Paulo Mendes said the tariffs would fall.
+The talks were chaired by the President of the Republic of Uruguay, Tomas Ferreira.
+Kremlin spokesman Yuri Orlov said Moscow followed the talks.
+Quispy praised the host, according to Reuters.
+"""
+
+
+def test_title_written_in_lower_case_before_the_name():
+    people = {p.name: p for p in find_people(PORT_TALKS)}
+    assert people["Yuri Orlov"].country == "Russia" and "spokesman" in (people["Yuri Orlov"].title or "")
+    assert people["Ana Quispe"].country == "Chile"  # "his Chilean counterpart Ana Quispe"
+
+
+def test_an_adviser_is_on_the_side_of_the_person_he_serves():
+    people = {p.name: p for p in find_people(PORT_TALKS)}
+    assert people["Paulo Mendes"].country == "Uruguay"
+
+
+def test_a_descriptor_with_a_country_gives_the_last_named_person_his_side():
+    # Nothing before names Ferreira's country; "The Uruguayan president" refers back to him.
+    people = {p.name: p for p in find_people(PORT_TALKS)}
+    assert people["Tomas Ferreira"].country == "Uruguay"
+    st = statement_for(extract(PORT_TALKS), "customs rules would be simplified")
+    assert (st.actor, st.side) == ("Tomas Ferreira", "Uruguay")
+
+
+def test_a_country_word_across_a_quote_is_not_the_speakers_side():
+    text = 'Harbour talks\n\n"Ports must reopen soon, with help from NATO," President Tomas Ferreira told reporters.\n'
+    people = {p.name: p for p in find_people(text)}
+    assert people["Tomas Ferreira"].country is None
+
+
+def test_a_quote_over_several_sentences_has_one_speaker():
+    meeting = extract(PORT_TALKS)
+    assert statement_for(meeting, "We came to listen").actor == "Ana Quispe"  # named where the quote closes
+    assert statement_for(meeting, "But the ministers have a draft").actor == "Ana Quispe"  # the quote goes on
+
+
+def test_a_person_named_with_according_to_is_the_speaker():
+    st = statement_for(extract(PORT_TALKS), "According to Quispe")
+    assert st.actor == "Ana Quispe"
+
+
+def test_one_article_spelling_a_name_two_ways():
+    people = {p.name: p for p in find_people(PORT_TALKS)}
+    assert "Quispy" in people["Ana Quispe"].aliases
+
+
+def test_a_sentence_opening_word_is_not_part_of_a_title_or_a_name():
+    text = "Summit\n\nSeven Andean countries sent envoys. But President Tomas Ferreira stayed home, Ferreira said.\n"
+    people = find_people(text)
+    assert [p.name for p in people] == ["Tomas Ferreira"]
+    assert people[0].title == "President"
+
+
+def test_a_middle_initial_stays_in_the_name():
+    people = find_people("Visit\n\nPresident Joseph K. Harlan hosted the talks. Harlan said they went well.\n")
+    assert [p.name for p in people] == ["Joseph K. Harlan"]

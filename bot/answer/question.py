@@ -369,7 +369,11 @@ def parse(text: str, catalog: Catalog) -> Question:
         q.quantity = "duration" if quantity.group(1).casefold() == "long" else "number"
     q.role = bool(_ROLE.search(text))
     joined = any(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a[1] : b[0]]) for a, b in zip(sides, sides[1:]))
-    if q.actor is None and (_JOINT.search(text) or (joined and not q.people)):
+    joint = _JOINT.search(text)
+    # "What did the two sides ...?" asks both; "What did Colombia's president say ..., and how will the two
+    # countries respond?" asks Colombia first.
+    joint_first = joint is not None and (not q.actor_side or not sides or joint.start() < sides[0][0])
+    if q.actor is None and (joint_first or (joined and not q.people)):
         if q.intent in ("outcome", "topics", "side_position", "demands", "other") and not q.cross:
             q.actor_side = "both"
     split = re.split(
@@ -394,6 +398,8 @@ def _set_actor(
 ) -> None:
     """The subject of the question: the first person or side after the auxiliary ("What did X ...")."""
     aux = _VERB.search(text)
+    if aux is None and re.match(r"\W*(?:who|which|what)\b", text, re.I):
+        return  # "Who made up the African Union's panel?": the question word is the subject, no one speaks
     start = aux.end() if aux else 0
     people_after = [(pos, p) for pos, p in matched if pos >= start]
     sides_after = [(s, side) for s, _, side in sides if s >= start]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ingest.extraction.lexicon import NON_NAME, SIDE_ALIASES, TITLE_HEADS, TITLE_WORDS, find_sides
 
@@ -33,6 +34,23 @@ _APPOSITIVE = re.compile(
     re.I,
 )
 _TITLE_OF = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
+# A title in lower case right before a name ("Kremlin spokesman Dmitry Peskov", "Aliyev's foreign policy
+# adviser Hikmet Hajiyev", "his Ukrainian counterpart Volodymyr Zelenskyy"), with the capitalised word
+# that may qualify it (an institution, a country, a person's possessive).
+_TITLE_BEFORE = re.compile(
+    r"(?:(?<![\w'\u2019])([A-Z][\w\u00c0-\u024f.-]*(?:['\u2019]s)?)\s+)?((?:[a-z][\w-]*\s+){0,3}?(?:"
+    + _HEADS
+    + r"))\s+$"
+)
+# A title set off by a comma before the name: "the President of the Russian Federation, Vladimir Putin".
+_TITLE_OF_COMMA = re.compile(r"\b((?:" + _HEADS + r")\s+of\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)),\s+$", re.I)
+# A country word touching the name ("China's Wang Wentao", "Ukrainian Zelenskyy"), never across punctuation.
+_TOUCHING = re.compile(r"^(?:['\u2019]s)?[ \t]+$")
+_NOT_TITLED = {"counterpart", "host", "guest", "leader"}  # say who someone is to another, not their office
+_NUMBER_WORDS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "several", "some", "many", "both", "all", "most", "few",
+}  # fmt: skip
 
 
 def similar_name(a: str, b: str) -> bool:
@@ -89,7 +107,7 @@ def _words(text: str) -> list[str]:
 def _is_name_token(tok: str) -> bool:
     bare = _POSSESSIVE.sub("", tok).rstrip(".")
     low = bare.casefold()
-    if not bare or low in NON_NAME or low in TITLE_WORDS or low in SIDE_ALIASES:
+    if not bare or low in NON_NAME or low in TITLE_WORDS or low in SIDE_ALIASES or low in _NUMBER_WORDS:
         return False
     return bare[0].isupper() and any(c.islower() for c in bare)
 
@@ -125,6 +143,10 @@ def _split_run(run: str) -> tuple[str, str]:
         if _is_name_token(tokens[i - 1]):
             i -= 1
             continue
+        # a middle initial between name words: "Joseph R. Biden"
+        if re.fullmatch(r"[A-Z]\.", tokens[i - 1]) and i < len(tokens) and i >= 2 and _is_name_token(tokens[i - 2]):
+            i -= 1
+            continue
         # particles inside a name: "Lula da Silva", "von der Leyen", "bin Salman"
         j = i
         while j > 0 and tokens[j - 1] in _PARTICLES:
@@ -155,6 +177,7 @@ def _clean_name(name: str) -> str:
 def find_people(text: str) -> list[Person]:
     """People introduced with a title, an appositive title, or a full name whose surname then speaks."""
     people: dict[str, Person] = {}
+    served: dict[str, str] = {}
     for m in _RUN.finditer(text):
         if _in_title_case_line(text, m.start()):
             continue
@@ -164,9 +187,13 @@ def find_people(text: str) -> list[Person]:
         tokens = name.split()
         if not tokens or len(tokens) > 5 or _names_a_country(name):
             continue
-        title = title_part.strip() or None
+        title = _without_connectives(title_part) or None
         title_tokens = {t.casefold().rstrip(".") for t in (title or "").split()}
         has_title = bool(title_tokens & TITLE_HEADS)
+        lead = _title_before(text, m.start())
+        if lead is not None and not has_title:
+            has_title = True
+            title = title or lead.title
         appositive = _APPOSITIVE.match(text[m.end() : m.end() + 80])
         if not (has_title or appositive) and not (
             len(tokens) >= 2 and (_before_speech(text, m.end()) or _surname_again(text, tokens[-1], m.end()))
@@ -183,11 +210,13 @@ def find_people(text: str) -> list[Person]:
         if appositive:
             title = title or appositive.group(1)
             country = country or _country_of(appositive.group(1))
-        country = country or of_country
-        if country is None and title:
+        country = country or (lead.country if lead else None) or of_country
+        if lead is not None and lead.serves:
+            served[name] = lead.serves
+        if country is None:
             # "China's Wang Wentao": a country word right before the name
             before = text[max(0, m.start() - 30) : m.start()]
-            adjacent = [side for _, end, side in find_sides(before) if len(before) - end <= 3]
+            adjacent = [side for _, end, side in find_sides(before) if _TOUCHING.match(before[end:])]
             country = adjacent[-1] if adjacent else None
         if len(tokens) == 1:
             # "President Zelenskyy": keep only if no fuller name of the same person is known.
@@ -220,7 +249,129 @@ def find_people(text: str) -> list[Person]:
                 del people[key]
     result = sorted(people.values(), key=lambda p: p.first_seen)
     _assign_aliases(result)
+    _add_spelling_variants(text, result)
+    _countries_from_descriptors(text, result)
+    for person in result:
+        if person.country is None and person.name in served:
+            # "Aliyev's foreign policy adviser Hikmet Hajiyev": on the side of the person he serves
+            known = [p for p in result if served[person.name] in p.aliases]
+            person.country = known[0].country if known else None
     return result
+
+
+def _add_spelling_variants(text: str, people: list[Person]) -> None:
+    """One article may transliterate a name two ways ("Zelinsky" ... "Zelensky rejected"): a
+    capitalised word one edit from exactly one person's name part refers to that person."""
+    taken = {alias for p in people for alias in p.aliases}
+    for word in set(re.findall(r"(?<![\w-])[A-Z][a-z\u00e0-\u024f]{4,}(?![\w-])", text)) - taken:
+        if word.casefold() in NON_NAME or word.casefold() in SIDE_ALIASES or word.casefold() in TITLE_WORDS:
+            continue
+        owners = [p for p in people if any(similar_name(word, part) for part in p.aliases if " " not in part)]
+        if len(owners) == 1:
+            owners[0].aliases.add(word)
+
+
+_CONNECTIVES = {"but", "and", "or", "so", "yet", "then", "also", "meanwhile", "however", "when", "while", "as"}
+
+
+def _without_connectives(title: str) -> str:
+    """'But President' -> 'President': a sentence's opening word is capitalised, not part of a title."""
+    tokens = title.split()
+    while tokens and tokens[0].casefold() in _CONNECTIVES:
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
+_NOT_MODIFIER = (NON_NAME - TITLE_WORDS) | {
+    "with",
+    "to",
+    "by",
+    "for",
+    "of",
+    "from",
+    "met",
+    "told",
+    "said",
+    "says",
+    "and",
+    "or",
+}
+
+
+class _LeadTitle(NamedTuple):
+    title: str | None
+    country: str | None
+    serves: str | None  # the person whose adviser, spokesman ... this is ("Aliyev's adviser")
+
+
+def _title_before(text: str, start: int) -> _LeadTitle | None:
+    """A title written before the name but outside its capitalised run."""
+    before = text[max(0, start - 80) : start]
+    comma = _TITLE_OF_COMMA.search(before)
+    if comma:
+        return _LeadTitle(comma.group(1), _country_of(comma.group(2)), None)
+    if not before.endswith((" ", "\t")):
+        return None
+    tokens = before.split()
+    if not tokens or tokens[-1] not in TITLE_HEADS:
+        return None
+    i = len(tokens) - 1
+    while i > 0 and len(tokens) - i <= 3:
+        word = tokens[i - 1]
+        if not word.isalpha() or not word.islower() or word in _NOT_MODIFIER or word.endswith(("ed", "ly")):
+            break
+        i -= 1
+    words = tokens[i:]
+    country = serves = None
+    qualifier = (
+        tokens[i - 1] if i > 0 and re.fullmatch(r"[A-Z][\w\u00c0-\u024f.-]*(?:['\u2019]s)?", tokens[i - 1]) else None
+    )
+    if qualifier:
+        country = _country_of(qualifier)
+        owner = _POSSESSIVE.sub("", qualifier)
+        if country is None and owner != qualifier:
+            serves = owner
+        elif country is None:
+            words = [qualifier, *words]  # "Kremlin spokesman"
+    title = None if words[-1] in _NOT_TITLED else " ".join(words)
+    return _LeadTitle(title, country, serves)
+
+
+def _countries_from_descriptors(text: str, people: list[Person]) -> None:
+    """'The Turkish president underlined ...': a descriptor with a country word refers back to the
+    person last named who can hold it, so that person is on that side when nothing else said so."""
+    for m in _DESCRIPTOR.finditer(text):
+        country = _country_of(m.group(1))
+        head = m.group(1).split()[-1].casefold()
+        if country is None or any(p.country == country and _holds(p, head) for p in people):
+            continue
+        fits = [
+            p
+            for p in people
+            if p.country is None and (head in _NOT_TITLED or not p.title or head in p.title.casefold())
+        ]
+        last_seen = {
+            p.name: max((_last_mention(text, alias, m.start()) for alias in p.aliases), default=-1) for p in fits
+        }
+        named = [p for p in fits if last_seen[p.name] >= 0]
+        if named:
+            max(named, key=lambda p: last_seen[p.name]).country = country
+
+
+_HEADS_OF_STATE = ("president", "prime minister", "premier", "chancellor", "king", "queen", "emir", "sultan", "leader")
+
+
+def _holds(person: Person, head: str) -> bool:
+    """Whether a descriptor's head ("president", "leader") can name this person."""
+    title = (person.title or "").casefold()
+    if head in _NOT_TITLED:
+        return any(h in title for h in _HEADS_OF_STATE)
+    return head in title
+
+
+def _last_mention(text: str, alias: str, before: int) -> int:
+    found = [m.start() for m in re.finditer(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", text[:before])]
+    return found[-1] if found else -1
 
 
 def _names_a_country(name: str) -> bool:

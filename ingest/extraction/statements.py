@@ -73,41 +73,113 @@ def _cue(sentence: Sentence) -> tuple[str, int] | None:
 
 
 def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> list[Attributed]:
-    """Statements of the article in order, with pronouns resolved to the person last in focus."""
+    """Statements of the article in order, with pronouns resolved to the person last in focus and
+    quotations that run over several sentences given to their one speaker."""
     out: list[Attributed] = []
     focus: Person | None = None
+    quote_open = False  # a quotation runs on from the previous sentence
+    speaker: Attributed | None = None  # the previous sentence's statement, whose quote may go on
+    unattributed: list[Sentence] = []  # a quote's first sentences, whose speaker is named where it closes
     for sentence in sentences:
-        mentions = find_mentions(text, sentence.start, sentence.end, people)
-        reporters = _reporter_spans(sentence)
-        mentions = [m for m in mentions if not any(s <= m.start < e for s, e in reporters)]
-        for m in mentions:
-            if m.kind == "pronoun":
-                m.person = focus
-                m.side = focus.country if focus else None
-        cue = _cue(sentence)
-        actor_mention = _actor(text, sentence, mentions, cue[1] if cue else sentence.end)
-        if cue is not None:
-            kind, pos = cue
-            actor = actor_mention.person if actor_mention else None
-            side = actor_mention.side if actor_mention else None
-            if actor_mention is None and _BOTH.search(text[sentence.start : pos]):
-                side = "both"
-            target = _target(text, mentions, actor_mention, pos)
-            out.append(Attributed(sentence, kind, actor, side, target, pos))
-        elif (
-            actor_mention is not None
-            and actor_mention.person is not None
-            and _is_subject(text, sentence, actor_mention)
-        ):
-            # No statement verb, but a person is the subject ("Abbas also gave Blinken a file"): a plain
-            # statement, so questions about what that person did find it.
-            out.append(Attributed(sentence, "state", actor_mention.person, actor_mention.side, None, actor_mention.end))
+        outside, still_open = _outside_quotes(sentence.text, quote_open)
+        continued = quote_open or _whole_quote(sentence.text)
+        quote_open = still_open
+        attributed_here = bool(_SPEECH_VERB.search(outside))
+        if continued and speaker is not None and not attributed_here:
+            # The reported words go on ("'Any initiative is difficult,' he said. 'But ...'"): the
+            # speaker is the one quoted before, whoever the words themselves name.
+            speaker = _statement(sentence, speaker.actor, speaker.side)
+            out.append(speaker)
+            continue
+        statement, actor_mention, mentions = _attribute_one(text, sentence, people, focus)
+        if statement is not None:
+            out.append(statement)
+        speaker = statement if statement is not None and (statement.actor or statement.side) else None
+        if continued and attributed_here and speaker is not None:
+            # '"The border was left to the mafias. We will rebuild ...," Petro said.': the sentence that
+            # closes the quote names the speaker of its first sentences too.
+            opened = {s.start for s in unattributed}
+            out = [a for a in out if a.sentence.start not in opened]
+            out.extend(_statement(s, speaker.actor, speaker.side) for s in unattributed)
+        if still_open and not attributed_here:
+            unattributed = [*unattributed, sentence] if continued else [sentence]
+        else:
+            unattributed = []
         persons = [m.person for m in mentions if m.person is not None]
         if actor_mention is not None and actor_mention.person is not None:
             focus = actor_mention.person
         elif persons:
             focus = persons[0]
-    return out
+    return sorted(out, key=lambda a: a.sentence.start)
+
+
+def _statement(sentence: Sentence, actor: Person | None, side: str | None) -> Attributed:
+    """A sentence of someone's quotation: its own verb's kind when it has one, else a plain statement."""
+    cue = _cue(sentence)
+    kind, pos = cue if cue else ("state", sentence.start)
+    return Attributed(sentence, kind, actor, side, None, pos)
+
+
+def _attribute_one(
+    text: str, sentence: Sentence, people: list[Person], focus: Person | None
+) -> tuple[Attributed | None, Mention | None, list[Mention]]:
+    """One sentence on its own: its statement (if any), its subject and its mentions."""
+    mentions = find_mentions(text, sentence.start, sentence.end, people)
+    reporters = _reporter_spans(sentence)
+    # "according to Xinhua" names a reporter; "according to Michel" names the speaker.
+    mentions = [m for m in mentions if m.person is not None or not any(s <= m.start < e for s, e in reporters)]
+    for m in mentions:
+        if m.kind == "pronoun":
+            m.person = focus
+            m.side = focus.country if focus else None
+    cue = _cue(sentence)
+    actor_mention = _actor(text, sentence, mentions, cue[1] if cue else sentence.end)
+    source = next((m for m in mentions if m.person is not None and any(s <= m.start < e for s, e in reporters)), None)
+    if actor_mention is None or (cue is None and not _is_subject(text, sentence, actor_mention)):
+        actor_mention = source or actor_mention
+    if cue is None and actor_mention is not None and actor_mention is source:
+        return Attributed(sentence, "state", source.person, source.side, None, source.end), source, mentions
+    if cue is not None:
+        kind, pos = cue
+        actor = actor_mention.person if actor_mention else None
+        side = actor_mention.side if actor_mention else None
+        if actor_mention is None and _BOTH.search(text[sentence.start : pos]):
+            side = "both"
+        target = _target(text, mentions, actor_mention, pos)
+        return Attributed(sentence, kind, actor, side, target, pos), actor_mention, mentions
+    if actor_mention is not None and actor_mention.person is not None and _is_subject(text, sentence, actor_mention):
+        # No statement verb, but a person is the subject ("Abbas also gave Blinken a file"): a plain
+        # statement, so questions about what that person did find it.
+        statement = Attributed(sentence, "state", actor_mention.person, actor_mention.side, None, actor_mention.end)
+        return statement, actor_mention, mentions
+    return None, actor_mention, mentions
+
+
+_SPEECH_VERB = re.compile(
+    r"\b(?:said|says|told|tells|added|adds|stated|noted|asked|wrote|writes|argued|insisted|replied|continued)\b", re.I
+)
+_WHOLE_QUOTE = re.compile(r"^\s*[\"\u201c\u2018][^\"\u201c\u201d]+[\"\u201d\u2019]\W*$")
+
+
+def _whole_quote(sentence: str) -> bool:
+    """A sentence that is nothing but reported words: it goes on with the last speaker's quote."""
+    return bool(_WHOLE_QUOTE.match(sentence))
+
+
+def _outside_quotes(sentence: str, open_before: bool) -> tuple[str, bool]:
+    """The sentence's words outside quotation marks, and whether a quotation is open at its end."""
+    inside = open_before
+    kept: list[str] = []
+    for ch in sentence:
+        if ch == "\u201c":
+            inside = True
+        elif ch == "\u201d":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+        elif not inside:
+            kept.append(ch)
+    return "".join(kept), inside
 
 
 def _actor(text: str, sentence: Sentence, mentions: list[Mention], cue_pos: int) -> Mention | None:
