@@ -161,6 +161,20 @@ def test_a_place_of_an_earlier_meeting_is_not_this_meeting(components):
     assert components.chat.ask("What did Li and Whitfield agree in Geneva?").abstained
 
 
+def test_a_quotation_over_two_sentences_is_quoted_whole(components):
+    text = (
+        "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "
+        "Tunde Okafor in Geneva on Monday.\n"
+        'Okafor said: "Our commitment to the grain corridor remains firm.\n'
+        'We expect the same from every partner."\n'
+        "Marin praised the talks.\n"
+    )
+    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Marin and Okafor", source="g.txt")]))
+    answer = components.chat.ask("What did Okafor say about the grain corridor commitment?")
+    assert "remains firm" in answer.answer and "We expect the same from every partner" in answer.answer
+    assert_well_cited(answer, components.store)
+
+
 def test_a_country_the_article_never_names_is_not_answered(chat):
     answer = chat.ask("Did Li and Whitfield discuss Brazil?")
     assert answer.abstained and answer.citations == []

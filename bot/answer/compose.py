@@ -178,7 +178,31 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             continue
         chosen.append(r)
         words += extra
+    # A quotation cut off mid-way misquotes its speaker: a chosen sentence that opens one and leaves
+    # it open brings the sentences that carry it on ('"... steadfast.' + 'And ... strong."').
+    for c in sorted(chosen, key=lambda r: r.sentence.start):
+        at = order[c.sentence.start]
+        while quote_left_open(" ".join(r.sentence.text for r in mine[order[c.sentence.start] : at + 1])):
+            if at + 1 >= len(mine) or any(mine[at + 1] is r for r in chosen) or words > 80:
+                break
+            at += 1
+            chosen.append(mine[at])
+            words += len(mine[at].sentence.text.split())
     return sorted(chosen, key=lambda r: r.sentence.start)
+
+
+def quote_left_open(text: str) -> bool:
+    """Whether the text opens a quotation it does not close (curly marks, or an odd number of straight ones)."""
+    depth = 0
+    straight = False
+    for ch in text:
+        if ch == "\u201c":
+            depth += 1
+        elif ch == "\u201d":
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            straight = not straight
+    return depth > 0 or straight
 
 
 def cite(chosen: list[tuple[Article, Sentence]]) -> tuple[list[Citation], dict[tuple[str, int], int]]:

@@ -154,7 +154,6 @@ BASE = (
     "article_dense_gap",
     "article_coverage",
     "neighbour_dense",
-    "fragment",
     "number_asked",
     "time_asked",
     "name_asked",
@@ -220,8 +219,16 @@ def _stored_vectors(article_id: str, packed: str | None) -> dict[int, np.ndarray
 
 
 def candidate_sentences(sentences: list[Sentence]) -> list[Sentence]:
-    """Sentences that can be an answer at all: page noise and fragments are not."""
-    return [s for s in sentences if not NOISE_LINE.search(s.text) and len(s.text.split()) >= 3]
+    """Sentences that can be an answer at all: page noise and fragments are not, nor a heading (no
+    full stop: "Where the money goes") or a question put to someone (it asks, it does not report)."""
+    return [
+        s
+        for s in sentences
+        if not NOISE_LINE.search(s.text)
+        and len(s.text.split()) >= 3
+        and _FINISHED.search(s.text.strip())
+        and not s.text.rstrip("\"'\u201d\u2019) ").endswith("?")
+    ]
 
 
 def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext]) -> tuple[list[Ranked], np.ndarray]:
@@ -302,7 +309,6 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["article_dense_gap"]] = dense.max()
             f[INDEX["article_coverage"]] = coverage
             f[INDEX["neighbour_dense"]] = max(dense[max(i - 1, 0)], dense[min(i + 1, len(dense) - 1)])
-            f[INDEX["fragment"]] = not _FINISHED.search(text.strip())
             f[INDEX["number_asked"]] = q.wants_number and bool(_NUMBER.search(text))
             f[INDEX["time_asked"]] = q.wants_time and bool(_TIME.search(text))
             f[INDEX["name_asked"]] = q.wants_name and bool(_PROPER.search(text[1:]))
@@ -328,9 +334,6 @@ ABSTAIN_NAMES = (
     "best_logit",
     "actor_silent",
     "type_absent",
-    "coverage",
-    "best_dense",
-    "best_lexical",
     "best_other_speaker",
     "best_type_absent",
 )
@@ -369,9 +372,6 @@ def abstention_features(
             logit,
             q.asks_speaker and rows[:, INDEX["actor_said"]].max() == 0,
             type_absent,
-            rows[0, INDEX["article_coverage"]],
-            matrix[best, INDEX["dense"]],
-            matrix[best, INDEX["lexical"]],
             matrix[best, INDEX["actor_other_side"]],
             any(asked[name] and matrix[best, INDEX[name]] == 0 for name in _TYPED),
         ],
