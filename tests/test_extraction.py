@@ -251,3 +251,12 @@ def test_a_sentence_opening_word_is_not_part_of_a_title_or_a_name():
 def test_a_middle_initial_stays_in_the_name():
     people = find_people("Visit\n\nPresident Joseph K. Harlan hosted the talks. Harlan said they went well.\n")
     assert [p.name for p in people] == ["Joseph K. Harlan"]
+
+
+def test_the_subject_after_a_fronted_phrase_is_the_actor():
+    text = (
+        "Talks\n\nFrench Foreign Minister Claire Dubois met Brazilian President Marco Silva in Paris.\n"
+        "In a separate session with Dubois on Monday, Silva complained about new farm tariffs.\n"
+    )
+    st = statement_for(extract(text), "Silva complained")
+    assert (st.actor, st.side) == ("Marco Silva", "Brazil")

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 
 from bot.answer.catalog import Catalog, KnownPerson
 from bot.answer.text import STOP, similar_name
-from ingest.extraction.lexicon import CITIES, MONTHS, NON_NAME, SIDE_ALIASES, TITLE_WORDS, WEEKDAYS, find_sides
+from ingest.extraction.lexicon import (
+    CITIES,
+    MONTHS,
+    NON_NAME,
+    SIDE_ALIASES,
+    TITLE_HEADS,
+    TITLE_WORDS,
+    WEEKDAYS,
+    find_sides,
+)
 
 _CROSS = re.compile(
     r"\b(?:which|what|in which|how many)\s+(?:of\s+these\s+|other\s+)?(?:meetings|articles|reports|stories|encounters)\b|"
@@ -303,6 +312,45 @@ def _match_people(text: str, catalog: Catalog) -> list[tuple[int, KnownPerson]]:
     return sorted(found.values(), key=lambda x: x[0])
 
 
+# An office named in a question: "the High Representative", "the Commission president", "Tunisia's
+# president", "the Chancellor". Its words must all be in one known person's title.
+_OFFICE = re.compile(
+    r"\b(?:the|[A-Z][\w.-]*['\u2019]s)\s+((?:[A-Za-z][\w-]*\s+){0,3}?(?:"
+    + "|".join(
+        sorted((TITLE_HEADS | {"representative"}) - {"counterpart", "host", "guest", "official", "head", "chief"})
+    )
+    + r"))\b",
+    re.I,
+)
+
+
+_HEADS_OF_GOVERNMENT = ("president", "prime", "premier", "chancellor", "king", "queen", "emir", "sultan", "leader")
+
+
+def _match_offices(text: str, catalog: Catalog, named: list[KnownPerson]) -> list[tuple[int, KnownPerson]]:
+    """Known people the question names by office, when the office fits exactly one of them."""
+    found: list[tuple[int, KnownPerson]] = []
+    for m in _OFFICE.finditer(text):
+        words = [w.casefold() for w in m.group(1).split()]
+        country = next((side for _, _, side in find_sides(m.group(0))), None)
+        words = [w for w in words if w not in SIDE_ALIASES and w not in STOP]
+        if not words:
+            continue
+        if words == ["leader"] and country:
+            # "Yerevan's leader": whoever heads that side, by any title
+            fits = [p for w in _HEADS_OF_GOVERNMENT for p in catalog.by_title_word.get(w, ()) if p.country == country]
+        else:
+            fits = [
+                p
+                for p in catalog.by_title_word.get(words[-1], ())
+                if all(any(w in t.casefold().replace(".", "").split() for t in p.titles) for w in words)
+                and (country is None or p.country == country)
+            ]
+        if len({p.name for p in fits}) == 1 and fits[0] not in named:
+            found.append((m.start(), fits[0]))
+    return found
+
+
 _BESIDES = re.compile(r"\b(?:besides|apart from|other than|except)\s+(?:the\s+)?([\w-]+(?:\s+[A-Z][\w-]+)*),?", re.I)
 _JOINT = re.compile(
     r"\b(?:the\s+two\s+(?:sides|leaders|countries|governments|ministers)|both\s+sides|they|the\s+pair)\b", re.I
@@ -327,6 +375,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     intent = classify(_BESIDES.sub("", text))
     q = Question(text=text, intent=intent, cross=bool(_CROSS.search(text)))
     matched = _match_people(text, catalog)
+    matched = sorted(matched + _match_offices(text, catalog, [p for _, p in matched]), key=lambda x: x[0])
     q.people = [p for _, p in matched]
     person_tokens = {t.casefold() for p in q.people for t in p.name.split()}
     for name in proper_nouns(text):

@@ -215,9 +215,18 @@ def _actor(text: str, sentence: Sentence, mentions: list[Mention], cue_pos: int)
     return after[0] if after else None
 
 
+_FRONTED = re.compile(r"^[^,;:\"\u201c]*,\s*$")  # "In a separate session with Michel, " before the subject
+
+
 def _is_subject(text: str, sentence: Sentence, m: Mention) -> bool:
-    """The mention opens the sentence (within its first few words), as a subject does."""
-    return len(text[sentence.start : m.start].split()) <= 3 and not _is_object(text, m)
+    """The mention opens the sentence (within its first few words), or its main clause after a fronted
+    phrase ("In a separate session on Monday, Pashinyan complained ..."), as a subject does."""
+    if _is_object(text, m):
+        return False
+    head = text[sentence.start : m.start]
+    if len(head.split()) <= 3:
+        return True
+    return bool(_FRONTED.match(head)) and bool(re.match(r"\s+(?:also\s+)?[a-z]+(?:ed|s)\b", text[m.end : m.end + 30]))
 
 
 def _is_object(text: str, m: Mention) -> bool:
