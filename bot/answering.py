@@ -192,7 +192,7 @@ class _Ranking:
             best = int(np.argmax(probabilities))
             logit = float(np.log(probabilities[best] / max(1e-9, 1 - probabilities[best])))
             self.unanswerable = self.weights.unanswerable(abstention_features(q, candidates, matrix, best, logit))
-            self.fact_missing = asked_fact_missing(q, matrix, best)
+            self.fact_missing = asked_fact_missing(q, candidates, matrix, best)
         return best_first(candidates)
 
     def answer(self, articles: list[Article], scores: dict[str, float]) -> Composed:

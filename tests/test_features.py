@@ -85,3 +85,24 @@ def test_headings_and_questions_put_to_someone_are_never_evidence():
         "The ministers signed a fisheries memorandum on Monday.",
         '"We will keep talking," the minister said.',
     ]
+
+
+def _features(text: str, question: str, published: str | None = None) -> dict[str, np.ndarray]:
+    article = Article(id="a2", title="Talks", source="t.txt", text=text, published=published)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    _, matrix = featurize(parse(question, Catalog()), vectors[0], [context])
+    return {name: matrix[:, INDEX[name]] for name in NAMES}
+
+
+def test_a_city_is_asked_for_and_a_venue_does_not_answer_it():
+    text = "The ministers met on the margins of the regional summit.\nThey spoke for an hour."
+    assert _features(text, "Where did the ministers meet?")["place_asked"][0] == 1
+    assert _features(text, "In which city did the ministers meet?")["place_asked"][0] == 0
+
+
+def test_today_is_a_date_only_in_a_dated_article():
+    text = "The ministers met earlier today in the capital.\nThey spoke for an hour."
+    assert _features(text, "On what date did the ministers meet?")["date_asked"][0] == 0
+    assert _features(text, "On what date did the ministers meet?", published="2025-03-07")["date_asked"][0] == 1

@@ -293,8 +293,12 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["statement"]] = bool(said)
             f[INDEX["meeting_sentence"]] = s.start == meeting_start
             f[INDEX["meeting_cue"]] = bool(MEETING_CUES.search(text))
-            f[INDEX["date_asked"]] = q.wants_date and bool(_DATE_WORDS.search(text) or re.search(r"\btoday\b", text))
-            f[INDEX["place_asked"]] = q.wants_place and bool(located_city(text) or _VENUE_CUE.search(text))
+            # "today" is a date only when the article says which day it was written.
+            dated = bool(_DATE_WORDS.search(text) or (ctx.article.published and re.search(r"\btoday\b", text)))
+            f[INDEX["date_asked"]] = q.wants_date and dated
+            # "In which city?" wants a city; "Where?" is also answered by a venue ("on the margins of ...").
+            placed = bool(located_city(text) or (not q.wants_city and _VENUE_CUE.search(text)))
+            f[INDEX["place_asked"]] = q.wants_place and placed
             f[INDEX["duration_asked"]] = q.wants_duration and bool(_DURATION.search(text))
             f[INDEX["planned"]] = bool(_PLANNED.search(text))
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))
@@ -340,13 +344,19 @@ ABSTAIN_NAMES = (
 _TYPED = ("date_asked", "place_asked", "duration_asked", "number_asked", "time_asked")
 
 
-def asked_fact_missing(q: Question, matrix: np.ndarray, best: int) -> bool:
+def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray, best: int) -> bool:
     """The question asks for a duration or a quantity ("How long ...?", "How much ...?") and the best
     sentence states none: the ranker already prefers sentences that state one, so none of the candidates
-    answers."""
-    if q.quantity is None:
+    answers. Or it asks where or on what day ("In which city did they meet?") and no sentence of the
+    best article states a place or a date at all."""
+    if q.quantity is not None:
+        return matrix[best, INDEX[f"{q.quantity}_asked"]] == 0
+    asked = [name for name, wanted in (("place_asked", q.wants_place), ("date_asked", q.wants_date)) if wanted]
+    if q.intent != "where_when" or not asked:
         return False
-    return matrix[best, INDEX[f"{q.quantity}_asked"]] == 0
+    article_id = candidates[best].article.id
+    rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
+    return all(rows[:, INDEX[name]].max() == 0 for name in asked)
 
 
 def abstention_features(

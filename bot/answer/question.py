@@ -211,6 +211,7 @@ class Question:
     kinds: set[str] = field(default_factory=set)
     wants_date: bool = False
     wants_place: bool = False  # a where/when question about a place
+    wants_city: bool = False  # "In which city ...?": a venue or an event is not an answer
     wants_duration: bool = False
     wants_number: bool = False
     wants_time: bool = False  # a deadline or a period
@@ -398,6 +399,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.kinds = {kind for kind, stems in _KIND_WORDS if any(s in _BESIDES.sub("", text).casefold() for s in stems)}
     q.wants_date = bool(re.search(r"\b(?:what|which)\s+date\b|\bwhen\b|\bon\s+what\s+day\b|\bwhat\s+day\b", text, re.I))
     q.wants_place = bool(_WANTS_PLACE.search(text)) and intent == "where_when"
+    q.wants_city = q.wants_place and bool(re.search(r"\b(?:city|town)\b", text, re.I))
     q.wants_duration = bool(_WANTS_DURATION.search(text))
     q.wants_number = bool(_WANTS_NUMBER.search(text))
     q.wants_time = bool(_WANTS_TIME.search(text))
