@@ -275,11 +275,21 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
     meeting = catalog.meeting_of(article.id)
     if any(not place_of_meeting(place, article, meeting) for place in q.places if place in CITIES):
         return False  # "in Bali" must be where this meeting was, not where an earlier one took place
+    if q.meeting_days and meeting is not None and not _on_day(meeting.date, q.meeting_days):
+        return False  # "after their August 31 meeting": a meeting this article mentions, not the one it reports
     year = (article.published or "")[:4]
     for y in q.years:
         if year and y != year and y not in text:
             return False
     return True
+
+
+def _on_day(meeting_date: str | None, days: list[tuple[int, int]]) -> bool:
+    """Whether the meeting's date is one of the days asked about; an unknown date rules nothing out."""
+    iso = re.fullmatch(r"\d{4}-(\d\d)-(\d\d)", meeting_date or "")
+    if iso is None:
+        return True
+    return (int(iso.group(1)), int(iso.group(2))) in days
 
 
 @lru_cache(maxsize=32768)

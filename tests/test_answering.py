@@ -161,6 +161,18 @@ def test_a_place_of_an_earlier_meeting_is_not_this_meeting(components):
     assert components.chat.ask("What did Li and Whitfield agree in Geneva?").abstained
 
 
+def test_a_meeting_on_another_day_is_not_this_meeting(components):
+    text = (
+        "Li and Whitfield meet in Oslo\n\nChinese Foreign Minister Li Wen met US Secretary of State Dana Whitfield "
+        "in Oslo on March 7.\nThe two sides agreed to restore hotlines.\nTheir January 12 meeting in Geneva "
+        "had ended without a statement.\n"
+    )
+    doc = LoadedDocument(text=text, title="Li and Whitfield", source="o.txt", published="2025-03-08")
+    list(components.ingest.ingest_documents([doc]))
+    assert not components.chat.ask("What did Li and Whitfield agree at their March 7 meeting?").abstained
+    assert components.chat.ask("What did Li and Whitfield agree at their January 12 meeting?").abstained
+
+
 def test_a_quotation_over_two_sentences_is_quoted_whole(components):
     text = (
         "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "

@@ -173,6 +173,14 @@ _FIRST_WORDS = {
 }
 _PLACE = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*)")
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_MONTH_NAMES = "|".join(m.title() for m in MONTHS)
+_DAY = r"(?:(" + _MONTH_NAMES + r")\s+(\d{1,2})|(\d{1,2})\s+(" + _MONTH_NAMES + r"))(?:,?\s+\d{4})?"
+_MEETING_WORD = r"(?:meeting|talks|visit|summit|call|conversation)"
+# A day given for the meeting itself: "their August 31, 2022 meeting", "the talks on 27 February".
+_MEETING_DAY = [
+    re.compile(r"\b" + _DAY + r"(?=(?:\s+[\w'\u2019-]+){0,2}\s+" + _MEETING_WORD + r"\b)"),
+    re.compile(r"\b" + _MEETING_WORD + r"\s+(?:on\s+)?" + _DAY),
+]
 _ABOUT = re.compile(
     r"\b(?:about|regarding|concerning|on|over|in\s+terms\s+of|with\s+regard\s+to)\s+(?:the\s+)?(.+?)"
     r"(?:\s+(?:when|during|at|in|with)\s+.*)?\??$",
@@ -208,6 +216,7 @@ class Question:
     places: list[str] = field(default_factory=list)  # "in Munich", "at the Kremlin"
     unknown_names: list[str] = field(default_factory=list)  # proper nouns the store does not know as people
     years: list[str] = field(default_factory=list)
+    meeting_days: list[tuple[int, int]] = field(default_factory=list)  # (month, day) the meeting is said to be on
     kinds: set[str] = field(default_factory=set)
     wants_date: bool = False
     wants_place: bool = False  # a where/when question about a place
@@ -396,6 +405,10 @@ def parse(text: str, catalog: Catalog) -> Question:
     sides = find_sides(text)
     q.sides = list(dict.fromkeys(s for _, _, s in sides))
     q.years = _YEAR.findall(text)
+    for pattern in _MEETING_DAY:
+        for m in pattern.finditer(text):
+            month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            q.meeting_days.append((MONTHS.index(month.casefold()) + 1, int(day)))
     q.kinds = {kind for kind, stems in _KIND_WORDS if any(s in _BESIDES.sub("", text).casefold() for s in stems)}
     q.wants_date = bool(re.search(r"\b(?:what|which)\s+date\b|\bwhen\b|\bon\s+what\s+day\b|\bwhat\s+day\b", text, re.I))
     q.wants_place = bool(_WANTS_PLACE.search(text)) and intent == "where_when"
