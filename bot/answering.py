@@ -42,7 +42,7 @@ from bot.answer.question import Question, parse
 from bot.answer.ranker import RankerWeights, load_weights
 from bot.answer.text import STOP
 from bot.models import Answer, Turn
-from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, find_sides
+from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, MONTHS, find_sides
 from ingest.models import Article
 from vectorstore.retriever import HybridRetriever, RetrievedPassage
 from vectorstore.store import ArticleStore
@@ -287,9 +287,12 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
 def _on_day(meeting_date: str | None, days: list[tuple[int, int]]) -> bool:
     """Whether the meeting's date is one of the days asked about; an unknown date rules nothing out."""
     iso = re.fullmatch(r"\d{4}-(\d\d)-(\d\d)", meeting_date or "")
-    if iso is None:
-        return True
-    return (int(iso.group(1)), int(iso.group(2))) in days
+    if iso is not None:
+        return (int(iso.group(1)), int(iso.group(2))) in days
+    words = re.fullmatch(r"([A-Za-z]+) (\d{1,2})", meeting_date or "")  # "May 14": a day with no year
+    if words is not None and words.group(1).casefold() in MONTHS:
+        return (MONTHS.index(words.group(1).casefold()) + 1, int(words.group(2))) in days
+    return True
 
 
 @lru_cache(maxsize=32768)
