@@ -30,6 +30,7 @@ def catalog():
     [
         ("Who did Whitfield meet in Oslo?", "who_met"),
         ("Which officials took part in the talks?", "who_met"),
+        ("Whom did the Chinese foreign minister receive in Oslo?", "who_met"),
         ("Where did Li and Whitfield meet?", "where_when"),
         ("On what day did the talks take place?", "where_when"),
         ("What did China ask the US to do?", "demands"),
