@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
@@ -90,10 +90,17 @@ class Topic(BaseModel):
     evidence: Evidence
 
 
+# What a statement does, strongest first: the order in which one sentence's verbs compete.
+StatementKind = Literal[
+    "urge", "call-on", "demand", "warn", "concern", "reject", "agree", "propose", "emphasize", "state"
+]
+STATEMENT_KINDS: tuple[StatementKind, ...] = get_args(StatementKind)
+
+
 class Statement(BaseModel):
     actor: str
-    side: str | None = None
-    kind: str  # demand, urge, call-on, warn, concern, emphasize, reject, agree, propose, state
+    side: str | None = None  # a country or organisation, or "both" for a joint statement
+    kind: StatementKind
     target: str | None = None
     text: str  # the clause that carries the content
     evidence: Evidence

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from bot.answer.catalog import Catalog, KnownPerson
 from bot.answer.text import STOP, similar_name
@@ -28,7 +29,9 @@ _CROSS = re.compile(
     r"\bin\s+these\s+articles\b|\bin\s+this\s+collection\b|\bacross\s+(?:the|these)\s+articles\b|\bwhich\s+of\s+these\b",
     re.I,
 )
-_INTENTS: list[tuple[str, re.Pattern]] = [
+Intent = Literal["who_met", "where_when", "topics", "demands", "side_position", "outcome", "other"]
+
+_INTENTS: list[tuple[Intent, re.Pattern]] = [
     (
         "where_when",
         re.compile(
@@ -208,7 +211,7 @@ _ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+)?how\s+(much|many|long)\b
 @dataclass
 class Question:
     text: str
-    intent: str
+    intent: Intent
     cross: bool = False
     people: list[KnownPerson] = field(default_factory=list)  # known people named, in order
     actor: KnownPerson | None = None
@@ -229,7 +232,6 @@ class Question:
     quantity: str | None = None  # "duration" or "number" when the question opens with "How long/much/many"
     about: str | None = None
     about_strict: bool = False
-    besides: list[str] = field(default_factory=list)  # "besides Ukraine": already known, not wanted again
     parts: list[str] = field(default_factory=list)  # "..., and what did Russia claim?": asked separately
     core: str = ""  # the question without its "according to ..." source clause
     role: bool = False  # "What position does X hold?"
@@ -245,7 +247,7 @@ class Question:
         return self.unknown_names + self.places
 
 
-def classify(text: str) -> str:
+def classify(text: str) -> Intent:
     for intent, pattern in _INTENTS:
         if pattern.search(text):
             return intent
@@ -424,7 +426,6 @@ def parse(text: str, catalog: Catalog) -> Question:
         # Only an explicit topic ("about fentanyl") may rule a meeting out; "in terms of timing" only ranks.
         q.about_strict = bool(re.match(r"about|regarding|concerning", about.group(0), re.I))
     _set_actor(q, text, matched, sides)
-    q.besides = [m.group(1) for m in _BESIDES.finditer(text)]
     core = text
     for pattern in _CORE_DROP:
         core = pattern.sub("", core)

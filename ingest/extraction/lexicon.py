@@ -710,7 +710,6 @@ STATEMENT_CUES: dict[str, tuple[str, ...]] = {
         r"described",
     ),
 }
-KIND_ORDER = ("urge", "call-on", "demand", "warn", "concern", "reject", "agree", "propose", "emphasize", "state")
 CUE_PATTERNS = {kind: re.compile(r"\b(?:" + "|".join(cues) + r")\b", re.I) for kind, cues in STATEMENT_CUES.items()}
 
 MEETING_CUES = re.compile(

@@ -85,11 +85,6 @@ class Person:
     aliases: set[str] = field(default_factory=set)
     first_seen: int = 0
 
-    @property
-    def short(self) -> str:
-        """How reporting refers back to the person: the surname (first token for East Asian names)."""
-        return self.name
-
 
 @dataclass
 class Mention:
@@ -98,10 +93,6 @@ class Mention:
     person: Person | None = None  # None for a side mention
     side: str | None = None
     kind: str = "name"  # name, alias, descriptor, pronoun, side
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
 
 
 def _is_name_token(tok: str) -> bool:

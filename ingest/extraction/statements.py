@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.extraction.lexicon import CUE_PATTERNS, KIND_ORDER
+from ingest.extraction.lexicon import CUE_PATTERNS
 from ingest.extraction.people import Mention, Person, find_mentions
-from ingest.models import Sentence
+from ingest.models import STATEMENT_KINDS, Sentence, StatementKind
 
 _ACCORDING = re.compile(
     r"\b(?:according\s+to|as\s+reported\s+by|reported\s+by|citing|cited\s+by|relayed\s+by|quoted\s+by|said\s+in\s+a\s+statement\s+from)\s+"
@@ -42,7 +42,7 @@ class Attributed:
     """One sentence's statement: the actor, the side, the kind and the verb's target."""
 
     sentence: Sentence
-    kind: str
+    kind: StatementKind
     actor: Person | None
     side: str | None
     target: str | None
@@ -57,10 +57,10 @@ def _reporter_spans(sentence: Sentence) -> list[tuple[int, int]]:
     return spans
 
 
-def _cue(sentence: Sentence) -> tuple[str, int] | None:
+def _cue(sentence: Sentence) -> tuple[StatementKind, int] | None:
     """The strongest statement verb in the sentence (urge beats said) and where it is."""
-    found: list[tuple[int, int, str]] = []
-    for rank, kind in enumerate(KIND_ORDER):
+    found: list[tuple[int, int, StatementKind]] = []
+    for rank, kind in enumerate(STATEMENT_KINDS):
         for m in CUE_PATTERNS[kind].finditer(sentence.text):
             if _DETERMINER.search(sentence.text[max(0, m.start() - 6) : m.start()]):
                 continue  # "the request", "a pledge": a noun, not the verb of the sentence
