@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -88,19 +89,19 @@ def compose_answer(
         aliases = " ".join(w for w in _side_words(q.actor_side) if w.casefold() not in named)
         words = re.findall(r"\b[A-Za-z][\w'-]*", _strip_sides(q.core or resolved))
         rest = " ".join(w for w in words if w.casefold() not in STOP and asked)
-        for rank, hit in enumerate(retriever.lexical.search(f"{aliases} {rest}", 12)):
-            scores[hit.article_id] = scores.get(hit.article_id, 0.0) + 0.5 / (rank + 1)
-            if hit.article_id not in candidate_ids:
-                candidate_ids.append(hit.article_id)
+        for rank, side_hit in enumerate(retriever.lexical.search(f"{aliases} {rest}", 12)):
+            scores[side_hit.article_id] = scores.get(side_hit.article_id, 0.0) + 0.5 / (rank + 1)
+            if side_hit.article_id not in candidate_ids:
+                candidate_ids.append(side_hit.article_id)
     for term in q.proper_terms:
-        for hit in retriever.lexical.search(term, 5):
-            if hit.article_id not in candidate_ids and term_in_text(term, hit.text):
-                candidate_ids.append(hit.article_id)
+        for term_hit in retriever.lexical.search(term, 5):
+            if term_hit.article_id not in candidate_ids and term_in_text(term, term_hit.text):
+                candidate_ids.append(term_hit.article_id)
     if ctx.is_followup and ctx.article_ids and not _names_new_meeting(q, ctx.article_ids, catalog):
         candidate_ids = [a for a in ctx.article_ids]
     articles = [a for a in (catalog.articles.get(i) or store.get_article(i) for i in candidate_ids) if a is not None]
     articles = [a for a in articles if _fits(q, a, catalog)]
-    focus = {"intent": q.intent, "actor": q.actor.name if q.actor else None, "actor_side": q.actor_side}
+    focus: dict[str, Any] = {"intent": q.intent, "actor": q.actor.name if q.actor else None, "actor_side": q.actor_side}
     if not articles:
         return _abstain(question, resolved, focus)
     try:
@@ -221,7 +222,12 @@ class _Ranking:
         overlap_at = {r.sentence.start: r.overlap for r in ranked if r.article.id == top.article.id}
         composed = compose_chosen(q, chosen, meeting, overlap_at)
         composed.why = [
-            {"start": r.sentence.start, "p": round(r.score, 3), "features": weights.explain(r.row)} for r in chosen
+            {
+                "start": r.sentence.start,
+                "p": round(r.score, 3),
+                "features": weights.explain(r.row) if r.row is not None else {},
+            }
+            for r in chosen
         ]
         return composed
 

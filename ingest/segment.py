@@ -89,7 +89,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.?$")
 def _ends_with_initialism(text_before: str) -> bool:
     """'U.S.', 'U.K.', 'D.C.': an initialism can end a sentence; a title ('Gen.', 'Mr.') never does."""
     match = _WORD_BEFORE.search(text_before)
-    return bool(match) and "." in match.group(1)
+    return match is not None and "." in match.group(1)
 
 
 def _ends_with_abbreviation(text_before: str) -> bool:

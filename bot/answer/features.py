@@ -207,7 +207,8 @@ def sentence_matrix(
         fresh = np.asarray(embeddings.embed_documents([sentences[i].text for i in missing]), dtype=np.float32)
         for i, row in zip(missing, fresh):
             rows[i] = row
-    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 384), dtype=np.float32)
+    filled = [row for row in rows if row is not None]  # every row, now that the missing ones are embedded
+    return np.vstack(filled).astype(np.float32) if filled else np.zeros((0, 384), dtype=np.float32)
 
 
 @lru_cache(maxsize=512)
@@ -249,8 +250,8 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
     for ctx in contexts:
         stems = [sentence_stems(s.text) for s in ctx.sentences]
         df: dict[str, int] = {}
-        for st in stems:
-            for w in st:
+        for words_of_sentence in stems:
+            for w in words_of_sentence:
                 df[w] = df.get(w, 0) + 1
         n = len(ctx.sentences) or 1
 
@@ -268,10 +269,12 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         dense = ctx.vectors @ q_vector if len(ctx.sentences) else np.zeros(0)
         present = set().union(*stems) if stems else set()
         coverage = len(topic & present) / len(topic) if topic else 1.0
-        for i, (s, st) in enumerate(zip(ctx.sentences, stems)):
+        for i, (s, stems_here) in enumerate(zip(ctx.sentences, stems)):
             f = np.zeros(len(NAMES), dtype=np.float32)
             text = s.text
-            overlap = (sum(idf(w) for w in topic & st) + 0.5 * sum(idf(w) for w in intent_stems & st)) / total
+            overlap = (
+                sum(idf(w) for w in topic & stems_here) + 0.5 * sum(idf(w) for w in intent_stems & stems_here)
+            ) / total
             said = statements.get(s.start, [])
             actor_ok, other_side = True, False
             if asks_actor:

@@ -128,6 +128,10 @@ def _ask_in_order(
         session = item.get("session")
         history = histories.setdefault(str(session), []) if session is not None else []
         seen: list[tuple[Question, list[Ranked], np.ndarray]] = []
+
+        def observe(q: Question, c: list[Ranked], m: np.ndarray, seen: list = seen) -> None:
+            seen.append((q, c, m))
+
         answer = compose_answer(
             item["question"],
             list(history),
@@ -135,7 +139,7 @@ def _ask_in_order(
             components.retriever,
             components.embeddings,
             weights=weights_for(item),
-            observe=lambda q, c, m, seen=seen: seen.append((q, c, m)),
+            observe=observe,
         )
         history.append(Turn(question=item["question"], answer=answer))
         yield item, answer, seen
@@ -269,11 +273,8 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
             best_c, best_recall = c, r1
     probabilities, per_fold = out_of_fold(rankings, best_c)
     a_coef, a_intercept, a_threshold, a_stats = fit_abstention(rankings, probabilities)
-    abstention = {
-        "abstain_weights": {name: round(float(w), 4) for name, w in zip(ABSTAIN_NAMES, a_coef)},
-        "abstain_intercept": round(a_intercept, 4),
-        "abstain_above": round(a_threshold, 4),
-    }
+    abstain_weights = {name: round(float(w), 4) for name, w in zip(ABSTAIN_NAMES, a_coef)}
+    abstain_intercept, abstain_above = round(a_intercept, 4), round(a_threshold, 4)
     ratio, floor = max(
         ((r, f) for r in ADD_RATIOS for f in ADD_FLOORS), key=lambda rf: _choice_f1(rankings, probabilities, *rf)
     )
@@ -302,7 +303,9 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
             "out_of_fold": report["sets"],
             "abstention_out_of_fold": a_stats,
         },
-        **abstention,
+        abstain_weights=abstain_weights,
+        abstain_intercept=abstain_intercept,
+        abstain_above=abstain_above,
     )
     fold_weights = {
         group: RankerWeights(
@@ -310,7 +313,9 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
             intercept=icpt,
             add_ratio=ratio,
             add_floor=floor,
-            **abstention,
+            abstain_weights=abstain_weights,
+            abstain_intercept=abstain_intercept,
+            abstain_above=abstain_above,
         )
         for group, (coef_, icpt) in per_fold.items()
     }
@@ -325,11 +330,11 @@ def cross_validated_answers(collected: Collected, fold_weights: dict[str, Ranker
     summaries = {}
     for name, questions in collected.questions.items():
         components = collected.stores[name]
-        asked = _ask_in_order(
-            components,
-            questions,
-            lambda item, name=name: fold_weights.get(_group(name, item)) or next(iter(fold_weights.values())),
-        )
+
+        def weights_for(item: dict, name: str = name) -> RankerWeights:
+            return fold_weights.get(_group(name, item)) or next(iter(fold_weights.values()))
+
+        asked = _ask_in_order(components, questions, weights_for)
         predictions = [{"id": item["id"], **answer.public()} for item, answer, _ in asked]
         summary = summarise(score(questions, predictions))
         summary.pop("by_type", None)

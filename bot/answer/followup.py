@@ -99,9 +99,9 @@ def resolve(question: str, history: list[Turn], catalog: Catalog) -> tuple[str, 
     if subject is None and ctx.participants:
         subject = ctx.participants[0].name
     mentioned = [p.name for p in ctx.participants if p.name in text]
-    if _SUBJECT.search(text):
+    if _SUBJECT.search(text) and subject:
         # "he" is the person in focus, unless the question already names that person as the object.
-        he = subject
+        he: str = subject
         if mentioned and he in mentioned and len(ctx.participants) > 1:
             he = (_other(ctx.participants, he) or ctx.participants[0]).name
         ctx.actor = he

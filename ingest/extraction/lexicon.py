@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 # canonical side: (names, demonyms, seats of government and metonyms)
@@ -88,7 +88,7 @@ _HAND_WRITTEN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
 }
 
 
-def _with_dataset(hand: dict[str, tuple[tuple[str, ...], ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+def _with_dataset(hand: Mapping[str, tuple[tuple[str, ...], ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
     """Every country of `countries.json` (made from the countryinfo package by `make_countries`),
     merged with the hand-written entries above, which add what no dataset has: metonyms ("the
     Kremlin", "Downing Street"), short forms reporting uses ("U.S.", "DPRK") and organisations.

@@ -54,7 +54,10 @@ def build_meeting(
     participants = _participants(text, meeting_sentence, people, statements)
     if not participants:
         return None
-    ev = (lambda s: Evidence(article_id=article_id, start=s.start, end=s.end)) if article_id else None
+
+    def ev(s: Sentence) -> Evidence:
+        return Evidence(article_id=article_id, start=s.start, end=s.end)
+
     venue, venue_sentence = _venue(text, sentences, meeting_sentence)
     when, date_sentence = _date(sentences, meeting_sentence, published)
     meeting = Meeting(

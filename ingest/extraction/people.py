@@ -451,9 +451,9 @@ def find_mentions(text: str, start: int, end: int, people: list[Person]) -> list
     for m in _DESCRIPTOR.finditer(chunk):
         if not free(m.start(), m.end()):
             continue
-        person = _descriptor_person(m.group(1), people)
-        if person is not None:
-            mentions.append(Mention(start + m.start(), start + m.end(), person, person.country, "descriptor"))
+        described = _descriptor_person(m.group(1), people)
+        if described is not None:
+            mentions.append(Mention(start + m.start(), start + m.end(), described, described.country, "descriptor"))
             taken.append((m.start(), m.end()))
     for m in _PRONOUN.finditer(chunk):
         mentions.append(Mention(start + m.start(), start + m.end(), None, None, "pronoun"))
