@@ -170,3 +170,16 @@ def test_an_office_two_people_hold_names_no_one():
     article.meetings = extract_meetings(article, split_sentences(text))
     q = parse("What did the foreign minister urge?", build_catalog([article]))
     assert q.actor is None and q.people == []
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        ("Which leaders met in Seoul on May 26?", [(5, 26)]),
+        ("What did they announce after their August 31, 2022 meeting?", [(8, 31)]),
+        ("What was agreed at the talks on 5 May?", [(5, 5)]),
+        ("What deadline did they set, March 31?", []),  # a date in the answer, not the meeting's
+    ],
+)
+def test_the_day_a_question_gives_for_the_meeting(catalog, question, days):
+    assert parse(question, catalog).meeting_days == days

@@ -184,6 +184,8 @@ _MEETING_WORD = r"(?:meeting|talks|visit|summit|call|conversation)"
 _MEETING_DAY = [
     re.compile(r"\b" + _DAY + r"(?=(?:\s+[\w'\u2019-]+){0,2}\s+" + _MEETING_WORD + r"\b)"),
     re.compile(r"\b" + _MEETING_WORD + r"\s+(?:on\s+)?" + _DAY),
+    # "Which leaders met in Seoul on May 26?", "when they spoke on Friday, 15 November"
+    re.compile(r"\b(?:met|meet|meets|spoke|talked|held\s+talks)\b[^?.]{0,60}?\bon\s+(?:[A-Z][a-z]+,?\s+)?" + _DAY),
 ]
 _ABOUT = re.compile(
     r"\b(?:about|regarding|concerning|on|over|in\s+terms\s+of|with\s+regard\s+to)\s+(?:the\s+)?(.+?)"
