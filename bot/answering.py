@@ -99,6 +99,7 @@ def compose_answer(
                 candidate_ids.append(term_hit.article_id)
     if ctx.is_followup and ctx.article_ids and not _names_new_meeting(q, ctx.article_ids, catalog):
         candidate_ids = [a for a in ctx.article_ids]
+    _resolve_office(q, candidate_ids, catalog)
     articles = [a for a in (catalog.articles.get(i) or store.get_article(i) for i in candidate_ids) if a is not None]
     articles = [a for a in articles if _fits(q, a, catalog)]
     focus: dict[str, Any] = {"intent": q.intent, "actor": q.actor.name if q.actor else None, "actor_side": q.actor_side}
@@ -254,6 +255,25 @@ def _strip_sides(text: str) -> str:
 
 def _abstain(question: str, resolved: str, focus: dict, text: str = ABSTAIN) -> Answer:
     return Answer(question=question, answer=text, abstained=True, resolved_question=resolved, focus=focus)
+
+
+def _resolve_office(q: Question, article_ids: list[str], catalog: Catalog) -> None:
+    """'What did the Commission president say?': the speaker is whoever holds that office in the
+    candidate meetings, when exactly one person there does."""
+    office = next((o for o in q.offices if o.subject or q.actor is None), None)
+    if office is None:
+        return
+    holders = {
+        p.name
+        for aid in article_ids
+        for meeting in catalog.meetings.get(aid, [])
+        for p in meeting.participants
+        if office.held_by(p.title, p.country)
+    }
+    if len(holders) == 1:
+        name = holders.pop()
+        q.actor = catalog.people.get(name) or catalog.person_with_surname(name)
+        q.actor_side = q.actor.country if q.actor else q.actor_side
 
 
 def _names_new_meeting(q: Question, article_ids: list[str], catalog: Catalog) -> bool:

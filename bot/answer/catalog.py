@@ -36,9 +36,6 @@ class Catalog:
     # Surname -> people with it, in the order they were first seen: merging a participant into a known
     # person and resolving a follow-up's speaker look here instead of scanning everyone.
     by_surname: dict[str, list[KnownPerson]] = field(default_factory=dict)
-    # Title word ("chancellor", "representative") -> people whose title has it: "What did the High
-    # Representative say?" names a person by office.
-    by_title_word: dict[str, list[KnownPerson]] = field(default_factory=dict)
 
     def meeting_of(self, article_id: str) -> Meeting | None:
         found = self.meetings.get(article_id) or []
@@ -105,8 +102,6 @@ def build_catalog(articles: list[Article]) -> Catalog:
                     _merge(catalog, s.actor, s.side).article_ids.add(article.id)
     for person in catalog.people.values():
         _index_name(catalog, person)
-        for word in {w.casefold().rstrip(".") for title in person.titles for w in title.split()}:
-            catalog.by_title_word.setdefault(word, []).append(person)
     return catalog
 
 

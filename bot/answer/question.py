@@ -221,6 +221,7 @@ class Question:
     sides: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # "in Munich", "at the Kremlin"
     unknown_names: list[str] = field(default_factory=list)  # proper nouns the store does not know as people
+    offices: list[Office] = field(default_factory=list)  # offices named instead of people
     years: list[str] = field(default_factory=list)
     meeting_days: list[tuple[int, int]] = field(default_factory=list)  # (month, day) the meeting is said to be on
     kinds: set[str] = field(default_factory=set)
@@ -342,28 +343,35 @@ _OFFICE = re.compile(
 _HEADS_OF_GOVERNMENT = ("president", "prime", "premier", "chancellor", "king", "queen", "emir", "sultan", "leader")
 
 
-def _match_offices(text: str, catalog: Catalog, named: list[KnownPerson]) -> list[tuple[int, KnownPerson]]:
-    """Known people the question names by office, when the office fits exactly one of them."""
-    found: list[tuple[int, KnownPerson]] = []
+@dataclass(frozen=True)
+class Office:
+    """An office a question names instead of a person ("the Commission president", "Tunisia's
+    president", "Yerevan's leader"). Who holds it is read from the candidate meetings, not from the
+    whole store: in a store of a thousand articles many people are somebody's president."""
+
+    words: tuple[str, ...]  # the title's words, casefolded: ("commission", "president")
+    country: str | None
+    subject: bool  # named before any person, so it is the question's speaker ("What did the Chancellor tell Putin?")
+
+    def held_by(self, title: str | None, country: str | None) -> bool:
+        if self.country is not None and country != self.country:
+            return False
+        title_words = set((title or "").casefold().replace(".", "").split())
+        if self.words == ("leader",):
+            return self.country is not None and bool(title_words & set(_HEADS_OF_GOVERNMENT))
+        return all(w in title_words for w in self.words)
+
+
+def _offices(text: str, first_person_at: int) -> list[Office]:
+    out: list[Office] = []
     for m in _OFFICE.finditer(text):
-        words = [w.casefold() for w in m.group(1).split()]
         country = next((side for _, _, side in find_sides(m.group(0))), None)
-        words = [w for w in words if w not in SIDE_ALIASES and w not in STOP]
-        if not words:
-            continue
-        if words == ["leader"] and country:
-            # "Yerevan's leader": whoever heads that side, by any title
-            fits = [p for w in _HEADS_OF_GOVERNMENT for p in catalog.by_title_word.get(w, ()) if p.country == country]
-        else:
-            fits = [
-                p
-                for p in catalog.by_title_word.get(words[-1], ())
-                if all(any(w in t.casefold().replace(".", "").split() for t in p.titles) for w in words)
-                and (country is None or p.country == country)
-            ]
-        if len({p.name for p in fits}) == 1 and fits[0] not in named:
-            found.append((m.start(), fits[0]))
-    return found
+        words = tuple(
+            w.casefold() for w in m.group(1).split() if w.casefold() not in SIDE_ALIASES and w.casefold() not in STOP
+        )
+        if words:
+            out.append(Office(words, country, subject=m.start() < first_person_at))
+    return out
 
 
 _BESIDES = re.compile(r"\b(?:besides|apart from|other than|except)\s+(?:the\s+)?([\w-]+(?:\s+[A-Z][\w-]+)*),?", re.I)
@@ -390,7 +398,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     intent = classify(_BESIDES.sub("", text))
     q = Question(text=text, intent=intent, cross=bool(_CROSS.search(text)))
     matched = _match_people(text, catalog)
-    matched = sorted(matched + _match_offices(text, catalog, [p for _, p in matched]), key=lambda x: x[0])
+    q.offices = _offices(text, matched[0][0] if matched else len(text))
     q.people = [p for _, p in matched]
     person_tokens = {t.casefold() for p in q.people for t in p.name.split()}
     for name in proper_nouns(text):
