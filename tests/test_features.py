@@ -77,6 +77,7 @@ def test_headings_and_questions_put_to_someone_are_never_evidence():
     text = (
         "What the two sides signed\n"
         "QUESTION (state radio): What changes for people at the border?\n"
+        "Valletta, 7 March 2025.\n"
         "The ministers signed a fisheries memorandum on Monday.\n"
         '"We will keep talking," the minister said.'
     )

@@ -221,7 +221,8 @@ def _stored_vectors(article_id: str, packed: str | None) -> dict[int, np.ndarray
 
 def candidate_sentences(sentences: list[Sentence]) -> list[Sentence]:
     """Sentences that can be an answer at all: page noise and fragments are not, nor a heading (no
-    full stop: "Where the money goes") or a question put to someone (it asks, it does not report)."""
+    full stop: "Where the money goes"), a dateline on its own line ("Brussels, 27 February 2023.":
+    no word in lower case, so no verb) or a question put to someone (it asks, it does not report)."""
     return [
         s
         for s in sentences
@@ -229,7 +230,11 @@ def candidate_sentences(sentences: list[Sentence]) -> list[Sentence]:
         and len(s.text.split()) >= 3
         and _FINISHED.search(s.text.strip())
         and not s.text.rstrip("\"'\u201d\u2019) ").endswith("?")
+        and len(_LOWER_WORD.findall(s.text)) >= 3
     ]
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z]{2,}\b")
 
 
 def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext]) -> tuple[list[Ranked], np.ndarray]:
