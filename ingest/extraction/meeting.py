@@ -93,9 +93,19 @@ def build_meeting(
     return meeting
 
 
+def _after_headline(sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences that report: a first line that does not end like a sentence is a headline."""
+    if sentences and not _SENTENCE_END.search(sentences[0].text):
+        return sentences[1:] or sentences
+    return sentences
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s*$")
+
+
 def _meeting_sentence(text: str, sentences: list[Sentence], people: list[Person]) -> Sentence | None:
     best = None
-    for s in sentences[1:] or sentences:
+    for s in _after_headline(sentences):
         if not MEETING_CUES.search(s.text):
             continue
         named = {m.person.name for m in find_mentions(text, s.start, s.end, people) if m.person}
@@ -105,7 +115,7 @@ def _meeting_sentence(text: str, sentences: list[Sentence], people: list[Person]
             best = s
     if best is None:
         # No meeting word ("each expressed concern"): the first sentence naming two people.
-        for s in sentences[1:] or sentences:
+        for s in _after_headline(sentences):
             if len({m.person.name for m in find_mentions(text, s.start, s.end, people) if m.person}) >= 2:
                 return s
     return best
