@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 #   make TORCH_SPEC="torch --index-url https://download.pytorch.org/whl/cpu" venv
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: venv run test lint bench browser-deps clean
+.PHONY: venv run test lint bench load browser-deps clean
 
 venv: $(VENV)/.installed
 
@@ -42,6 +42,12 @@ test: venv browser-deps
 # more flags through BENCH_ARGS (see bench/README.md). Results: bench/results/latest.{md,json}.
 bench: venv
 	$(BIN)/python -m bench.run --articles $(or $(ARTICLES),1000) --seed 7 $(BENCH_ARGS)
+
+# Load test: 50 users x 60 s against `briefbot serve`, alone, during a 1,000-article ingest (also under
+# nice) and in a closed loop (~8 min). Results: bench/results/load.{md,json}; see bench/README.md.
+# Size it with USERS= and DURATION= (seconds); more flags through LOAD_ARGS.
+load: venv
+	$(BIN)/python -m bench.load --users $(or $(USERS),50) --seconds $(or $(DURATION),60) $(LOAD_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -2,11 +2,17 @@
 
 The caps are checked twice: on the sizes the archive declares (cheap, before reading) and on the
 bytes actually inflated (a forged header cannot lie its way past a read that stops at the cap).
+
+Members are read in memory, never extracted, so a name cannot write anywhere; still, a member named
+with `..`, an absolute path, a drive or a NUL byte, and a member that is a symbolic link (whose
+"content" is a path on the machine that made it) are refused by name, each failing alone: they are
+what a crafted archive holds, never an article.
 """
 
 from __future__ import annotations
 
 import io
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,12 +48,17 @@ def iter_zip(
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise LoadError(f"not a readable zip archive ({exc})") from exc
     with archive:
-        infos = [i for i in archive.infolist() if not i.is_dir() and _visible(i.filename) and wanted(i.filename)]
+        # Python cuts a name at a NUL byte; whether it is wanted is judged on the whole name.
+        files = [i for i in archive.infolist() if not i.is_dir() and wanted(i.orig_filename.replace("\x00", ""))]
+        refused = [(i, reason) for i in files if (reason := unsafe_member(i))]
+        infos = [i for i in files if not unsafe_member(i) and _visible(i.filename)]
         if len(infos) > max_members:
             raise LoadError(f"archive has {len(infos)} files, over the {max_members}-file limit")
         declared = sum(i.file_size for i in infos)
         if declared > max_total:
             raise LoadError(f"archive would inflate to {declared // (1024 * 1024)} MB, over the limit")
+        for info, reason in sorted(refused, key=lambda pair: pair[0].orig_filename):
+            yield LoadFailure(f"{label}/{_printable(info.orig_filename)}", reason)
         inflated = 0
         for info in sorted(infos, key=lambda i: i.filename):
             name = f"{label}/{info.filename}"
@@ -75,3 +86,23 @@ def iter_zip(
 def _visible(name: str) -> bool:
     parts = PurePosixPath(name).parts
     return not any(p.startswith(".") or p == "__MACOSX" for p in parts)
+
+
+def unsafe_member(info: zipfile.ZipInfo) -> str | None:
+    """Why a member is not read (a path that climbs out or is absolute, a link), or None."""
+    raw = info.orig_filename
+    if "\x00" in raw:
+        return "a NUL byte in the member's name; not read"
+    name = raw.replace("\\", "/")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return "an absolute path in the archive; not read"
+    if ".." in PurePosixPath(name).parts:
+        return "a path with '..' in the archive; not read"
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and stat.S_ISLNK(mode):  # made on Unix, a symbolic link
+        return "a symbolic link, not a file; not read"
+    return None
+
+
+def _printable(name: str) -> str:
+    return name.replace("\x00", "\\0")

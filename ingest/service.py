@@ -20,7 +20,7 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,13 +42,13 @@ from ingest.loaders import (
 from ingest.metadata import canonical_url
 from ingest.models import STATUSES, Article, IngestResult, LoadedDocument, Passage, Sentence, Status, article_id_for
 from ingest.segment import make_passages, split_sentences
+from vectorstore.errors import StoreError
+from vectorstore.lease import WriteLease
 from vectorstore.lexical import LexicalIndex
 from vectorstore.sentence_vectors import normalized_mean, pack
 from vectorstore.store import ArticleStore, NewArticle
 
 log = logging.getLogger(__name__)
-
-STALE_WRITE_SECONDS = 15 * 60  # a write marker this old on a shared server belongs to a dead writer
 
 # done, total, the latest result: `total` can grow while a run goes (a feed or archive is opened).
 ProgressCallback = Callable[[int, int, IngestResult], None]
@@ -114,15 +114,17 @@ class IngestService:
         embeddings: Embeddings,
         lock_path: Path | None = None,
         settings: Settings | None = None,
+        lock: AbstractContextManager | None = None,
     ) -> None:
         self.store = store
         self.lexical = lexical
         self.embeddings = embeddings
         self.settings = settings or Settings()
-        # One writer at a time per store, across processes (the embedded store is one folder).
-        self._lock: AbstractContextManager = FileLock(str(lock_path)) if lock_path else nullcontext()
-        # Without a lock (a shared Chroma server) another writer may be mid-write: leave young markers.
-        self._recover_after = 0.0 if lock_path else STALE_WRITE_SECONDS
+        # One writer at a time per store, across processes: a file lock beside an embedded store (one
+        # folder), a lease in the store's own collections for a Chroma server (writers may be on
+        # other machines). Whoever holds either may finish a killed writer's leftovers at once.
+        # `lock` replaces either (a lease with another time to live, say).
+        self._lock: AbstractContextManager = lock or (FileLock(str(lock_path)) if lock_path else WriteLease(store))
         self._fetcher = None
 
     @property
@@ -232,7 +234,15 @@ class IngestService:
                 raise LoadError(reason)
 
             return [_Unit(source, fail)]
-        seen = self.store.feed_seen(feed.key)
+        try:
+            seen = self.store.feed_seen(feed.key)
+        except StoreError as exc:
+            reason = str(exc)
+
+            def unavailable() -> Iterator[Loaded]:
+                raise LoadError(reason)
+
+            return [_Unit(source, unavailable)]
         units = []
         for entry in feed.entries:
             if entry.key in seen:
@@ -264,16 +274,22 @@ class IngestService:
     # -- running --------------------------------------------------------------------------------
 
     def _run(self, units: list[_Unit], progress: ProgressCallback | None) -> Iterator[IngestResult]:
-        """Load inputs in order, store their documents in batches, yield results in input order."""
+        """Load inputs in order, store their documents in batches, yield results in input order.
+
+        When the store itself fails (the Chroma server is gone, the disk is full, the write lease
+        was lost), the batch being written fails and the ingest stops there: every input not yet
+        stored fails with the same reason rather than each trying, and failing, in turn.
+        """
         batch = _Batch(self.settings.ingest_batch_size)
         finished: list[_Unit] = []  # units fully loaded whose results wait in the batch
+        stopped: list[str] = []  # the store's reason for stopping, once it gave one
         done = 0
 
         def flush() -> Iterator[IngestResult]:
             nonlocal done
-            for unit, result in self._flush(batch):
+            for unit, result in self._flush(batch, stopped):
                 if unit.after is not None:
-                    unit.after(result)
+                    self._after(unit, result)
                 yield result
             for unit in finished:
                 done += 1
@@ -281,18 +297,44 @@ class IngestService:
                     progress(done, len(units), unit.last)
             finished.clear()
 
-        with self._session():
-            for unit in units:
-                for item in self._load_unit(unit):
+        try:
+            self._begin()
+        except StoreError as exc:
+            yield from _not_ingested(units, str(exc))
+            return
+        try:
+            for index, unit in enumerate(units):
+                items = self._load_unit(unit)
+                for item in items:
                     if isinstance(item, LoadedDocument) and batch.conflicts(item):
                         yield from flush()
+                        if stopped:  # this item was never stored
+                            yield _not_ingested_one(unit.source, stopped[0], rest=True)
+                            break
                     batch.add(unit, item)
                     if batch.full():
                         yield from flush()
+                        if stopped:
+                            if next(items, None) is not None:  # the input holds more than was tried
+                                yield _not_ingested_one(unit.source, stopped[0], rest=True)
+                            break
+                if stopped:
+                    yield from _not_ingested(units[index + 1 :], stopped[0])
+                    return
                 finished.append(unit)
                 if not batch.docs():
                     yield from flush()
             yield from flush()
+        finally:
+            self._end()
+
+    def _after(self, unit: _Unit, result: IngestResult) -> None:
+        """A unit's follow-up (remembering a feed entry); a store that fails here costs only a re-try
+        of that entry on the next run (its article is recognised as a duplicate)."""
+        try:
+            unit.after(result)  # type: ignore[misc]
+        except StoreError:
+            log.warning("could not record %s as ingested", unit.source, exc_info=True)
 
     def _load_unit(self, unit: _Unit) -> Iterator[LoadedDocument | IngestResult]:
         try:
@@ -307,19 +349,26 @@ class IngestService:
             log.exception("loading %s failed", unit.source)
             yield IngestResult(source=unit.source, status="failed", reason=f"unexpected error: {exc}")
 
-    @contextmanager
-    def _session(self) -> Iterator[None]:
-        """Finish what a killed writer left before starting; bring the lexical index up to date after."""
+    def _begin(self) -> None:
+        """Finish what a killed writer left before starting (whoever holds the write lock or lease
+        may: no other writer can be mid-write)."""
         with self._lock:
-            self.store.recover(older_than=self._recover_after)
+            self.store.recover()
+
+    def _end(self) -> None:
+        """Bring the lexical index up to date now rather than on the next question. A store that
+        fails here (the server went away, the disk is full) only delays that: the index catches up
+        by itself when it next sees the store."""
         try:
-            yield
-        finally:
             with self._lock:
                 self.lexical.refresh()
+        except StoreError:
+            log.warning("the lexical index was not brought up to date after the ingest", exc_info=True)
 
-    def _flush(self, batch: _Batch) -> list[tuple[_Unit, IngestResult]]:
-        """Store the batch's documents (embedded together, written in one commit) and empty it."""
+    def _flush(self, batch: _Batch, stopped: list[str]) -> list[tuple[_Unit, IngestResult]]:
+        """Store the batch's documents (embedded together, written in one commit) and empty it.
+
+        A `StoreError` fails the batch's articles with its message and appends it to `stopped`."""
         slots = batch.take()
         docs = [(i, item) for i, (_unit, item) in enumerate(slots) if isinstance(item, LoadedDocument)]
         results: dict[int, IngestResult] = {
@@ -328,6 +377,11 @@ class IngestService:
         if docs:
             try:
                 results.update(self._store_many(docs))
+            except StoreError as exc:  # the store cannot take writes now: stop here, nothing half-stored
+                log.warning("the store stopped the ingest: %s", exc)
+                stopped.append(str(exc))
+                for i, doc in docs:
+                    results[i] = IngestResult(source=doc.source, status="failed", reason=f"not stored: {exc}")
             except Exception as exc:  # the store refused the batch: each of its articles fails, none half-stored
                 log.exception("storing a batch failed")
                 for i, doc in docs:
@@ -371,7 +425,7 @@ class IngestService:
                 batch.append(NewArticle(article, passages, vectors, replaced, packed))
                 status: Status = "updated" if replaced else "new"
                 results[i] = IngestResult(doc.source, status, article.id, article.title, len(passages))
-            self.store.add_articles(batch)
+            self.store.add_articles(batch, before_commit=getattr(self._lock, "check", None))
         return results
 
     def _duplicate(self, doc: LoadedDocument, article: Article) -> IngestResult:
@@ -383,6 +437,17 @@ class IngestService:
             existing.title if existing else article.title,
             existing.passage_count if existing else 0,
         )
+
+
+def _not_ingested_one(source: str, reason: str, rest: bool = False) -> IngestResult:
+    what = "the rest of this input was not ingested" if rest else "not ingested"
+    return IngestResult(source=source, status="failed", reason=f"{what}: {reason}")
+
+
+def _not_ingested(units: Sequence[_Unit], reason: str) -> Iterator[IngestResult]:
+    """One failure per input the ingest did not get to (named as the user gave them, unloaded)."""
+    for unit in units:
+        yield _not_ingested_one(unit.source, reason)
 
 
 class _Batch:

@@ -12,21 +12,31 @@ grow with the archive), and ranks with BM25 (k1 = 1.2, b = 0.75) itself.
 Several processes may share one index file (the UI answering while the CLI ingests): SQLite
 serialises the writers, and each sync runs in one transaction that re-reads the generation it
 brings the index to, so two processes never apply the same difference twice.
+
+Being a cache, the file may be lost without loss: deleted (or replaced) under a running process,
+the index notices at its next use and builds a new one from the store; unreadable (corrupt, or not a
+database at all), it is removed and rebuilt the same way. A disk too full for its writes is
+`StoreFull`, a message for the user, not a crash.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import Stemmer
 
+from vectorstore.errors import StoreFull, full_message, is_corrupt_index, is_disk_full
 from vectorstore.store import ArticleStore
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -91,18 +101,56 @@ class LexicalIndex:
         self._counts: tuple[str | None, int, dict[str, int]] | None = None
 
     def _db(self) -> sqlite3.Connection:
-        """One connection per thread (the server answers on a thread pool)."""
+        """One connection per thread (the server answers on a thread pool), reopened when the file
+        it was opened on is gone or replaced (one stat per call: microseconds)."""
         conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.identity != _identity(self.path):
+            log.warning("lexical index %s was deleted or replaced: opening it anew", self.path)
+            _close(conn)
+            conn = self._local.conn = None
+            self._synced = None  # whatever the file now holds is compared with the store again
         if conn is None:
             self.directory.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():  # a journal left without its database would be applied to the new one
+                _remove(self.path, only_journals=True)
             conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(_SCHEMA)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.executescript(_SCHEMA)
+            except BaseException:
+                _close(conn)
+                raise
             self._local.conn = conn
+            self._local.identity = _identity(self.path)
         return conn
 
+    def _guarded(self, operation: Callable[[], T]) -> T:
+        """Run an index operation; rebuild an unreadable index once and retry, name a full disk."""
+        try:
+            return operation()
+        except sqlite3.DatabaseError as exc:
+            if is_disk_full(exc):
+                raise StoreFull(full_message("the lexical index could not be written", self.directory)) from exc
+            if not is_corrupt_index(exc):
+                raise
+            self._discard(exc)
+        return operation()
+
+    def _discard(self, exc: BaseException) -> None:
+        """Drop an unreadable index file: it is a cache, rebuilt from the store by the next sync."""
+        log.warning("lexical index %s is unreadable (%s): rebuilding it from the store", self.path, exc)
+        with self._lock:
+            conn = getattr(self._local, "conn", None)
+            if conn is not None:
+                _close(conn)
+                self._local.conn = None
+            _remove(self.path)
+            self._synced = None
+            self._counts = None
+
     def _sync(self) -> None:
+        self._db()  # first: a deleted or replaced file resets what this process believes is synced
         generation = self.store.generation()
         if generation == self._synced:
             return
@@ -118,7 +166,10 @@ class LexicalIndex:
                     db.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('generation', ?)", (generation,))
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:  # an unreadable file may refuse even that; the caller rebuilds it
+                    pass
                 raise
             self._synced = generation
 
@@ -149,13 +200,16 @@ class LexicalIndex:
 
     def refresh(self) -> None:
         """Bring the index up to date now (after an ingest), rather than on the next question."""
-        self._sync()
+        self._guarded(self._sync)
 
     def passages(self, passage_ids: list[str]) -> dict[str, tuple[str, str, int, int, str]]:
         """The committed passages among these ids, as (id, article id, start, end, text) rows.
 
         Dense search reads only ids and distances from Chroma and takes the rest from here (the
         index holds every committed passage already), which halves its cost on a large store."""
+        return self._guarded(lambda: self._passages(passage_ids))
+
+    def _passages(self, passage_ids: list[str]) -> dict[str, tuple[str, str, int, int, str]]:
         self._sync()
         if not passage_ids:
             return {}
@@ -167,6 +221,9 @@ class LexicalIndex:
 
     def search(self, query: str, k: int) -> list[LexicalHit]:
         """The `k` best passages by BM25, best first; equal scores in insertion order."""
+        return self._guarded(lambda: self._search(query, k))
+
+    def _search(self, query: str, k: int) -> list[LexicalHit]:
         self._sync()
         words = self._selective(query_words(query))
         if not words or k <= 0:
@@ -200,3 +257,27 @@ class LexicalIndex:
                 counts.append((known[word], word))
         keep = [w for n, w in counts if n <= limit]
         return keep or [w for _, w in sorted(counts)[:2]]
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at `path` (device, inode), or None when there is none."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _close(conn: sqlite3.Connection) -> None:
+    try:
+        conn.close()
+    except sqlite3.Error:
+        pass
+
+
+def _remove(path: Path, only_journals: bool = False) -> None:
+    for suffix in ("-wal", "-shm") if only_journals else ("", "-wal", "-shm"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass

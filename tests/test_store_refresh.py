@@ -1,0 +1,57 @@
+"""A process reading the embedded store finds what another process ingested into it: its vector
+index is brought up to date (a fresh client swapped in) before its next dense search, and its
+article cache reads just the new records."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from tests.conftest import ROOT
+from tests.test_faults import write_articles
+
+INGEST = """
+import sys
+from pathlib import Path
+from bot.components import Components
+from bot.settings import Settings
+components = Components(Settings(store=Path(sys.argv[1]), embedder="hash"))
+print(sorted({r.status for r in components.ingest.ingest_paths(sorted(Path(sys.argv[2]).glob("*.txt")))}))
+"""
+
+
+def test_a_reader_finds_what_another_process_ingested(components, settings, tmp_path):
+    paths = write_articles(tmp_path / "first", 8)
+    assert {r.status for r in components.ingest.ingest_paths(paths[:2])} == {"new"}
+    store = components.store
+    assert len(store.list_articles()) == 2
+    client_before = store.client
+
+    later = tmp_path / "later"
+    later.mkdir()
+    for path in paths[2:]:
+        (later / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", INGEST, str(settings.store), str(later)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "new" in done.stdout
+
+    time.sleep(0.3)  # past the generation's time to live
+    articles = {a.id: a for a in store.list_articles()}
+    assert len(articles) == 8
+    wanted = next(a for a in articles.values() if "Number6" in a.text)
+    vector = components.embeddings.embed_query(wanted.text.split("\n\n")[1])
+    found = {pid.split(":")[0] for pid, _ in store.dense_neighbours(vector, 40)}
+    assert wanted.id in found, "the other process's passages are in this process's dense search"
+    assert store.client is not client_before  # a fresh client was swapped in
+    hits = components.retriever.search("Number6 tariff steel", k=5)
+    assert hits and hits[0].article_id == wanted.id
