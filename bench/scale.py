@@ -43,9 +43,10 @@ def build_briefbot(store: Path, passages: int, seed: int) -> dict:
     """Write articles through ArticleStore (whole-article batches) until `passages` are stored."""
     from bot.settings import Settings
     from ingest.cleaning import clean_text
-    from ingest.models import Article, LoadedDocument
+    from ingest.models import LoadedDocument
     from ingest.segment import make_passages, split_sentences
     from vectorstore.lexical import LexicalIndex
+    from vectorstore.models import Article
     from vectorstore.store import ArticleStore
 
     wanted = {"pipeline": "briefbot", "passages": passages, "seed": seed}

@@ -44,8 +44,8 @@ from bot.answer.ranker import RankerWeights, load_weights
 from bot.answer.text import STOP
 from bot.models import Answer, Turn
 from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, MONTHS, find_sides
-from ingest.models import Article
 from vectorstore.errors import StoreError
+from vectorstore.models import Article
 from vectorstore.retriever import HybridRetriever, RetrievedPassage
 from vectorstore.store import ArticleStore
 

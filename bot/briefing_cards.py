@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from bot.answer.text import content_stems
 from ingest.extraction.lexicon import SIDE_ALIASES, find_sides
-from ingest.models import Agreement, Article, Evidence, Meeting, Statement
+from vectorstore.models import Agreement, Article, Evidence, Meeting, Statement
 
 KIND_LABELS = {
     "demand": "demanded",

@@ -28,8 +28,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from bot.settings import Settings
 from ingest.loaders.base import LoadError
+from ingest.settings import IngestSettings
 
 MAX_REDIRECTS = 5
 NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: the last 32 bits are an IPv4 address
@@ -161,7 +161,7 @@ class Fetcher:
         self._verify = verify  # certificates are always checked against the URL's host name
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Fetcher:
+    def from_settings(cls, settings: IngestSettings) -> Fetcher:
         return cls(
             allow_private=settings.allow_private_urls,
             max_bytes=settings.max_fetch_bytes,

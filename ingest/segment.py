@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.models import Passage, Sentence
+from vectorstore.models import Passage, Sentence
 
 _ABBREVIATIONS = {
     "mr",

@@ -28,7 +28,6 @@ import numpy as np
 from filelock import FileLock
 from langchain_core.embeddings import Embeddings
 
-from bot.settings import Settings
 from ingest.extraction import extract_meetings
 from ingest.loaders import (
     LoadError,
@@ -40,11 +39,13 @@ from ingest.loaders import (
     text_document,
 )
 from ingest.metadata import canonical_url
-from ingest.models import STATUSES, Article, IngestResult, LoadedDocument, Passage, Sentence, Status, article_id_for
+from ingest.models import STATUSES, IngestResult, LoadedDocument, Status
 from ingest.segment import make_passages, split_sentences
+from ingest.settings import INGEST_DEFAULTS, IngestSettings
 from vectorstore.errors import StoreError
 from vectorstore.lease import WriteLease
 from vectorstore.lexical import LexicalIndex
+from vectorstore.models import Article, Passage, Sentence, article_id_for
 from vectorstore.sentence_vectors import normalized_mean, pack
 from vectorstore.store import ArticleStore, NewArticle
 
@@ -113,13 +114,13 @@ class IngestService:
         lexical: LexicalIndex,
         embeddings: Embeddings,
         lock_path: Path | None = None,
-        settings: Settings | None = None,
+        settings: IngestSettings | None = None,
         lock: AbstractContextManager | None = None,
     ) -> None:
         self.store = store
         self.lexical = lexical
         self.embeddings = embeddings
-        self.settings = settings or Settings()
+        self.settings: IngestSettings = settings or INGEST_DEFAULTS
         # One writer at a time per store, across processes: a file lock beside an embedded store (one
         # folder), a lease in the store's own collections for a Chroma server (writers may be on
         # other machines). Whoever holds either may finish a killed writer's leftovers at once.

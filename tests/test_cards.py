@@ -8,8 +8,8 @@ import re
 import pytest
 
 from bot.briefing_cards import build_card, build_cards, card_json, card_markdown, filter_cards, statement_line
-from ingest.models import Agreement, Article, Evidence, Meeting, Participant, Statement
 from tests.web.support import LISBON, MUNICH, PAYLOAD, munich_meeting, payload_meeting, store_article
+from vectorstore.models import Agreement, Article, Evidence, Meeting, Participant, Statement
 
 
 @pytest.fixture

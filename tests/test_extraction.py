@@ -13,8 +13,8 @@ import pytest
 from ingest.extraction import extract_meetings
 from ingest.extraction.meeting import resolve_weekday
 from ingest.extraction.people import find_people
-from ingest.models import Article, Meeting
 from ingest.segment import split_sentences
+from vectorstore.models import Article, Meeting
 
 RIVER = """Dubois and Silva agree on river pact
 

@@ -11,8 +11,8 @@ from bot.answer.features import INDEX, NAMES, ArticleContext, candidate_sentence
 from bot.answer.question import parse
 from bot.answer.ranker import WEIGHTS_FILE, load_weights
 from ingest.extraction.lexicon import find_sides
-from ingest.models import Article
 from ingest.segment import split_sentences
+from vectorstore.models import Article
 
 TEXT = (
     "Where the money goes\n"

@@ -8,8 +8,8 @@ from bot.answer.catalog import build_catalog
 from bot.answer.followup import resolve
 from bot.models import Answer, Turn
 from ingest.extraction import extract_meetings
-from ingest.models import Article
 from ingest.segment import split_sentences
+from vectorstore.models import Article
 
 TEXT = """Envoys meet in Oslo
 

@@ -19,7 +19,8 @@ from bot.answer.catalog import build_catalog
 from bot.answer.compose import name_in_text
 from bot.components import Components
 from ingest.extraction.people import similar_name
-from ingest.models import Article, LoadedDocument, Meeting, Participant
+from ingest.models import LoadedDocument
+from vectorstore.models import Article, Meeting, Participant
 from vectorstore.store import GENERATION_TTL
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ import pytest
 from bot.answer.catalog import build_catalog
 from bot.answer.question import parse, proper_nouns
 from ingest.extraction import extract_meetings
-from ingest.models import Article
 from ingest.segment import split_sentences
+from vectorstore.models import Article
 
 TEXT = """Envoys meet in Oslo
 
@@ -126,7 +126,7 @@ def test_spelling_variants_match_the_known_person(catalog):
 
 
 def test_a_lone_name_is_a_surname_and_a_full_name_claims_its_words():
-    from ingest.models import Meeting, Participant
+    from vectorstore.models import Meeting, Participant
 
     people = [("Mahmoud Abbas", "Palestine"), ("Abbas Mousavi", "Iran"), ("Faisal Mahmoud", "Egypt")]
     articles = [

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.components import Components
-from ingest.models import Article
 from ingest.segment import make_passages, split_sentences
+from vectorstore.models import Article
 from vectorstore.store import NewArticle
 
 TEXT = (

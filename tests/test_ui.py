@@ -59,7 +59,7 @@ def test_passage_highlights_exactly_the_cited_sentence(components) -> None:
 
 
 def test_passage_shows_context_around_the_sentence() -> None:
-    from ingest.models import Article
+    from vectorstore.models import Article
 
     body = "First sentence here. The cited one is this. A third follows.\n\nAnother paragraph."
     article = Article(id="a", title="T", source="s", text=body)

@@ -51,9 +51,9 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
-from bot.settings import Settings
-from ingest.models import Article, Meeting, Passage
 from vectorstore.guard import Guard
+from vectorstore.models import Article, Meeting, Passage
+from vectorstore.settings import StoreSettings
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class DenseHit:
     similarity: float
 
 
-def make_client(settings: Settings, path: str | None = None) -> chromadb.ClientAPI:
+def make_client(settings: StoreSettings, path: str | None = None) -> chromadb.ClientAPI:
     """An embedded PersistentClient by default (at `path`, a spelling of the store folder, when
     given); an HttpClient when a Chroma server URL is set."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
@@ -107,7 +107,7 @@ def make_client(settings: Settings, path: str | None = None) -> chromadb.ClientA
     return chromadb.PersistentClient(path=path or str(settings.store), settings=chroma_settings)
 
 
-def _alternating_clients(settings: Settings) -> Callable[[], chromadb.ClientAPI]:
+def _alternating_clients(settings: StoreSettings) -> Callable[[], chromadb.ClientAPI]:
     """Fresh embedded clients for `_sync_vectors`, each a new Chroma system. Chroma shares one
     system per path string within a process, so a new client on the same string would be the
     stale one; the same folder named two ways ('store' and 'store/.') gives two systems, and the
@@ -120,7 +120,7 @@ def _alternating_clients(settings: Settings) -> Callable[[], chromadb.ClientAPI]
     return reopen
 
 
-def auth_headers(settings: Settings) -> dict[str, str]:
+def auth_headers(settings: StoreSettings) -> dict[str, str]:
     """The token header for a Chroma server that wants one (`chroma_token`, sent as
     `chroma_token_header`: `X-Chroma-Token` by default, or `Authorization` as a bearer token).
 
@@ -201,7 +201,7 @@ class ArticleStore:
         self.sentences = collections["sentences"]
 
     @classmethod
-    def open(cls, settings: Settings) -> ArticleStore:
+    def open(cls, settings: StoreSettings) -> ArticleStore:
         guard = Guard(url=settings.chroma_url, path=None if settings.chroma_url else settings.store)
         reopen = None if settings.chroma_url else _alternating_clients(settings)
         return cls(guard.call(make_client, settings), settings.collection_prefix, reopen=reopen, guard=guard)

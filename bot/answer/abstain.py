@@ -14,7 +14,7 @@ import re
 from bot.answer.question import Question
 from bot.answer.text import INTENT_WORDS, STOP, content_stems, words
 from ingest.extraction.lexicon import CITIES, trie_pattern
-from ingest.models import Article
+from vectorstore.models import Article
 
 ABSTAIN = "The ingested articles don't say."
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from ingest.models import Article, Meeting
+from vectorstore.models import Article, Meeting
 from vectorstore.store import ArticleStore
 
 

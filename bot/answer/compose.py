@@ -23,8 +23,8 @@ from ingest.extraction.lexicon import (
     CITIES,
     SIDE_ALIASES,
 )
-from ingest.models import Article, Meeting, Sentence
 from ingest.segment import split_sentences
+from vectorstore.models import Article, Meeting, Sentence
 
 NOISE_LINE = re.compile(
     r"^\s*(?:photo|credits?|image|video|watch|read more|follow us|subscribe|advertisement|share|related|hey guys|"

@@ -29,7 +29,7 @@ from bot.answer.compose import NOISE_LINE, Ranked, name_in_text
 from bot.answer.question import Question
 from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, similar_name, stem
 from ingest.extraction.lexicon import CUE_PATTERNS, MEETING_CUES, MONTHS, TITLE_WORDS, WEEKDAYS
-from ingest.models import Article, Meeting, Sentence
+from vectorstore.models import Article, Meeting, Sentence
 from vectorstore.sentence_vectors import unpack
 
 _DATE_WORDS = re.compile(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot.answer.catalog import Catalog
 from bot.models import Turn
 from ingest.extraction.lexicon import find_sides
-from ingest.models import Participant
+from vectorstore.models import Participant
 
 _SUBJECT = re.compile(r"\b(?:he|she)\b", re.I)
 _OBJECT = re.compile(r"\b(?:him|her)\b(?!\s+(?:host|counterpart|guest|side|country|government))", re.I)

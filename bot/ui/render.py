@@ -12,7 +12,7 @@ import re
 
 from bot.briefing_cards import SECTION_TITLES, Card
 from bot.models import Answer, Citation
-from ingest.models import Article
+from vectorstore.models import Article
 
 # HTML's specials and Markdown's punctuation, each as a numeric character reference (one pass).
 _INERT = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}()#+!|~$:"}

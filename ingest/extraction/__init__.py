@@ -10,7 +10,7 @@ from __future__ import annotations
 from ingest.extraction.meeting import build_meeting
 from ingest.extraction.people import find_people
 from ingest.extraction.statements import attribute
-from ingest.models import Article, Meeting, Sentence
+from vectorstore.models import Article, Meeting, Sentence
 
 __all__ = ["extract_meetings"]
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from ingest.extraction.lexicon import CITIES, MEETING_CUES, MONTHS, WEEKDAYS, trie_pattern
 from ingest.extraction.people import Person, find_mentions
 from ingest.extraction.statements import Attributed
-from ingest.models import Agreement, Evidence, Meeting, Participant, Sentence, Statement, Topic
+from vectorstore.models import Agreement, Evidence, Meeting, Participant, Sentence, Statement, Topic
 
 _CITY_RE = re.compile(r"(?<![\w-])(" + trie_pattern(CITIES) + r")(?![\w-])")
 _AT_VENUE = re.compile(

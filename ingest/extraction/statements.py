@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ingest.extraction.lexicon import CUE_PATTERNS
 from ingest.extraction.people import Mention, Person, find_mentions
-from ingest.models import STATEMENT_KINDS, Sentence, StatementKind
+from vectorstore.models import STATEMENT_KINDS, Sentence, StatementKind
 
 _ACCORDING = re.compile(
     r"\b(?:according\s+to|as\s+reported\s+by|reported\s+by|citing|cited\s+by|relayed\s+by|quoted\s+by|said\s+in\s+a\s+statement\s+from)\s+"

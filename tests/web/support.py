@@ -18,9 +18,9 @@ from typing import Any
 import uvicorn
 
 from ingest.loaders import load_path
-from ingest.models import Agreement, Article, Evidence, Meeting, Participant, Statement, Topic
 from ingest.segment import make_passages, split_sentences
 from ingest.service import embed_articles
+from vectorstore.models import Agreement, Article, Evidence, Meeting, Participant, Statement, Topic
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MUNICH = FIXTURES / "munich_talks.txt"
