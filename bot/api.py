@@ -19,13 +19,14 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from bot.access import Refusal, client_address, read_refusal, write_refusal
 from bot.briefing_cards import build_cards, card_markdown, filter_cards
 from bot.models import Answer, Citation, Turn
 from bot.sessions import QuotaExceeded, Session, SessionStore, UnknownSession
 from bot.settings import Settings
-from bot.streaming import answer_chunks
+from bot.streaming import Finished, Shown, answer_chunks
 from ingest.models import IngestResult
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,15 @@ class AskRequest(BaseModel):
 
 
 class AskResponse(BaseModel):
-    """`Answer.public()` (the CLI's JSON shape) plus the conversation's id."""
+    """`Answer.public()` (the CLI's JSON shape) plus the conversation's id. `mode` and `fallback`
+    appear only when a reader model is configured."""
 
     answer: str
     abstained: bool
     citations: list[Citation]
     session_id: str
+    mode: str | None = Field(None, description='"llm" or "extractive", when a reader model is configured.')
+    fallback: str | None = Field(None, description="Why the configured model's answer was not used.")
 
 
 class SessionOut(BaseModel):
@@ -97,6 +101,13 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
 
     router = APIRouter(prefix="/api", dependencies=[Depends(readable)], max_body_size=MAX_BODY_BYTES)
 
+    def chat_service():
+        """The chat service with the configured reader (imported on the first question: the answer
+        engine is not needed to serve the first page)."""
+        from bot.service import configured_chat
+
+        return configured_chat(components)
+
     def admit(body: AskRequest, request: Request) -> Session:
         if not body.question.split():
             raise HTTPException(400, "the question is empty")
@@ -109,7 +120,7 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
 
     def ask_in(session: Session, question: str) -> Answer:
         try:
-            answer = components.chat.ask(question, sessions.history(session))
+            answer = chat_service().ask(question, sessions.history(session))
         except ValueError as exc:  # the chat service's message for a question it cannot take
             raise HTTPException(400, str(exc)) from exc
         sessions.record(session, Turn(question=question, answer=answer))
@@ -121,7 +132,7 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
         session = sessions.new(client_address(request))
         return SessionOut(session_id=session.id, questions_left=sessions.session_quota)
 
-    @router.post("/ask", response_model=AskResponse, tags=["chat"])
+    @router.post("/ask", response_model=AskResponse, response_model_exclude_none=True, tags=["chat"])
     def ask(body: AskRequest, request: Request) -> AskResponse:
         """Answer a question with numbered citations; `session_id` carries the conversation on."""
         session = admit(body, request)
@@ -132,19 +143,45 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
         "/ask/stream",
         tags=["chat"],
         response_class=StreamingResponse,
-        responses={200: {"content": {"text/event-stream": {}}, "description": "session, token..., citations, done"}},
+        responses={
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "session, token..., [reset, token...], citations, done",
+            }
+        },
     )
     def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
-        """Server-sent events: `session`, then `token` pieces of the answer, then `citations`, then `done`."""
+        """Server-sent events: `session`, then `token` pieces of the answer, then `citations`, then `done`.
+
+        With a reader model the tokens are the model's sentences, each sent once it is verified (whole,
+        renumbered: never half a marker, never a claim taken back). If the model fails after some were
+        sent, `reset` says to clear them, and the extractive answer follows. `citations` also carries
+        `mode` and `fallback` when a model is configured."""
         session = admit(body, request)
-        answer = ask_in(session, body.question)
+        chat = chat_service()
+        history = sessions.history(session)
+        try:
+            draft = chat.prepare(body.question, history)
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from exc
 
         def events() -> Iterator[str]:
             yield _sse("session", {"session_id": session.id})
-            for piece in answer_chunks(answer.answer):
-                yield _sse("token", {"text": piece})
+            answer = draft.extractive
+            try:
+                for event in chat.stream(draft):
+                    if isinstance(event, Shown):
+                        yield _sse("token", {"text": event.text})
+                    elif isinstance(event, Finished):
+                        answer = event.reply.answer
+                        if event.retract:
+                            yield _sse("reset", {"reason": answer.fallback})
+                        for piece in answer_chunks(event.rest):
+                            yield _sse("token", {"text": piece})
+            finally:
+                sessions.record(session, Turn(question=body.question, answer=answer))
             public = answer.public()
-            yield _sse("citations", {"citations": public["citations"], "abstained": public["abstained"]})
+            yield _sse("citations", {k: v for k, v in public.items() if k != "answer"})
             yield _sse("done", {})
 
         return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
@@ -199,7 +236,7 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
             results = [result]
         elif content_type.startswith("multipart/form-data"):
             form = await request.form()
-            uploads = [f for f in form.getlist("files") if hasattr(f, "filename")]
+            uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
             if not uploads:
                 raise HTTPException(400, "no files in the upload; send them in the multipart field `files`")
             files = [(safe_filename(u.filename or "upload.txt"), await u.read()) for u in uploads]

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -31,7 +31,25 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def components_for(store: Path | None, chroma_url: str | None):
+def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--llm and --llm-base-url on the commands that answer questions (they override BRIEFBOT_LLM*)."""
+    command = click.option(
+        "--llm-base-url",
+        metavar="URL",
+        default=None,
+        help="Base URL of the model's server, e.g. http://127.0.0.1:8080/v1 (env BRIEFBOT_LLM_BASE_URL).",
+    )(command)
+    command = click.option(
+        "--llm",
+        metavar="SPEC",
+        default=None,
+        help="Phrase answers with a model: none | openai:MODEL | ollama:MODEL | local:PATH.gguf (env BRIEFBOT_LLM; "
+        "default none). Every sentence it writes is checked against its citations.",
+    )(command)
+    return command
+
+
+def components_for(store: Path | None, chroma_url: str | None, llm: str | None = None, llm_base_url: str | None = None):
     from bot.components import Components
 
     overrides: dict[str, Any] = {}
@@ -39,10 +57,37 @@ def components_for(store: Path | None, chroma_url: str | None):
         overrides["store"] = store
     if chroma_url:
         overrides["chroma_url"] = chroma_url
-    return Components(Settings(**overrides))
+    if llm is not None:
+        overrides["llm"] = llm
+    if llm_base_url is not None:
+        overrides["llm_base_url"] = llm_base_url
+    try:
+        return Components(Settings(**overrides))
+    except ValueError as exc:  # pydantic's ValidationError: a bad BRIEFBOT_* value or flag
+        raise click.UsageError(str(exc)) from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def chat_for(components):
+    """The chat service with the configured reader model, if any."""
+    from bot.service import configured_chat
+
+    return configured_chat(components)
+
+
+class _Commands(click.Group):
+    """A store that cannot serve (Chroma server down, disk full, token refused) ends any command with
+    its one-line reason and exit status 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from vectorstore.errors import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Briefbot: a cited briefing bot for news about diplomatic meetings.
 
@@ -135,27 +180,65 @@ def _run_ingest(service, sources: list[str], feeds: list[str], show_progress: bo
     help='JSONL of {"id", "question"[, "session"]}; one JSON answer per line on stdout.',
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@llm_options
 @store_options
 def ask(
-    question: str | None, batch_file: Path | None, as_json: bool, store: Path | None, chroma_url: str | None
+    question: str | None,
+    batch_file: Path | None,
+    as_json: bool,
+    llm: str | None,
+    llm_base_url: str | None,
+    store: Path | None,
+    chroma_url: str | None,
 ) -> None:
-    """Ask a question (or a batch of them) and print the cited answer."""
+    """Ask a question (or a batch of them) and print the cited answer.
+
+    With a model (--llm or BRIEFBOT_LLM), the JSON adds "mode" ("llm" or "extractive") and, when the
+    model's answer was not used, "fallback" with the reason.
+    """
     if bool(question) == bool(batch_file):
         raise click.UsageError("give either a QUESTION or --batch FILE")
-    chat = components_for(store, chroma_url).chat
+    chat = chat_for(components_for(store, chroma_url, llm, llm_base_url))
     if batch_file:
         _ask_batch(chat, batch_file)
         return
-    answer = chat.ask(question)
+    reply = chat.reply(question)
+    answer = reply.answer
     if as_json:
         # One question: the answer plus why each cited sentence won (its probability and largest
         # feature contributions). Batch lines keep the evaluation contract exactly.
         shown = {**answer_json(answer), "why": answer.focus.get("why", [])}
+        if reply.reading is not None:
+            shown["reader"] = reading_json(reply.reading)
         click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     click.echo(answer.answer)
     for c in answer.citations:
         click.echo(f"  [{c.n}] {c.title} ({c.source}, chars {c.start}-{c.end})\n      {c.text}")
+    if answer.fallback:
+        click.echo(f"(extractive answer: {answer.fallback})", err=True)
+
+
+def reading_json(reading) -> dict:
+    """What verification did with each sentence the model wrote (`ask --json` only)."""
+    return {
+        "seconds": round(reading.seconds, 3),
+        "written": reading.written,
+        "dropped": reading.dropped,
+        "sentences": [
+            {
+                "text": c.text,
+                "shown": c.shown,
+                "reason": c.reason,
+                **(
+                    {"overlap": round(c.support.overlap, 3), "similarity": round(c.support.similarity, 3)}
+                    if c.support is not None
+                    else {}
+                ),
+            }
+            for c in reading.checked
+        ],
+    }
 
 
 def answer_json(answer, qid: Any = None) -> dict:
@@ -263,6 +346,7 @@ def delete(article_id: str, store: Path | None, chroma_url: str | None) -> None:
     help="The address users reach this server at, e.g. behind a TLS proxy (env BRIEFBOT_PUBLIC_URL).",
 )
 @click.option("--ingest-samples", is_flag=True, help="Ingest samples/articles/ first if the store is empty.")
+@llm_options
 @store_options
 def serve(
     host: str | None,
@@ -275,6 +359,8 @@ def serve(
     allowed_hosts: str | None,
     public_url: str | None,
     ingest_samples: bool,
+    llm: str | None,
+    llm_base_url: str | None,
     store: Path | None,
     chroma_url: str | None,
 ) -> None:
@@ -292,11 +378,16 @@ def serve(
         "client_quota": client_quota,
         "allowed_hosts": allowed_hosts,
         "public_url": public_url,
+        "llm": llm,
+        "llm_base_url": llm_base_url,
     }
     overrides = {key: value for key, value in given.items() if value is not None}
     if overrides:
         # Re-validate through the settings model, so flags parse exactly like their env variables.
-        components.settings = Settings(**{**components.settings.model_dump(), **overrides})
+        try:
+            components.settings = Settings(**{**components.settings.model_dump(), **overrides})
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
     run_server(components, ingest_samples=ingest_samples)
 
 
@@ -315,11 +406,30 @@ def serve(
     help="Write each question with the bot's answer and what it missed (JSONL).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-def evaluate(qa_file: Path, articles_dir: Path, report: Path | None, as_json: bool) -> None:
-    """Score the bot on a gold question set (full answer, key recall, citations, abstention)."""
+@click.option("--limit", type=int, default=None, help="Ask only the first N questions (whole conversations are kept).")
+@llm_options
+def evaluate(
+    qa_file: Path,
+    articles_dir: Path,
+    report: Path | None,
+    as_json: bool,
+    limit: int | None,
+    llm: str | None,
+    llm_base_url: str | None,
+) -> None:
+    """Score the bot on a gold question set (full answer, key recall, citations, abstention).
+
+    With a model (--llm or BRIEFBOT_LLM), the LLM mode is scored beside the extractive mode, with
+    latency p50/p95 of each and the share of the model's sentences that verification dropped.
+    """
     from bot.evaluation import run_eval
 
-    run_eval(qa_file, articles_dir, report=report, as_json=as_json, echo=click.echo)
+    overrides = {k: v for k, v in {"llm": llm, "llm_base_url": llm_base_url}.items() if v is not None}
+    try:
+        Settings(**cast(dict[str, Any], overrides))  # a bad spec fails here, before the articles are ingested
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    run_eval(qa_file, articles_dir, report=report, as_json=as_json, echo=click.echo, overrides=overrides, limit=limit)
 
 
 @main.command("fit-ranker")

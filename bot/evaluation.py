@@ -164,7 +164,8 @@ def load_questions(qa_file: Path) -> list[dict]:
 def ask_all(chat, questions: list[dict]) -> list[dict]:
     """Predictions in the CLI's `ask --batch` shape; a session's turns see the earlier ones. Each
     prediction also keeps the engine's ranked candidate sentences (`ranked`, best first), so the
-    ranker can be measured apart from composition."""
+    ranker can be measured apart from composition. With a reader model, it also keeps the extractive
+    answer (`extractive`), each mode's time, and what verification did with the model's sentences."""
     histories: dict[str, list[Turn]] = {}
     predictions = []
     for item in questions:
@@ -176,20 +177,101 @@ def ask_all(chat, questions: list[dict]) -> list[dict]:
             if not seen:  # the question's own ranking, not that of a part of it
                 seen.append([r.sentence.text for r in best_first(candidates)[:RECALL_DEPTH]])
 
-        answer = chat.ask(item["question"], history, observe=observe)
+        if hasattr(chat, "reply"):
+            reply = chat.reply(item["question"], history, observe=observe)
+            answer = reply.answer
+        else:  # a bare service with only `ask` (benchmarks' stand-ins)
+            reply, answer = None, chat.ask(item["question"], history, observe=observe)
         history.append(Turn(question=item["question"], answer=answer))
-        predictions.append(
-            {
-                "id": item["id"],
-                "answer": answer.answer,
-                "abstained": answer.abstained,
-                "citations": [c.public() for c in answer.citations],
-                "resolved_question": answer.resolved_question,
-                "why": answer.focus.get("why", []),
-                "ranked": seen[0] if seen else [],
-            }
-        )
+        prediction = {
+            "id": item["id"],
+            "answer": answer.answer,
+            "abstained": answer.abstained,
+            "citations": [c.public() for c in answer.citations],
+            "resolved_question": answer.resolved_question,
+            "why": answer.focus.get("why", []),
+            "ranked": seen[0] if seen else [],
+        }
+        if reply is not None and answer.mode is not None:
+            reading = reply.reading
+            prediction.update(
+                mode=answer.mode,
+                fallback=answer.fallback,
+                seconds=reply.seconds,
+                seconds_extractive=reply.seconds_extractive,
+                written=reading.written if reading is not None else 0,
+                dropped=reading.dropped if reading is not None else 0,
+                extractive={
+                    "id": item["id"],
+                    "answer": reply.extractive.answer,
+                    "abstained": reply.extractive.abstained,
+                    "citations": [c.public() for c in reply.extractive.citations],
+                },
+            )
+        predictions.append(prediction)
     return predictions
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (nearest rank), in seconds rounded to the millisecond."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))
+    return round(ordered[rank], 3)
+
+
+def reader_summary(predictions: list[dict]) -> dict:
+    """How the LLM mode fared: latency of each mode, sentences dropped, fallbacks by reason."""
+    with_mode = [p for p in predictions if "mode" in p]
+    written = sum(p["written"] for p in with_mode)
+    dropped = sum(p["dropped"] for p in with_mode)
+    reasons: dict[str, int] = {}
+    for p in with_mode:
+        if p.get("fallback"):
+            key = p["fallback"].split(":")[0]
+            reasons[key] = reasons.get(key, 0) + 1
+    llm_seconds = [p["seconds"] for p in with_mode]
+    ext_seconds = [p["seconds_extractive"] for p in with_mode]
+    return {
+        "answered_by_llm": sum(p["mode"] == "llm" for p in with_mode),
+        "fallbacks": dict(sorted(reasons.items())),
+        "sentences_written": written,
+        "sentences_dropped": dropped,
+        "dropped_share": round(dropped / written, 3) if written else None,
+        "latency_p50_s": {"llm": percentile(llm_seconds, 50), "extractive": percentile(ext_seconds, 50)},
+        "latency_p95_s": {"llm": percentile(llm_seconds, 95), "extractive": percentile(ext_seconds, 95)},
+    }
+
+
+SIDE_BY_SIDE = (
+    "full_answer",
+    "key_recall",
+    "cite_precision",
+    "cite_recall",
+    "abstain_ok",
+    "false_abstain",
+    "answer_words",
+)
+
+
+def format_side_by_side(llm: dict, extractive: dict, reader: dict, label: str) -> str:
+    """The two modes in two columns, then the reader's own figures."""
+    lines = [f"{'metric':15} {'llm':>10} {'extractive':>11}   ({label})"]
+    for key in SIDE_BY_SIDE:
+        lines.append(f"{key:15} {str(llm.get(key)):>10} {str(extractive.get(key)):>11}")
+    for which in ("latency_p50_s", "latency_p95_s"):
+        v = reader[which]
+        lines.append(f"{which:15} {str(v['llm']):>10} {str(v['extractive']):>11}")
+    lines.append(
+        f"answered by the model: {reader['answered_by_llm']} of {llm['questions']}; "
+        f"fallbacks: {reader['fallbacks'] or 'none'}"
+    )
+    lines.append(
+        f"model sentences: {reader['sentences_written']} written, {reader['sentences_dropped']} dropped "
+        f"by verification (share {reader['dropped_share']})"
+    )
+    return "\n".join(lines)
 
 
 def meets_targets(summary: dict) -> dict[str, bool]:
@@ -224,24 +306,43 @@ def run_eval(
     as_json: bool = False,
     echo: Callable[[str], None] = print,
     settings=None,
+    overrides: dict | None = None,
+    limit: int | None = None,
 ) -> dict:
-    """Ingest `articles_dir` into a fresh store, answer `qa_file`, print and return the summary."""
+    """Ingest `articles_dir` into a fresh store, answer `qa_file`, print and return the summary.
+
+    `overrides` are settings given on the command line (`--llm`, `--llm-base-url`); `limit` asks only
+    the first questions (a slow model on a CPU), keeping the rest of a started conversation.
+    With a model, the summary is the LLM mode's, with `extractive` and `reader` beside it."""
     from bot.components import Components
+    from bot.service import configured_chat
     from bot.settings import Settings
 
     questions = load_questions(qa_file)
+    if limit is not None:
+        questions = _first(questions, limit)
     with tempfile.TemporaryDirectory(prefix="briefbot-eval-") as tmp:
-        components = Components(settings or Settings(store=Path(tmp) / "store", chroma_url=None))
+        base = settings.model_dump() if settings is not None else {"store": Path(tmp) / "store", "chroma_url": None}
+        components = Components(Settings(**{**base, **(overrides or {})}))
         failed = [r for r in components.ingest.ingest_paths([articles_dir]) if r.status == "failed"]
         for r in failed:
             echo(r.line())
-        predictions = ask_all(components.chat, questions)
+        chat = configured_chat(components)
+        predictions = ask_all(chat, questions)
+        label = chat.reader.label if chat.reader is not None else ""
     rows = score(questions, predictions)
     summary = summarise(rows)
     by_type = summary.pop("by_type")
     summary["ranker_recall@1"] = evidence_recall(questions, predictions, 1)
     summary["ranker_recall@3"] = evidence_recall(questions, predictions, 3)
     summary["by_type"] = by_type
+    side_by_side = None
+    if label:
+        extractive = summarise(score(questions, [p["extractive"] for p in predictions if "extractive" in p]))
+        extractive.pop("by_type")
+        summary["extractive"] = extractive
+        summary["reader"] = reader_summary(predictions)
+        side_by_side = format_side_by_side(summary, extractive, summary["reader"], label)
     if report is not None:
         by_id = {p["id"]: p for p in predictions}
         with report.open("w", encoding="utf-8") as out:
@@ -261,9 +362,31 @@ def run_eval(
                     "bad_citations": row.get("cites", 0) - row.get("cites_ok", 0),
                     "why": p.get("why", []),
                 }
+                if "mode" in p:
+                    record.update(
+                        mode=p["mode"],
+                        fallback=p.get("fallback"),
+                        seconds=round(p["seconds"], 3),
+                        seconds_extractive=round(p["seconds_extractive"], 3),
+                        extractive_answer=p["extractive"]["answer"],
+                        extractive_abstained=p["extractive"]["abstained"],
+                        extractive_citations=[c["text"] for c in p["extractive"]["citations"]],
+                        written=p["written"],
+                        dropped=p["dropped"],
+                    )
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     if as_json:
         echo(json.dumps(summary, ensure_ascii=False, indent=1))
     else:
-        echo(format_summary(summary))
+        echo(format_summary({k: v for k, v in summary.items() if k not in ("extractive", "reader")}))
+        if side_by_side:
+            echo("")
+            echo(side_by_side)
     return summary
+
+
+def _first(questions: list[dict], limit: int) -> list[dict]:
+    """The first `limit` questions, plus the later turns of a conversation already begun."""
+    kept = questions[:limit]
+    sessions = {q.get("session") for q in kept if q.get("session") is not None}
+    return kept + [q for q in questions[limit:] if q.get("session") in sessions]

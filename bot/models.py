@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -29,14 +31,23 @@ class Answer(BaseModel):
     # What the question was understood as, after follow-up resolution; kept for the next turn.
     resolved_question: str | None = None
     focus: dict = Field(default_factory=dict)
+    # Set only when a reader model is configured (BRIEFBOT_LLM): who phrased the answer, and why the
+    # model's answer is not the one shown. Without a model the JSON shape stays exactly as it was.
+    mode: Literal["llm", "extractive"] | None = None
+    fallback: str | None = None
 
     def public(self) -> dict:
         """The answer as the CLI, the API and evaluation print it: one shape, written once."""
-        return {
+        out = {
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [c.public() for c in self.citations],
         }
+        if self.mode is not None:
+            out["mode"] = self.mode
+            if self.fallback:
+                out["fallback"] = self.fallback
+        return out
 
 
 class Turn(BaseModel):

@@ -18,7 +18,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -31,6 +31,7 @@ from starlette.routing import Route
 from bot.access import trusted_hosts
 from bot.api import create_api
 from bot.sessions import SessionStore
+from vectorstore.errors import StoreError, StoreUnavailable
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -124,6 +125,12 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
         errors = jsonable_encoder(exc.errors(), custom_encoder={bytes: lambda b: b.decode("utf-8", "replace")})
         return JSONResponse(status_code=422, content={"detail": "; ".join(problems), "errors": errors})
 
+    @app.exception_handler(StoreError)
+    async def store_failure(request: Request, exc: StoreError) -> JSONResponse:
+        """The store cannot serve now (Chroma server down, disk full, token refused): say so."""
+        headers = {"Retry-After": "5"} if isinstance(exc, StoreUnavailable) else None
+        return JSONResponse(status_code=503, content={"detail": str(exc)}, headers=headers)
+
     @app.exception_handler(Exception)
     async def failure(request: Request, exc: Exception) -> JSONResponse:
         """An unexpected error is logged here and shown as a short message, never a stack trace."""
@@ -142,8 +149,9 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict:
-        """`ui` is none (API only), pending (being built), ready, or failed."""
-        return {"ok": True, "ui": app.state.ui_state}
+        """`ui` is none (API only), pending (being built), ready, or failed; `answers` is `extractive`
+        or the reader model's spec (`openai:MODEL`, ...)."""
+        return {"ok": True, "ui": app.state.ui_state, "answers": answering_mode(settings)}
 
     if with_ui and defer_ui:
 
@@ -157,6 +165,14 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
         mount_ui(app, components, sessions)
         app.state.ui_state = "ready"
     return app
+
+
+def answering_mode(settings: Any) -> str:
+    """Which mode answers, without loading any model library (the spec is only parsed)."""
+    from bot.reader.spec import parse_spec
+
+    spec = parse_spec(settings.llm)
+    return spec.label if spec.configured else "extractive"
 
 
 def mount_ui(app: FastAPI, components: Any, sessions: SessionStore) -> Any:
@@ -179,7 +195,7 @@ def mount_ui(app: FastAPI, components: Any, sessions: SessionStore) -> Any:
         head=UI_HEAD,
         theme=gr.themes.Soft(),
     )
-    return app.router.routes[-1].app
+    return cast(Any, app.router.routes[-1]).app  # the Gradio app just mounted
 
 
 def _build_ui_later(app: FastAPI, components: Any, loop: asyncio.AbstractEventLoop) -> None:
@@ -234,7 +250,8 @@ def serve(components: Any, ingest_samples: bool = False) -> None:
     print(
         f"Briefbot on {base}/  (API docs {base}/docs, widget {base}/embed/widget.js)\n"
         f"Embedding allowed from: {', '.join(settings.embed_origins) or 'no other site (set BRIEFBOT_EMBED_ORIGINS)'}\n"
-        f"Answering to host names: {', '.join(trusted_hosts(settings))} (add others with BRIEFBOT_ALLOWED_HOSTS)",
+        f"Answering to host names: {', '.join(trusted_hosts(settings))} (add others with BRIEFBOT_ALLOWED_HOSTS)\n"
+        f"Answers: {answering_mode(settings)} (set BRIEFBOT_LLM or --llm for a reader model; docs/llm.md)",
         flush=True,
     )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

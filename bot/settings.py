@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from ingest.settings import INGEST_DEFAULTS
 
 
 def default_store() -> Path:
@@ -30,6 +32,12 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; overrides `store`.")
     collection_prefix: str = "briefbot"
     cache_dir: Path | None = Field(None, description="Lexical index cache in server mode (default: beside the store).")
+    chroma_token: SecretStr | None = Field(
+        None, description="Token for a Chroma server (or its proxy) that requires one."
+    )
+    chroma_token_header: str = Field(
+        "X-Chroma-Token", description="Header the token is sent in; `Authorization` sends `Bearer <token>`."
+    )
 
     # Models
     # The default is the int8 ONNX export of all-MiniLM-L6-v2: the same weights, cosine >= 0.98 to
@@ -42,6 +50,17 @@ class Settings(BaseSettings):
         "`hash`: the deterministic test fake.",
     )
     embed_batch_size: int = 64
+
+    # An optional reader model that phrases the answer from the evidence the engine chose (bot/reader/).
+    # `none` keeps the offline extractive answerer, which is also the fallback whenever the model fails.
+    llm: str = Field(
+        "none",
+        description="`none` | `openai:MODEL` | `ollama:MODEL` | `local:PATH.gguf` (see docs/llm.md).",
+    )
+    llm_base_url: str | None = Field(None, description="An OpenAI-compatible or Ollama server's base URL.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for `openai:` servers that need one.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the model before answering without it.")
+    llm_max_tokens: int = Field(300, ge=16, description="Most tokens the model may write for one answer.")
 
     # Retrieval
     retrieve_k: int = 12
@@ -63,13 +82,33 @@ class Settings(BaseSettings):
     )
 
     # Ingestion
-    allow_private_urls: bool = False
-    max_fetch_bytes: int = 10 * 1024 * 1024
-    fetch_timeout: float = 15.0
+    allow_private_urls: bool = INGEST_DEFAULTS.allow_private_urls
+    max_fetch_bytes: int = INGEST_DEFAULTS.max_fetch_bytes
+    fetch_timeout: float = INGEST_DEFAULTS.fetch_timeout
     ui_concurrency: int = Field(
         8, ge=1, description="Questions the chat UI answers at once (Gradio's concurrency limit)."
     )
-    ingest_batch_size: int = Field(64, ge=1, description="Articles embedded and written together in one commit.")
+    ingest_batch_size: int = Field(
+        INGEST_DEFAULTS.ingest_batch_size, ge=1, description="Articles embedded and written together in one commit."
+    )
+
+    @field_validator("llm")
+    @classmethod
+    def _llm_spec(cls, value: str) -> str:
+        """Fail at start-up, with the accepted forms, rather than on the first question."""
+        from bot.reader.spec import parse_spec
+
+        return parse_spec(value).text
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("llm_base_url must look like http://host:port/v1")
+        return value.strip().rstrip("/")
 
     @field_validator("embed_origins", mode="before")
     @classmethod

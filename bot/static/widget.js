@@ -10,6 +10,8 @@
  * page's CSS cannot break it, and it writes every server string with textContent: answers and
  * sources are article text, which is untrusted. It only reads (/api/sessions, /api/ask/stream);
  * the server refuses writes from embedding pages anyway.
+ * With a reader model the server sends each sentence once it is verified; a `reset` event (the
+ * model failed mid-answer) clears what was shown before the extractive answer follows.
  * data-mode="inline" fills the page instead of showing a bubble (the /embed/chat iframe uses it;
  * there, settings may also come from the page's query string). data-api overrides the server
  * address, which is otherwise where the script was loaded from.
@@ -69,6 +71,7 @@
     ".marker{color:" + color + ";font-weight:600}" +
     ".sources{margin:8px 0 0;padding:6px 0 0 18px;border-top:1px solid #d9dde3;font-size:12.5px;color:#333}" +
     ".sources li{margin:4px 0}" +
+    ".note{margin:6px 0 0;font-size:12px;color:#555}" +
     ".sources .t{font-weight:600;display:block}" +
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e7eb}" +
     "input{flex:1;padding:9px 10px;border:1px solid #c5cad3;border-radius:8px;font-size:14px}" +
@@ -177,12 +180,17 @@
     node.appendChild(list);
   }
 
+  function renderNote(node, note) {
+    if (note) node.appendChild(el("p", { class: "note" }, note));
+  }
+
   function addMessage(msg) {
     var node = el("div", { class: "msg " + msg.role });
     if (msg.role === "bot") {
       var body = el("div", { class: "text" });
       renderAnswerText(body, msg.text);
       node.appendChild(body);
+      renderNote(node, msg.note);
       renderSources(node, msg.citations);
     } else {
       if (msg.role === "error") node.setAttribute("role", "alert");
@@ -278,8 +286,17 @@
           answer.text += payload.text;
           renderAnswerText(body, answer.text);
           scroll();
+        } else if (name === "reset") {
+          // The model failed after some of its (verified) sentences were shown: they are replaced
+          // by the extractive answer, which follows as tokens.
+          answer.text = "";
+          renderAnswerText(body, answer.text);
         } else if (name === "citations") {
           answer.citations = payload.citations;
+          if (payload.fallback && payload.fallback.indexOf("no-evidence") !== 0) {
+            answer.note = "Answered without the model (" + payload.fallback + ").";
+            renderNote(node, answer.note);
+          }
           renderSources(node, answer.citations);
           scroll();
         } else if (name === "done") {

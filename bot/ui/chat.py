@@ -1,4 +1,8 @@
-"""The Chat tab: streamed, cited answers; [n] opens the cited passage; survives a page reload.
+"""The Chat tab: cited answers; [n] opens the cited passage; survives a page reload.
+
+Without a reader model the answer is shown at once, whole. With one, the model's sentences appear as
+each is verified (`ChatService.stream`); if the model fails after some appeared, they are replaced
+by the extractive answer. A read-only line above the chat says which mode answers.
 
 The conversation lives in the browser (`gr.BrowserState`, localStorage) as question/answer pairs:
 the chat is rendered from it once on load, and the same pairs are the follow-up history given to
@@ -9,16 +13,17 @@ as the JSON API's (`bot.sessions`). Nothing here decides an answer.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import gradio as gr
 
 from bot.access import client_address
 from bot.models import Answer, Turn
+from bot.service import configured_chat
 from bot.sessions import QuotaExceeded, SessionStore
-from bot.streaming import answer_chunks
+from bot.streaming import Finished, Shown
 from bot.ui.render import answer_html, answer_text, text
+from vectorstore.errors import StoreError
 
 INTRO = """\
 ### Ask about the meetings in your articles
@@ -37,7 +42,11 @@ EXAMPLES = [
 
 MAX_TURNS = 20
 MAX_QUESTION_CHARS = 1000
-STREAM_PAUSE = 0.03  # seconds between streamed pieces, so the answer visibly builds up
+
+
+def mode_line(components: Any) -> str:
+    """The read-only line that says who answers (never the model's address or key)."""
+    return f"**Answering:** {text(configured_chat(components).mode_label)}"
 
 
 def _history(conversation: list[dict]) -> list[Turn]:
@@ -72,6 +81,7 @@ def build_chat_tab(components: Any, sessions: SessionStore) -> dict[str, Any]:
     inputs question and stored conversation; outputs chat messages, stored conversation, cleared box.
     """
     gr.Markdown(INTRO)
+    gr.Markdown(mode_line(components), elem_id="bb-mode")
     conversation = gr.BrowserState([], storage_key="briefbot-conversation")
     shown = gr.State([])  # the chat's rendered messages, for this page's session
     chatbot = gr.Chatbot(
@@ -105,21 +115,26 @@ def build_chat_tab(components: Any, sessions: SessionStore) -> dict[str, Any]:
             return
         pending = {"role": "assistant", "content": "…"}
         yield [*before, {"role": "user", "content": text(message)}, pending], stored, before, ""
+        asked = {"role": "user", "content": text(message)}
+        chat = configured_chat(components)
         try:
             if len(message) > MAX_QUESTION_CHARS:
                 raise ValueError(f"a question may be at most {MAX_QUESTION_CHARS} characters")
             sessions.charge(None, client_address(request))
-            answer = components.chat.ask(message, _history(stored))
-        except (QuotaExceeded, ValueError) as exc:
-            refused = [*before, {"role": "user", "content": text(message)}, {"role": "assistant", "content": text(exc)}]
+            draft = chat.prepare(message, _history(stored))
+        except (QuotaExceeded, ValueError, StoreError) as exc:
+            refused = [*before, asked, {"role": "assistant", "content": text(exc)}]
             yield refused, stored, refused, ""
             return
+        answer = draft.extractive
         streamed = ""
-        for piece in answer_chunks(answer.answer):
-            streamed += piece
-            partial = {"role": "assistant", "content": f'<div class="bb-streaming">{answer_text(streamed)}</div>'}
-            yield [*before, {"role": "user", "content": text(message)}, partial], stored, before, ""
-            time.sleep(STREAM_PAUSE)
+        for event in chat.stream(draft):
+            if isinstance(event, Shown):
+                streamed += event.text
+                partial = {"role": "assistant", "content": f'<div class="bb-streaming">{answer_text(streamed)}</div>'}
+                yield [*before, asked, partial], stored, before, ""
+            elif isinstance(event, Finished):
+                answer = event.reply.answer
         stored = [*stored, {"question": message, "answer": answer.model_dump(mode="json")}][-MAX_TURNS:]
         after = [*before, *turn_messages(components, message, answer)][-2 * MAX_TURNS :]
         yield after, stored, after, ""

@@ -66,7 +66,7 @@ def add_files(
             yield dataclasses.asdict(result)
     if pasted:
         progress(done, total, "Adding the pasted article")
-        if len(body) > MAX_PASTED_CHARS:
+        if len(body or "") > MAX_PASTED_CHARS:
             reason = f"over {MAX_PASTED_CHARS:,} characters; upload it as a file instead"
             yield {"source": "pasted text", "status": "failed", "title": None, "reason": reason}
         else:

@@ -68,6 +68,9 @@ def citation_html(citation: Citation, article: Article | None) -> str:
 def answer_html(answer: Answer, articles: dict[str, Article]) -> str:
     """The chat message: the answer, then its numbered sources (click [n] to open the passage)."""
     out = f'<div class="bb-answer">{answer_text(answer.answer)}</div>'
+    if answer.fallback and not answer.fallback.startswith("no-evidence"):
+        # The model was configured but its answer is not this one: say why, under the answer.
+        out += f'<p class="bb-meta bb-fallback">Answered without the model ({text(answer.fallback)}).</p>'
     if answer.citations:
         out += '<div class="bb-sources">' + "".join(
             citation_html(c, articles.get(c.article_id)) for c in answer.citations
