@@ -174,7 +174,7 @@ class Fetcher:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
             raise FetchError(f"cannot resolve host {host!r}") from exc
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         if not addresses:
             raise FetchError(f"cannot resolve host {host!r}")
         if not self.allow_private:

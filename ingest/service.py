@@ -22,7 +22,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from filelock import FileLock
@@ -53,6 +55,9 @@ log = logging.getLogger(__name__)
 
 # done, total, the latest result: `total` can grow while a run goes (a feed or archive is opened).
 ProgressCallback = Callable[[int, int, IngestResult], None]
+
+if TYPE_CHECKING:
+    from ingest.fetch import Fetcher
 
 
 @dataclass
@@ -126,7 +131,7 @@ class IngestService:
         # other machines). Whoever holds either may finish a killed writer's leftovers at once.
         # `lock` replaces either (a lease with another time to live, say).
         self._lock: AbstractContextManager = lock or (FileLock(str(lock_path)) if lock_path else WriteLease(store))
-        self._fetcher = None
+        self._fetcher: Fetcher | None = None
 
     @property
     def fetcher(self):
@@ -151,7 +156,7 @@ class IngestService:
             if feed:
                 units.extend(self._feed_units(source))
             elif is_url(source):
-                units.append(_Unit(source, lambda s=source: self._load_url(s)))
+                units.append(_Unit(source, partial(self._load_url, source)))
             else:
                 units.extend(self._path_units([Path(source)]))
         yield from self._run(units, progress)
@@ -217,7 +222,7 @@ class IngestService:
 
     def _path_units(self, paths: Iterable[Path]) -> Iterator[_Unit]:
         for path in expand_paths(paths):
-            yield _Unit(str(path), lambda p=path: iter_path(p))
+            yield _Unit(str(path), partial(iter_path, path))
 
     def _load_url(self, url: str) -> Iterator[Loaded]:
         page = self.fetcher.fetch(url)
@@ -253,7 +258,7 @@ class IngestService:
                 if result.status != "failed":  # a failed entry is tried again on the next run
                     self.store.mark_feed_seen(feed.key, [key])
 
-            units.append(_Unit(entry.label, lambda e=entry: self._load_entry(e), after))
+            units.append(_Unit(entry.label, partial(self._load_entry, entry), after))
         return units
 
     def _load_entry(self, entry) -> Iterator[Loaded]:
@@ -471,8 +476,9 @@ class _Batch:
         self.slots.append((unit, item))
         if isinstance(item, LoadedDocument):
             self._ids.add(article_id_for(item.text))
-            if item.url:
-                self._urls.add(canonical_url(item.url))
+            canonical = canonical_url(item.url) if item.url else None
+            if canonical:
+                self._urls.add(canonical)
 
     def full(self) -> bool:
         return len(self.docs()) >= self.size

@@ -342,3 +342,23 @@ def test_a_read_that_meets_another_process_write_half_done_is_read_again(filled)
     ids = [a.id for a in store.list_articles()]
     assert set(store.sentence_vectors(ids)) == set(ids)
     assert torn["left"] == 0
+
+
+def test_the_api_says_the_store_is_unavailable_with_503(chroma, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from bot.server import create_app
+
+    components = server_components(chroma.url, tmp_path)
+    list(components.ingest.ingest_paths(write_articles(tmp_path / "articles", 2)))
+    api = TestClient(
+        create_app(components, with_ui=False),
+        base_url="http://127.0.0.1:7860",
+        client=("127.0.0.1", 5000),
+        raise_server_exceptions=False,
+    )
+    chroma.kill()
+    r = api.post("/api/ask", json={"question": "What did Number1 urge the envoy to cut?"})
+    assert r.status_code == 503 and "does not answer" in r.json()["detail"] and r.headers["retry-after"]
+    chroma.start()
+    assert api.post("/api/ask", json={"question": "What did Number1 urge the envoy to cut?"}).status_code == 200

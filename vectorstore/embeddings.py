@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from functools import lru_cache
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -59,7 +60,7 @@ class MiniLMEmbeddings(Embeddings):
 
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None  # a SentenceTransformer, loaded on first use
         self._lock = threading.Lock()
 
     @property

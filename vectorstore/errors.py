@@ -40,7 +40,7 @@ class LeaseLost(StoreError):
     """This writer no longer holds the store's write lease (it stalled past the lease's time)."""
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None):
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

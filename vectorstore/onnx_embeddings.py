@@ -24,6 +24,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -178,9 +179,9 @@ class OnnxMiniLMEmbeddings(Embeddings):
         self.quantize = quantize
         self.threads = threads
         self.cache_dir = cache_dir
-        self._session = None
-        self._query_session = None
-        self._tokenizer = None
+        self._session: Any = None  # onnxruntime sessions and the tokenizer, loaded on first use
+        self._query_session: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
 
     def _load(self) -> None:

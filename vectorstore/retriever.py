@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -52,7 +53,11 @@ class HybridRetriever(BaseRetriever):
     k: int = 12
 
     def search(
-        self, query: str, k: int | None = None, depth: int | None = None, vector: Sequence[float] | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        depth: int | None = None,
+        vector: Sequence[float] | np.ndarray | None = None,
     ) -> list[RetrievedPassage]:
         """Top `k` passages; each ranker looks `depth` deep (default 3k) before fusion. `vector` is the
         query's embedding when the caller has it already (the answer engine uses it again)."""
@@ -74,13 +79,13 @@ class HybridRetriever(BaseRetriever):
                 dense=hit.similarity,
                 ranks={"dense": rank},
             )
-        for rank, hit in enumerate(lexical):
-            found = by_id.get(hit.passage_id)
+        for rank, word_hit in enumerate(lexical):
+            found = by_id.get(word_hit.passage_id)
             if found is None:
-                found = by_id[hit.passage_id] = RetrievedPassage(
-                    hit.passage_id, hit.article_id, hit.start, hit.end, hit.text, 0.0
+                found = by_id[word_hit.passage_id] = RetrievedPassage(
+                    word_hit.passage_id, word_hit.article_id, word_hit.start, word_hit.end, word_hit.text, 0.0
                 )
-            found.lexical = hit.score
+            found.lexical = word_hit.score
             found.ranks["lexical"] = rank
         fused = reciprocal_rank_fusion(
             {"dense": [h.passage_id for h in dense], "lexical": [h.passage_id for h in lexical]}

@@ -51,7 +51,7 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
-from vectorstore.guard import Guard
+from vectorstore.guard import Guard, GuardedCollection
 from vectorstore.models import Article, Meeting, Passage
 from vectorstore.settings import StoreSettings
 
@@ -178,8 +178,8 @@ class ArticleStore:
         fails as `StoreUnavailable` / `StoreFull` (`vectorstore.guard`)."""
         self._install(client, self._collections(client))
 
-    def _collections(self, client: chromadb.ClientAPI) -> dict[str, object]:
-        def collection(name: str, **config) -> chromadb.Collection:
+    def _collections(self, client: chromadb.ClientAPI) -> dict[str, GuardedCollection]:
+        def collection(name: str, **config) -> GuardedCollection:
             # embedding_function=None: Chroma must never embed for us (its default downloads a model).
             opened = self.guard.call(
                 client.get_or_create_collection, f"{self.prefix}_{name}", embedding_function=None, **config
@@ -193,7 +193,7 @@ class ArticleStore:
             "sentences": collection("sentences", configuration=_COSINE),
         }
 
-    def _install(self, client: chromadb.ClientAPI, collections: dict[str, object]) -> None:
+    def _install(self, client: chromadb.ClientAPI, collections: dict[str, GuardedCollection]) -> None:
         self.client = client
         self.passages = collections["passages"]
         self.articles = collections["articles"]
@@ -239,7 +239,7 @@ class ArticleStore:
                 self._install(client, collections)
                 self._vector_generation = generation
                 try:
-                    old.close()
+                    getattr(old, "close", lambda: None)()  # chromadb 1.5's embedded client has close()
                 except Exception:  # closing is best effort; the new client is what matters
                     log.debug("closing the old client failed", exc_info=True)
         finally:
@@ -629,7 +629,7 @@ class ArticleStore:
         return counts
 
 
-def _paged(collection: Callable[[], chromadb.Collection], include: list[str], lock: AbstractContextManager):
+def _paged(collection: Callable[[], GuardedCollection], include: list[str], lock: AbstractContextManager):
     """Page through a collection; the lock is held per page, never while the caller works, and the
     collection is looked up per page so a client reopened meanwhile is used."""
     offset = 0

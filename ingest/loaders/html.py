@@ -85,7 +85,7 @@ def html_to_document(html: str, source: str, url: str | None = None) -> LoadedDo
         log.info("extraction failed for %s: %s", source, exc)
         raise LoadError("the page could not be parsed as HTML") from exc
     body = (getattr(extracted, "text", None) or "").strip() if extracted is not None else ""
-    if not body:
+    if not body or extracted is None or isinstance(extracted, dict):
         raise LoadError("no article text found in the page")
     stated = page_metadata(html)
     raw_title = stated.title or extracted.title or ""
