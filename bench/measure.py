@@ -147,7 +147,7 @@ def machine_facts() -> dict:
             from importlib.metadata import version
 
             versions[package] = version(package)
-        except Exception:  # noqa: BLE001 - a missing package is just not listed
+        except Exception:
             continue
     return {
         "cpus": os.cpu_count(),

@@ -168,7 +168,7 @@ def render_markdown(results: dict) -> str:
             "",
         ]
         rows = []
-        for name in ["vanilla"] + sorted(k for k in at if k.startswith("briefbot-") and k != "briefbot_store"):
+        for name in ["vanilla", *sorted(k for k in at if k.startswith("briefbot-") and k != "briefbot_store")]:
             r = at.get(name)
             if not isinstance(r, dict):
                 continue

@@ -80,7 +80,7 @@ def default_embedder() -> str:
         from bot.settings import Settings
 
         return str(Settings().embedder)
-    except Exception:  # noqa: BLE001 - a label only
+    except Exception:
         return "?"
 
 
@@ -91,7 +91,7 @@ def settings_accept(embedder: str) -> bool:
 
         Settings(embedder=embedder)
         return True
-    except Exception:  # noqa: BLE001 - a validation error means "not offered"
+    except Exception:
         return False
 
 
@@ -158,7 +158,7 @@ def _cli_ingest_row(run, corpus: Path) -> dict:
     failed = sum(line.startswith("failed") for line in lines)
     try:
         passages = _count_passages(Path(run.command[run.command.index("--store") + 1]))
-    except Exception:  # noqa: BLE001 - the count is a nice-to-have; the article rate stands without it
+    except Exception:
         passages = 0
     return {
         "articles": new,
@@ -316,7 +316,7 @@ def bench_server(work: Path, port: int, question: str, timeout: float = 180.0) -
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(timeout=15)
-            except Exception:  # noqa: BLE001 - a server that ignores SIGINT is killed
+            except Exception:
                 proc.kill()
                 proc.wait()
     return result

@@ -99,7 +99,7 @@ def compose_answer(
             if term_hit.article_id not in candidate_ids and term_in_text(term, term_hit.text):
                 candidate_ids.append(term_hit.article_id)
     if ctx.is_followup and ctx.article_ids and not _names_new_meeting(q, ctx.article_ids, catalog):
-        candidate_ids = [a for a in ctx.article_ids]
+        candidate_ids = list(ctx.article_ids)
     _resolve_office(q, candidate_ids, catalog)
     articles = [a for a in (catalog.articles.get(i) or store.get_article(i) for i in candidate_ids) if a is not None]
     articles = [a for a in articles if _fits(q, a, catalog)]
@@ -307,10 +307,7 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
     if q.meeting_days and meeting is not None and not _on_day(meeting.date, q.meeting_days):
         return False  # "after their August 31 meeting": a meeting this article mentions, not the one it reports
     year = (article.published or "")[:4]
-    for y in q.years:
-        if year and y != year and y not in text:
-            return False
-    return True
+    return all(not (year and y != year and y not in text) for y in q.years)
 
 
 def _on_day(meeting_date: str | None, days: list[tuple[int, int]]) -> bool:

@@ -217,7 +217,7 @@ def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
     return round(ordered[rank], 3)
 
 
@@ -259,10 +259,10 @@ def format_side_by_side(llm: dict, extractive: dict, reader: dict, label: str) -
     """The two modes in two columns, then the reader's own figures."""
     lines = [f"{'metric':15} {'llm':>10} {'extractive':>11}   ({label})"]
     for key in SIDE_BY_SIDE:
-        lines.append(f"{key:15} {str(llm.get(key)):>10} {str(extractive.get(key)):>11}")
+        lines.append(f"{key:15} {llm.get(key)!s:>10} {extractive.get(key)!s:>11}")
     for which in ("latency_p50_s", "latency_p95_s"):
         v = reader[which]
-        lines.append(f"{which:15} {str(v['llm']):>10} {str(v['extractive']):>11}")
+        lines.append(f"{which:15} {v['llm']!s:>10} {v['extractive']!s:>11}")
     lines.append(
         f"answered by the model: {reader['answered_by_llm']} of {llm['questions']}; "
         f"fallbacks: {reader['fallbacks'] or 'none'}"

@@ -265,9 +265,7 @@ def is_noise(paragraph: str, position_from_end: int, position_from_start: int | 
     # Author blurbs and sign-offs sit at the end and speak in the first person.
     if position_from_end <= 1 and words <= 80 and _FIRST_PERSON.search(text):
         return True
-    if position_from_end <= 2 and words <= 40 and _FOLLOW_PROMPT.search(text):
-        return True
-    return False
+    return bool(position_from_end <= 2 and words <= 40 and _FOLLOW_PROMPT.search(text))
 
 
 # Reference marks copied from encyclopedia-style pages ("...in 2019.[3]"). They are not reporting,

@@ -70,7 +70,7 @@ def test_who_met_names_the_other_participant(chat, components):
 
 def test_who_met_opens_with_the_short_fact_cited_to_the_sentence_that_states_it(chat, components):
     answer = chat.ask("Who did Whitfield meet in Oslo?")
-    lead, _, rest = answer.answer.partition("[1]")
+    lead, _, _rest = answer.answer.partition("[1]")
     assert lead.strip() == "Dana Whitfield met Li Wen at the Nobel Institute."
     assert "Li Wen met US Secretary of State Dana Whitfield" in answer.citations[0].text  # [1] shows all of it
     assert_well_cited(answer, components.store)

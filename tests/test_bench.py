@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def test_articles_read_like_wire_reports_with_page_noise() -> None:
     named_countries = {c.name for c in COUNTRIES for t in texts if c.name in t}
     assert len(named_countries) >= 30
     words = [len(t.split()) for t in texts]
-    assert 200 <= min(words) and max(words) <= 600
+    assert min(words) >= 200 and max(words) <= 600
 
 
 def test_questions_are_answerable_from_their_article_and_unanswerable_ones_are_not(tmp_path: Path) -> None:
@@ -86,7 +87,7 @@ def test_questions_are_answerable_from_their_article_and_unanswerable_ones_are_n
 
 def test_vector_cache_returns_what_it_stored_and_embeds_only_what_is_new(tmp_path: Path) -> None:
     class Counting(SyntheticEmbeddings):
-        calls: list[int] = []
+        calls: ClassVar[list[int]] = []
 
         def embed_documents(self, texts):
             self.calls.append(len(texts))

@@ -7,6 +7,7 @@ browser context, so no conversation leaks between tests.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import playwright.sync_api as playwright_api
 import pytest
@@ -175,7 +176,7 @@ def test_briefings_show_a_card_filter_and_export(page) -> None:
     link = page.locator("#bb-export a[download$='.md']")
     with page.expect_download() as download:
         link.click()
-    markdown = open(download.value.path(), encoding="utf-8").read()
+    markdown = Path(download.value.path()).read_text(encoding="utf-8")
     assert markdown.startswith("## Wang Yi – Antony Blinken · Munich")
     assert "lift its sanctions on Chinese companies [" in markdown
 

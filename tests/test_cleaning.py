@@ -46,8 +46,8 @@ def test_noise_paragraphs_are_dropped_and_the_reporting_kept(noise):
 
 def test_author_bio_and_follow_lines_at_the_end():
     text = "\n\n".join(
-        BODY
-        + [
+        [
+            *BODY,
             "Jane Doe is a diplomatic correspondent for The Daily Planet based in Beijing.",
             "I am a freelance writer and I love covering Asia; my articles appear weekly.",
         ]

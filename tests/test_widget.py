@@ -73,9 +73,11 @@ def sites(tmp_path_factory):
     components = Components(settings)
     store_article(components, MUNICH, munich_meeting)
     store_article(components, PAYLOAD, payload_meeting)
-    with running_server(create_app(components, with_ui=False)) as bot_base:
-        with running_server(host_site(bot_base), port=site_port):
-            yield {"bot": bot_base, "allowed": allowed, "refused": f"http://127.0.0.1:{site_port}"}
+    with (
+        running_server(create_app(components, with_ui=False)) as bot_base,
+        running_server(host_site(bot_base), port=site_port),
+    ):
+        yield {"bot": bot_base, "allowed": allowed, "refused": f"http://127.0.0.1:{site_port}"}
 
 
 @pytest.fixture(scope="module")

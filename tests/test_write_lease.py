@@ -9,6 +9,7 @@ commits nothing.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -112,7 +113,7 @@ def test_two_processes_writing_to_one_server_never_interleave_an_article(chroma,
 
     spans = _intervals(log)
     assert len({pid for _, _, pid in spans}) == 2, "both processes wrote"
-    for (_start, end, pid), (next_start, _, next_pid) in zip(spans, spans[1:]):
+    for (_start, end, pid), (next_start, _, next_pid) in itertools.pairwise(spans):
         assert end <= next_start, f"writes of {pid} and {next_pid} overlapped"
 
     components = server_components(chroma.url, tmp_path)

@@ -21,6 +21,7 @@ database at all), it is removed and rebuilt the same way. A disk too full for it
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -44,10 +45,81 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Words every passage of a news archive has: leaving them out of a query changes no ranking worth
 # having and saves scoring most of the index for them.
 _STOP = frozenset(
-    """a an the of to in on at for and or but with by from as is are was were be been being did do does
-    what who whom which when where why how this that these those it its their his her they he she them
-    him about into over any has have had will would should can could may might must not no if so than
-    then there here also s""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "but",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "did",
+        "do",
+        "does",
+        "what",
+        "who",
+        "whom",
+        "which",
+        "when",
+        "where",
+        "why",
+        "how",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "they",
+        "he",
+        "she",
+        "them",
+        "him",
+        "about",
+        "into",
+        "over",
+        "any",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "if",
+        "so",
+        "than",
+        "then",
+        "there",
+        "here",
+        "also",
+        "s",
+    ]
 )
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS rows(
@@ -166,10 +238,8 @@ class LexicalIndex:
                     db.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('generation', ?)", (generation,))
                 db.execute("COMMIT")
             except BaseException:
-                try:
+                with contextlib.suppress(sqlite3.Error):  # an unreadable file may refuse even that: it is rebuilt
                     db.execute("ROLLBACK")
-                except sqlite3.Error:  # an unreadable file may refuse even that; the caller rebuilds it
-                    pass
                 raise
             self._synced = generation
 
@@ -269,15 +339,11 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 
 def _close(conn: sqlite3.Connection) -> None:
-    try:
+    with contextlib.suppress(sqlite3.Error):
         conn.close()
-    except sqlite3.Error:
-        pass
 
 
 def _remove(path: Path, only_journals: bool = False) -> None:
     for suffix in ("-wal", "-shm") if only_journals else ("", "-wal", "-shm"):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{path}{suffix}")
-        except FileNotFoundError:
-            pass

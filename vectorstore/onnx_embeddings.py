@@ -92,11 +92,11 @@ def export_onnx(folder: Path, target: Path, quantize: bool = True) -> Path:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: D401 - torch signature
+        def forward(self, input_ids, attention_mask, token_type_ids):
             out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
             return out.last_hidden_state
 
-    dummy = tuple(torch.ones(2, 16, dtype=torch.long) for _ in range(2)) + (torch.zeros(2, 16, dtype=torch.long),)
+    dummy = (*tuple(torch.ones(2, 16, dtype=torch.long) for _ in range(2)), torch.zeros(2, 16, dtype=torch.long))
     axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")}
     fp32 = target.with_name(target.stem + f".fp32.{os.getpid()}.onnx")
     with torch.no_grad():

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["pack", "unpack", "normalized_mean"]
+__all__ = ["normalized_mean", "pack", "unpack"]
 
 
 def pack(starts: Sequence[int], vectors: np.ndarray | Sequence[Sequence[float]]) -> str:

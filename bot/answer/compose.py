@@ -98,7 +98,7 @@ class _NameTokens:
     those (an edit among the first two letters leaves the last two alone), so only words sharing one
     are compared, by `similar_name` itself: the answer is exactly that of comparing with every word."""
 
-    __slots__ = ("words", "_by_affix")
+    __slots__ = ("_by_affix", "words")
 
     def __init__(self, text: str) -> None:
         self.words = frozenset(_POSSESSIVE.sub("", t).casefold() for t in set(_CAPITALISED.findall(text)))
@@ -336,10 +336,14 @@ def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Com
         meeting = catalog.meeting_of(article.id)
         if meeting is None or not meeting.participants:
             continue
-        if q.intent == "who_met" and q.sides and not q.people:
-            # "meetings between US and Chinese officials": every side asked about took part
-            if not set(q.sides) <= {p.country for p in meeting.participants}:
-                continue
+        # "meetings between US and Chinese officials": every side asked about took part
+        if (
+            q.intent == "who_met"
+            and q.sides
+            and not q.people
+            and not set(q.sides) <= {p.country for p in meeting.participants}
+        ):
+            continue
         label = _meeting_label(meeting)
         if q.intent == "who_met" or not (q.proper_terms or q.sides or topic_stems - _SIDE_STEMS):
             evidence = _lead_sentence(article, meeting)

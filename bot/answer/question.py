@@ -7,6 +7,7 @@ side's people through the extracted statements.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -444,14 +445,18 @@ def parse(text: str, catalog: Catalog) -> Question:
     if quantity:
         q.quantity = "duration" if quantity.group(1).casefold() == "long" else "number"
     q.role = bool(_ROLE.search(text))
-    joined = any(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a[1] : b[0]]) for a, b in zip(sides, sides[1:]))
+    joined = any(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a[1] : b[0]]) for a, b in itertools.pairwise(sides))
     joint = _JOINT.search(text)
     # "What did the two sides ...?" asks both; "What did Colombia's president say ..., and how will the two
     # countries respond?" asks Colombia first.
     joint_first = joint is not None and (not q.actor_side or not sides or joint.start() < sides[0][0])
-    if q.actor is None and (joint_first or (joined and not q.people)):
-        if q.intent in ("outcome", "topics", "side_position", "demands", "other") and not q.cross:
-            q.actor_side = "both"
+    if (
+        q.actor is None
+        and (joint_first or (joined and not q.people))
+        and q.intent in ("outcome", "topics", "side_position", "demands", "other")
+        and not q.cross
+    ):
+        q.actor_side = "both"
     split = re.split(
         r",\s*and\s+(?=(?:what|how|who|where|when|which|why|whether|was|were|is|are|did|does|do|has|have)\b)",
         q.core,
@@ -481,12 +486,14 @@ def _set_actor(
     sides_after = [(s, side) for s, _, side in sides if s >= start]
     first_person = people_after[0] if people_after else (matched[0] if matched else None)
     first_side = sides_after[0] if sides_after else None
-    for (pos_a, _), (pos_b, _) in zip(matched, matched[1:]):
+    for (pos_a, _), (pos_b, _) in itertools.pairwise(matched):
         between = text[pos_a:pos_b]
-        if re.fullmatch(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?\s*(?:[\u2013\u2014/-]|\s+and\s+)\s*", between):
-            # "the Blinken–Wang discussion", "Kishida and Yoon": the two together, no single speaker
-            if pos_a <= (first_person[0] if first_person else pos_a):
-                return
+        # "the Blinken–Wang discussion", "Kishida and Yoon": the two together, no single speaker
+        together = re.fullmatch(
+            r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?\s*(?:[\u2013\u2014/-]|\s+and\s+)\s*", between
+        )
+        if together and pos_a <= (first_person[0] if first_person else pos_a):
+            return
     if first_person and (
         not first_side or first_person[0] <= first_side[0] + 12 or first_person[1].country == first_side[1]
     ):

@@ -194,9 +194,12 @@ def _actor(text: str, sentence: Sentence, mentions: list[Mention], cue_pos: int)
                 return before[0]
             return m
     subjects = [m for m in persons if m.start < cue_pos and not _is_object(text, m)]
-    if len(subjects) >= 2 and subjects[0].person is not subjects[1].person:
-        if re.fullmatch(r"\s+and\s+", text[subjects[0].end : subjects[1].start]):
-            return Mention(subjects[0].start, subjects[1].end, None, "both", "side")  # "Kim and Putin signed"
+    if (
+        len(subjects) >= 2
+        and subjects[0].person is not subjects[1].person
+        and re.fullmatch(r"\s+and\s+", text[subjects[0].end : subjects[1].start])
+    ):
+        return Mention(subjects[0].start, subjects[1].end, None, "both", "side")  # "Kim and Putin signed"
     if subjects:
         return subjects[0]
     for m in mentions:
