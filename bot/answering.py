@@ -12,7 +12,6 @@ import logging
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -42,7 +41,7 @@ from bot.answer.followup import resolve
 from bot.answer.question import Question, parse
 from bot.answer.ranker import RankerWeights, load_weights
 from bot.answer.text import STOP
-from bot.models import Answer, Turn
+from bot.models import Answer, Focus, Turn
 from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, MONTHS, find_sides
 from vectorstore.errors import StoreError
 from vectorstore.models import Article
@@ -103,7 +102,7 @@ def compose_answer(
     _resolve_office(q, candidate_ids, catalog)
     articles = [a for a in (catalog.articles.get(i) or store.get_article(i) for i in candidate_ids) if a is not None]
     articles = [a for a in articles if _fits(q, a, catalog)]
-    focus: dict[str, Any] = {"intent": q.intent, "actor": q.actor.name if q.actor else None, "actor_side": q.actor_side}
+    focus = Focus(intent=q.intent, actor=q.actor.name if q.actor else None, actor_side=q.actor_side)
     if not articles:
         return _abstain(question, resolved, focus)
     try:
@@ -119,7 +118,7 @@ def compose_answer(
         return _abstain(question, resolved, focus)
     if composed.abstained:
         return _abstain(question, resolved, focus, composed.text)
-    focus.update(article_ids=composed.article_ids, answered_people=composed.answered_people, why=composed.why)
+    focus.article_ids, focus.answered_people, focus.why = composed.article_ids, composed.answered_people, composed.why
     answer = Answer(
         question=question,
         answer=composed.text,
@@ -256,7 +255,7 @@ def _strip_sides(text: str) -> str:
     return text
 
 
-def _abstain(question: str, resolved: str, focus: dict, text: str = ABSTAIN) -> Answer:
+def _abstain(question: str, resolved: str, focus: Focus, text: str = ABSTAIN) -> Answer:
     return Answer(question=question, answer=text, abstained=True, resolved_question=resolved, focus=focus)
 
 

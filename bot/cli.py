@@ -207,7 +207,7 @@ def ask(
     if as_json:
         # One question: the answer plus why each cited sentence won (its probability and largest
         # feature contributions). Batch lines keep the evaluation contract exactly.
-        shown = {**answer_json(answer), "why": answer.focus.get("why", [])}
+        shown = {**answer_json(answer), "why": answer.focus.why}
         if reply.reading is not None:
             shown["reader"] = reading_json(reply.reading)
         click.echo(json.dumps(shown, ensure_ascii=False, indent=2))

@@ -189,7 +189,7 @@ def ask_all(chat, questions: list[dict]) -> list[dict]:
             "abstained": answer.abstained,
             "citations": [c.public() for c in answer.citations],
             "resolved_question": answer.resolved_question,
-            "why": answer.focus.get("why", []),
+            "why": answer.focus.why,
             "ranked": seen[0] if seen else [],
         }
         if reply is not None and answer.mode is not None:

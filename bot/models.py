@@ -23,6 +23,18 @@ class Citation(BaseModel):
         return self.model_dump(include={"n", "article_id", "title", "source", "text", "start", "end"})
 
 
+class Focus(BaseModel):
+    """What an answer was about, kept with it for the next turn: a follow-up ("What did he urge?")
+    is resolved against the last answer's meeting, speaker and the people it named."""
+
+    intent: str | None = None
+    actor: str | None = None  # the speaker asked about
+    actor_side: str | None = None
+    article_ids: list[str] = Field(default_factory=list)  # the meeting(s) the answer came from
+    answered_people: list[str] = Field(default_factory=list)  # who a who-met answer named
+    why: list[dict] = Field(default_factory=list)  # each cited sentence's probability and main features
+
+
 class Answer(BaseModel):
     question: str
     answer: str
@@ -30,7 +42,7 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     # What the question was understood as, after follow-up resolution; kept for the next turn.
     resolved_question: str | None = None
-    focus: dict = Field(default_factory=dict)
+    focus: Focus = Field(default_factory=Focus)
     # Set only when a reader model is configured (BRIEFBOT_LLM): who phrased the answer, and why the
     # model's answer is not the one shown. Without a model the JSON shape stays exactly as it was.
     mode: Literal["llm", "extractive"] | None = None

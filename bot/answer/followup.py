@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.answer.catalog import Catalog
-from bot.models import Turn
+from bot.models import Focus, Turn
 from ingest.extraction.lexicon import find_sides
 from vectorstore.models import Participant
 
@@ -42,11 +42,11 @@ class Context:
     is_followup: bool = False
 
 
-def _last_focus(history: list[Turn]) -> dict:
+def _last_focus(history: list[Turn]) -> Focus | None:
     for turn in reversed(history):
-        if turn.answer.focus.get("article_ids"):
+        if turn.answer.focus.article_ids:
             return turn.answer.focus
-    return {}
+    return None
 
 
 def _participants(catalog: Catalog, article_ids: list[str]) -> list[Participant]:
@@ -69,12 +69,12 @@ def resolve(question: str, history: list[Turn], catalog: Catalog) -> tuple[str, 
     if not focus or not _CONTEXT_WORDS.search(question):
         return question, ctx
     ctx.is_followup = True
-    ctx.article_ids = list(focus.get("article_ids", []))
+    ctx.article_ids = list(focus.article_ids)
     ctx.participants = _participants(catalog, ctx.article_ids)
     if not ctx.participants:
         return question, ctx
-    last_actor = focus.get("actor")
-    answered = focus.get("answered_people") or []
+    last_actor = focus.actor
+    answered = focus.answered_people
     text = question
 
     def by_side(side: str) -> Participant | None:
@@ -95,7 +95,7 @@ def resolve(question: str, history: list[Turn], catalog: Catalog) -> tuple[str, 
         return titled[0].name if len(titled) == 1 else m.group(0)
 
     text = _DESCRIPTOR.sub(descriptor, text)
-    subject = answered[0] if (focus.get("intent") == "who_met" and answered) else last_actor
+    subject = answered[0] if (focus.intent == "who_met" and answered) else last_actor
     if subject is None and ctx.participants:
         subject = ctx.participants[0].name
     mentioned = [p.name for p in ctx.participants if p.name in text]
@@ -112,7 +112,7 @@ def resolve(question: str, history: list[Turn], catalog: Catalog) -> tuple[str, 
         text = _HOST.sub(lambda _m: host.name, text)
         text = _OBJECT.sub(lambda _m: host.name, text)
     if _OTHER_SIDE.search(text):
-        side = focus.get("actor_side")
+        side = focus.actor_side
         others = [p for p in ctx.participants if p.country and p.country != side]
         if others:
             text = _OTHER_SIDE.sub(lambda _m: f"the {others[0].country} side", text)
