@@ -9,15 +9,27 @@ BIN := $(VENV)/bin
 #   make TORCH_SPEC="torch --index-url https://download.pytorch.org/whl/cpu" venv
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: venv run test lint bench load browser-deps clean
+.PHONY: venv run test lint lock bench load browser-deps clean
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# requirements.lock pins every package of the test and dev extras by version and sha256 (Linux,
+# Python 3.11), so two venvs made from one commit are the same; torch comes first, as the CPU build,
+# and is left out of the lock with the CUDA packages a PyPI resolution of torch would add.
+# `make venv LOCK=` installs from the ranges in pyproject.toml instead (another platform).
+LOCK ?= requirements.lock
+# The same ranges, resolved again into requirements.lock (needs the dev extra's uv).
+UV_EXCLUDE := torch triton cuda-bindings cuda-pathfinder cuda-toolkit nvidia-cublas nvidia-cuda-cupti \
+	nvidia-cuda-nvrtc nvidia-cuda-runtime nvidia-cudnn-cu13 nvidia-cufft nvidia-cufile nvidia-curand \
+	nvidia-cusolver nvidia-cusparse nvidia-cusparselt-cu13 nvidia-nccl-cu13 nvidia-nvjitlink \
+	nvidia-nvshmem-cu13 nvidia-nvtx
+
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet $(TORCH_SPEC)
-	$(BIN)/pip install --quiet -e ".[test,dev]"
+	$(if $(LOCK),$(BIN)/pip install --quiet --require-hashes -r $(LOCK))
+	$(BIN)/pip install --quiet $(if $(LOCK),--no-deps) -e ".[test,dev]"
 	$(BIN)/python -m vectorstore.onnx_embeddings   # one-time int8 ONNX export of the model (~20 s)
 	touch $@
 
@@ -51,6 +63,10 @@ bench: venv
 # Size it with USERS= and DURATION= (seconds); more flags through LOAD_ARGS.
 load: venv
 	$(BIN)/python -m bench.load --users $(or $(USERS),50) --seconds $(or $(DURATION),60) $(LOAD_ARGS)
+
+lock: venv
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --generate-hashes --python-version 3.11 \
+	  --quiet $(addprefix --no-emit-package ,$(UV_EXCLUDE)) -o requirements.lock
 
 lint: venv
 	$(BIN)/ruff check .

@@ -6,7 +6,7 @@ newcomer has articles to ask about. Flags of `briefbot serve` pass through (e.g.
 
 import sys
 
-from bot.cli import main
+from bot.surfaces.cli import main
 
 if __name__ == "__main__":
     main(["serve", "--ingest-samples", *sys.argv[1:]], prog_name="app.py")

@@ -45,9 +45,9 @@ RUNNER_EMBEDDERS = ["minilm", "onnx"]
 
 
 def briefbot_cli() -> list[str]:
-    """The installed `briefbot` script when present (what users run), else `python -m bot.cli`."""
+    """The installed `briefbot` script when present (what users run), else `python -m bot.surfaces.cli`."""
     script = Path(PY).with_name("briefbot")
-    return [str(script)] if script.exists() else [PY, "-m", "bot.cli"]
+    return [str(script)] if script.exists() else [PY, "-m", "bot.surfaces.cli"]
 
 
 def ensure_corpus(work: Path, articles: int, seed: int, questions: int) -> Path:

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.surfaces.cli import main
 
 ARTICLE = """Li and Whitfield trade demands in Oslo
 

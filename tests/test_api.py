@@ -8,8 +8,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.server import create_app
 from bot.streaming import answer_chunks
+from bot.surfaces.server import create_app
 from tests.web.support import LISBON, MUNICH, munich_meeting, store_article
 
 LOOPBACK = ("127.0.0.1", 50000)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation import GenerationMode
 
-from bot.server import create_app
+from bot.surfaces.server import create_app
 from tests.web.support import MUNICH, munich_meeting, store_article
 
 TOKEN = "fuzz-admin-token"

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.server import create_app
-from bot.ui.render import answer_html
+from bot.surfaces.server import create_app
+from bot.surfaces.ui.render import answer_html
 from tests.web.support import MUNICH
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "attacks"
@@ -113,7 +113,7 @@ def test_the_same_zip_through_the_api(components):
 
 
 def test_an_upload_over_the_cap_is_refused_and_stores_nothing(components):
-    from bot.api import MAX_UPLOAD_BYTES
+    from bot.surfaces.api import MAX_UPLOAD_BYTES
 
     api = api_for(components)
     boundary = "briefbotboundary"

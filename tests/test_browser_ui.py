@@ -12,7 +12,7 @@ from pathlib import Path
 import playwright.sync_api as playwright_api
 import pytest
 
-from bot.server import create_app
+from bot.surfaces.server import create_app
 from tests.web.support import (
     LISBON,
     MUNICH,

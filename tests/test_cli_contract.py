@@ -25,7 +25,7 @@ def run(args, store: Path, check=True, **kw):
     env = {**os.environ, "BRIEFBOT_EMBEDDER": "hash", "BRIEFBOT_STORE": str(store)}
     env.pop("BRIEFBOT_CHROMA_URL", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, timeout=300, **kw
+        [sys.executable, "-m", "bot.surfaces.cli", *args], capture_output=True, text=True, env=env, timeout=300, **kw
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"briefbot {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
@@ -113,7 +113,9 @@ def test_ask_needs_a_question_or_a_batch(tmp_path):
 
 
 def test_help_documents_every_command():
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "--help"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.surfaces.cli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     for command in ("ingest", "ask", "list", "show", "delete", "serve", "eval"):
         assert command in out
 
@@ -122,12 +124,12 @@ def test_serve_flags_reach_the_server_settings(tmp_path, monkeypatch):
     """Flags parse like their BRIEFBOT_* variables and override them (the server itself is tested elsewhere)."""
     from click.testing import CliRunner
 
-    import bot.server
-    from bot.cli import main
+    import bot.surfaces.server
+    from bot.surfaces.cli import main
 
     seen = {}
     monkeypatch.setattr(
-        bot.server,
+        bot.surfaces.server,
         "serve",
         lambda components, ingest_samples=False: seen.update(
             settings=components.settings, ingest_samples=ingest_samples

@@ -42,7 +42,7 @@ def ingest_process(store: Path, folder: Path) -> subprocess.Popen:
     env = {**os.environ, "BRIEFBOT_EMBEDDER": "hash", "BRIEFBOT_STORE": str(store), "BRIEFBOT_INGEST_BATCH_SIZE": "2"}
     env.pop("BRIEFBOT_CHROMA_URL", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ingest", "--no-progress", str(folder)],
+        [sys.executable, "-m", "bot.surfaces.cli", "ingest", "--no-progress", str(folder)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -347,7 +347,7 @@ def test_a_read_that_meets_another_process_write_half_done_is_read_again(filled)
 def test_the_api_says_the_store_is_unavailable_with_503(chroma, tmp_path):
     from fastapi.testclient import TestClient
 
-    from bot.server import create_app
+    from bot.surfaces.server import create_app
 
     components = server_components(chroma.url, tmp_path)
     list(components.ingest.ingest_paths(write_articles(tmp_path / "articles", 2)))

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.answer.ranker import WEIGHTS_FILE
-from bot.cli import main
+from bot.surfaces.cli import main
 
 pytestmark = pytest.mark.integration
 

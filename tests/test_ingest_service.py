@@ -185,7 +185,7 @@ def test_cli_ingests_urls_and_feeds_with_a_summary(tmp_path, server):
     feed = tmp_path / "feed.xml"
     feed.write_text((FIXTURES / "feed.xml").read_text(encoding="utf-8").replace("{PAGE_URL}", url), encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ingest", url, server.base + "/missing", "--feed", str(feed)],
+        [sys.executable, "-m", "bot.surfaces.cli", "ingest", url, server.base + "/missing", "--feed", str(feed)],
         capture_output=True,
         text=True,
         env=env,
@@ -200,7 +200,7 @@ def test_cli_ingests_urls_and_feeds_with_a_summary(tmp_path, server):
     assert lines[4].startswith("2 new, 0 updated, 1 duplicate, 1 failed in ")
     assert "failed" in lines[5] and "/missing: HTTP 404" in lines[5]
     no_private = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ingest", "--no-progress", url],
+        [sys.executable, "-m", "bot.surfaces.cli", "ingest", "--no-progress", url],
         capture_output=True,
         text=True,
         env={**env, "BRIEFBOT_ALLOW_PRIVATE_URLS": "0"},

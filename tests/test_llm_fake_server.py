@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from bot.cli import main
-from bot.server import create_app
+from bot.surfaces.cli import main
+from bot.surfaces.server import create_app
 from tests.fake_llm_server import fake_llm_server
 from tests.web.support import MUNICH, munich_meeting, store_article
 
@@ -252,7 +252,7 @@ def test_health_says_which_mode_answers(api) -> None:
 def test_the_chat_tab_says_which_mode_answers(api, munich_store) -> None:
     from bot.components import Components
     from bot.settings import Settings
-    from bot.ui.chat import mode_line
+    from bot.surfaces.ui.chat import mode_line
 
     shown = html.unescape(mode_line(api.app.state.components))  # Markdown with inert character references
     assert "Answering:** LLM reader openai:fake-model, verified" in shown

@@ -118,7 +118,7 @@ def test_without_a_model_no_llm_library_is_imported(tmp_path) -> None:
     script = f"""
 import json, sys
 from bot.components import Components
-from bot.server import create_app
+from bot.surfaces.server import create_app
 from bot.service import configured_chat
 from bot.settings import Settings
 components = Components(Settings(store={str(tmp_path / "store")!r}, embedder="hash"))

@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from bot.server import create_app
+from bot.surfaces.server import create_app
 from tests.fake_llm_server import fake_llm_server
 from tests.web.support import MUNICH, munich_meeting, running_server, store_article
 

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from bot.server import create_app
+from bot.surfaces.server import create_app
 from tests.fake_llm_server import fake_llm_server
 from tests.web.support import MUNICH, free_port, launch_chromium, munich_meeting, running_server, store_article
 

@@ -12,7 +12,7 @@ import pytest
 
 from bench.load_client import Sample, UserPlan, ask_once, run_users
 from bench.load_report import render_markdown, summarize, targets
-from bot.server import create_app
+from bot.surfaces.server import create_app
 from tests.web.support import MUNICH, munich_meeting, running_server, store_article
 
 QUESTIONS = ["What did Wang urge the United States to do?", "Who met in Munich?", "What did Blinken warn about?"]

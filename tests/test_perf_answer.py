@@ -167,7 +167,7 @@ def test_a_write_from_another_process_is_seen(components, settings, tmp_path):
     env = {**os.environ, "BRIEFBOT_EMBEDDER": "hash", "BRIEFBOT_STORE": str(settings.store)}
     env.pop("BRIEFBOT_CHROMA_URL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ingest", "--no-progress", str(folder)],
+        [sys.executable, "-m", "bot.surfaces.cli", "ingest", "--no-progress", str(folder)],
         cwd=ROOT,
         env=env,
         capture_output=True,

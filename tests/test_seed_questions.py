@@ -32,7 +32,12 @@ def seed_run(tmp_path_factory):
 
     def cli(*args):
         return subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, timeout=600, cwd=ROOT
+            [sys.executable, "-m", "bot.surfaces.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+            cwd=ROOT,
         )
 
     ingested = cli("ingest", str(evaldir / "seed" / "articles"))

@@ -59,7 +59,7 @@ def briefbot(args: list[str], chroma_url: str, cache: Path) -> subprocess.Comple
     env = {**os.environ, "BRIEFBOT_CACHE_DIR": str(cache)}
     env.pop("BRIEFBOT_STORE", None)
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args, "--chroma-url", chroma_url],
+        [sys.executable, "-m", "bot.surfaces.cli", *args, "--chroma-url", chroma_url],
         capture_output=True,
         text=True,
         env=env,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.models import Answer, Turn
-from bot.sessions import QuotaExceeded, SessionStore, UnknownSession
+from bot.surfaces.sessions import QuotaExceeded, SessionStore, UnknownSession
 
 
 class Clock:

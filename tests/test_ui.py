@@ -12,8 +12,8 @@ import pytest
 
 from bot.briefing_cards import build_cards
 from bot.models import Answer, Citation
-from bot.server import create_app
-from bot.ui.render import answer_html, article_html, cards_html, library_html, passage_html, text
+from bot.surfaces.server import create_app
+from bot.surfaces.ui.render import answer_html, article_html, cards_html, library_html, passage_html, text
 from tests.web.support import (
     LISBON,
     MUNICH,
@@ -160,16 +160,16 @@ def test_the_chat_counts_against_the_address_quota(ui_app, ui_server) -> None:
 def test_a_new_question_renders_only_its_own_turn(ui_server, monkeypatch) -> None:
     from gradio_client import Client
 
-    import bot.ui.chat
+    import bot.surfaces.ui.chat
 
     rendered: list[str] = []
-    real_answer_html = bot.ui.chat.answer_html
+    real_answer_html = bot.surfaces.ui.chat.answer_html
 
     def counting_answer_html(answer, articles):
         rendered.append(answer.question)
         return real_answer_html(answer, articles)
 
-    monkeypatch.setattr(bot.ui.chat, "answer_html", counting_answer_html)
+    monkeypatch.setattr(bot.surfaces.ui.chat, "answer_html", counting_answer_html)
     client = Client(ui_server + "/", verbose=False)
     _, stored = chat(client, "What did Wang urge the United States to do?", [])
     messages, stored = chat(client, "What did Blinken warn about?", stored)
@@ -201,7 +201,7 @@ class FakeRequest:
 
 
 def test_the_articles_tab_applies_the_api_write_rule(components) -> None:
-    from bot.ui.library import write_refusal
+    from bot.surfaces.ui.library import write_refusal
 
     assert write_refusal(components, FakeRequest("127.0.0.1"), "") is None
     assert write_refusal(components, FakeRequest("::1", host="[::1]:7860"), "") is None
@@ -220,7 +220,7 @@ def test_the_articles_tab_applies_the_api_write_rule(components) -> None:
 
 
 def test_a_zip_upload_moves_the_progress_bar_per_article(components, tmp_path) -> None:
-    from bot.ui.library import add_files
+    from bot.surfaces.ui.library import add_files
 
     components.settings.ingest_batch_size = 1
     archive = tmp_path / "desk.zip"
@@ -237,9 +237,9 @@ def test_a_zip_upload_moves_the_progress_bar_per_article(components, tmp_path) -
 
 def test_the_chat_answers_as_many_askers_at_once_as_the_settings_allow(tmp_path) -> None:
     from bot.components import Components
-    from bot.sessions import SessionStore
     from bot.settings import Settings
-    from bot.ui import build_ui
+    from bot.surfaces.sessions import SessionStore
+    from bot.surfaces.ui import build_ui
 
     components = Components(Settings(store=tmp_path / "store", embedder="hash", chroma_url=None, ui_concurrency=5))
     demo = build_ui(components, SessionStore(5, 5))

@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from bot.server import create_app
+from bot.surfaces.server import create_app
 from tests.web.support import (
     MUNICH,
     PAYLOAD,
@@ -175,7 +175,7 @@ def test_the_widget_keeps_its_session_across_pages(page, sites) -> None:
 
 def test_leaving_the_page_mid_answer_keeps_what_arrived_and_says_so(page, sites, monkeypatch) -> None:
     """A reader who follows a link while an answer streams finds it, cut short and marked, on the next page."""
-    import bot.api
+    import bot.surfaces.api
     from bot.streaming import answer_chunks
 
     def slow_chunks(text: str):
@@ -185,7 +185,7 @@ def test_leaving_the_page_mid_answer_keeps_what_arrived_and_says_so(page, sites,
 
     page.goto(sites["allowed"] + "/", wait_until="load")
     page.get_by_role("button", name=re.compile("chat", re.I)).click()
-    monkeypatch.setattr(bot.api, "answer_chunks", slow_chunks)
+    monkeypatch.setattr(bot.surfaces.api, "answer_chunks", slow_chunks)
     ask(page, "Where did Wang Yi and Blinken meet?")
     log = page.get_by_role("log")
     expect_shown(page, lambda: expect(log.locator(".bot").nth(1)).not_to_be_empty(), "the answer started")

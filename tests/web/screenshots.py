@@ -45,8 +45,8 @@ def main() -> None:
     from playwright.sync_api import expect, sync_playwright
 
     from bot.components import Components
-    from bot.server import create_app
     from bot.settings import Settings
+    from bot.surfaces.server import create_app
 
     site_port = free_port()
     site = f"http://localhost:{site_port}"

@@ -1,6 +1,6 @@
 """The Articles tab: the library, one article's text, deleting, and adding by upload or paste.
 
-Writes follow the API's rule (`bot.access.write_refusal`): with BRIEFBOT_ADMIN_TOKEN set the admin
+Writes follow the API's rule (`bot.surfaces.access.write_refusal`): with BRIEFBOT_ADMIN_TOKEN set the admin
 token must be entered; without it only a browser on this machine may add or delete. Adding calls the
 ingest service directly; the progress bar moves per article stored, a zip's articles included.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 import gradio as gr
 
-from bot.access import write_refusal as access_refusal
-from bot.ui.render import article_html, library_html, results_html, text
+from bot.surfaces.access import write_refusal as access_refusal
+from bot.surfaces.ui.render import article_html, library_html, results_html, text
 from ingest.loaders import ARCHIVES, LOADERS
 
 MAX_PASTED_CHARS = 2_000_000  # as the API's paste limit

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from bot.briefing_cards import Card, build_cards, card_json, card_markdown, filter_cards
-from bot.ui.render import cards_html
+from bot.surfaces.ui.render import cards_html
 
 
 def current_cards(components: Any, query: str = "") -> list[Card]:

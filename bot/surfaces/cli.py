@@ -365,7 +365,7 @@ def serve(
     chroma_url: str | None,
 ) -> None:
     """Serve the chat UI, the JSON API and the embeddable widget."""
-    from bot.server import serve as run_server
+    from bot.surfaces.server import serve as run_server
 
     components = components_for(store, chroma_url)
     given = {

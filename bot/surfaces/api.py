@@ -1,8 +1,8 @@
 """The JSON API under /api: ask (whole or streamed), the article library, the briefing cards.
 
 Routes only translate HTTP to the services (`ChatService`, `IngestService`, the store) and back.
-Who may call what is decided in `bot.access` (deny by default), quotas and session ids in
-`bot.sessions`. Request bodies are capped before they are read: a question is small, an upload
+Who may call what is decided in `bot.surfaces.access` (deny by default), quotas and session ids in
+`bot.surfaces.sessions`. Request bodies are capped before they are read: a question is small, an upload
 may be a zip of articles.
 """
 
@@ -21,12 +21,12 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from bot.access import Refusal, client_address, read_refusal, write_refusal
 from bot.briefing_cards import build_cards, card_markdown, filter_cards
 from bot.models import Answer, Citation, Turn
-from bot.sessions import QuotaExceeded, Session, SessionStore, UnknownSession
 from bot.settings import Settings
 from bot.streaming import Finished, Shown, answer_chunks
+from bot.surfaces.access import Refusal, client_address, read_refusal, write_refusal
+from bot.surfaces.sessions import QuotaExceeded, Session, SessionStore, UnknownSession
 from ingest.models import IngestResult
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@ embeddable widget (/embed) and the Gradio UI (mounted at /).
 
 Embedding is deny by default: the CORS policy and the `frame-ancestors` of /embed/chat both
 come from BRIEFBOT_EMBED_ORIGINS, and every other page may be framed only by this server itself.
-Every request must name this server in its Host header (`bot.access.trusted_hosts`), which is what
+Every request must name this server in its Host header (`bot.surfaces.access.trusted_hosts`), which is what
 keeps a DNS-rebinding page from passing itself off as a local one.
 Gradio is imported only when the UI is built, and the embedding model only on the first question,
 so the first page is served within seconds of start.
@@ -28,9 +28,9 @@ from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from bot.access import trusted_hosts
-from bot.api import create_api
-from bot.sessions import SessionStore
+from bot.surfaces.access import trusted_hosts
+from bot.surfaces.api import create_api
+from bot.surfaces.sessions import SessionStore
 from vectorstore.errors import StoreError, StoreUnavailable
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -39,7 +39,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLES = Path(__file__).resolve().parent.parent.parent / "samples"
 
 
 def frame_ancestors(origins: list[str]) -> str:
@@ -83,7 +83,7 @@ def create_app(components: Any, *, with_ui: bool = True, defer_ui: bool = False)
     app.state.components = components
     app.state.sessions = sessions
 
-    # The browser enforces this for pages on other sites; bot.api also refuses them server-side.
+    # The browser enforces this for pages on other sites; bot.surfaces.api also refuses them server-side.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.embed_origins),
@@ -179,7 +179,7 @@ def mount_ui(app: FastAPI, components: Any, sessions: SessionStore) -> Any:
     """Build the Gradio Blocks and mount them at /; returns the mounted Gradio app."""
     import gradio as gr
 
-    from bot.ui import UI_CSS, UI_HEAD, build_ui
+    from bot.surfaces.ui import UI_CSS, UI_HEAD, build_ui
 
     settings = components.settings
     gr.mount_gradio_app(

@@ -8,7 +8,7 @@ The conversation lives in the browser (`gr.BrowserState`, localStorage) as quest
 the chat is rendered from it once on load, and the same pairs are the follow-up history given to
 `ChatService.ask`. The rendered messages are kept for the page's session (`gr.State`), so a new
 question renders only its own turn. Questions count against the same per-address and per-day quotas
-as the JSON API's (`bot.sessions`). Nothing here decides an answer.
+as the JSON API's (`bot.surfaces.sessions`). Nothing here decides an answer.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import Any
 
 import gradio as gr
 
-from bot.access import client_address
 from bot.models import Answer, Turn
 from bot.service import configured_chat
-from bot.sessions import QuotaExceeded, SessionStore
 from bot.streaming import Finished, Shown
-from bot.ui.render import answer_html, answer_text, text
+from bot.surfaces.access import client_address
+from bot.surfaces.sessions import QuotaExceeded, SessionStore
+from bot.surfaces.ui.render import answer_html, answer_text, text
 from vectorstore.errors import StoreError
 
 INTRO = """\

@@ -1,7 +1,7 @@
 """The Gradio UI: Chat, Briefings, Articles and Embed tabs over the shared services.
 
-`build_ui` only lays out components and wires them to `bot.ui.*` handlers; the answer, ingest and
-card logic live in the services and `bot.briefing_cards`. Mounted by `bot.server.create_app`, which
+`build_ui` only lays out components and wires them to `bot.surfaces.ui.*` handlers; the answer, ingest and
+card logic live in the services and `bot.briefing_cards`. Mounted by `bot.surfaces.server.create_app`, which
 passes the server's `SessionStore` so the chat's questions count against the same quotas as the API's.
 """
 
@@ -11,11 +11,11 @@ from typing import Any
 
 import gradio as gr
 
-from bot.sessions import SessionStore
-from bot.ui.briefings import build_briefings_tab
-from bot.ui.chat import build_chat_tab
-from bot.ui.embed import build_embed_tab
-from bot.ui.library import build_library_tab
+from bot.surfaces.sessions import SessionStore
+from bot.surfaces.ui.briefings import build_briefings_tab
+from bot.surfaces.ui.chat import build_chat_tab
+from bot.surfaces.ui.embed import build_embed_tab
+from bot.surfaces.ui.library import build_library_tab
 
 UI_CSS = """
 .bb-marker { font-weight: 600; color: var(--color-accent); white-space: nowrap; }
@@ -60,7 +60,7 @@ document.addEventListener("click", function (event) {
 
 
 def build_ui(components: Any, sessions: SessionStore) -> gr.Blocks:
-    """The Blocks app; every article string it shows goes through `bot.ui.render.text`."""
+    """The Blocks app; every article string it shows goes through `bot.surfaces.ui.render.text`."""
     with gr.Blocks(title="Briefbot") as demo:
         gr.Markdown("# Briefbot\nCited briefings on diplomatic meetings, from the articles you add.")
         with gr.Tabs():
@@ -73,7 +73,7 @@ def build_ui(components: Any, sessions: SessionStore) -> gr.Blocks:
             with gr.Tab("Embed", id="embed") as embed_tab:
                 embed = build_embed_tab(components)
 
-        from bot.ui.chat import render_conversation
+        from bot.surfaces.ui.chat import render_conversation
 
         def restore(stored: list[dict] | None) -> tuple[list[dict], list[dict]]:
             messages = render_conversation(components, stored)
