@@ -58,3 +58,16 @@ def real_settings(tmp_path: Path) -> Settings:
 def real_components(real_settings: Settings) -> Components:
     """The real model (loaded once per process, cached by get_embeddings) over a fresh real store."""
     return Components(real_settings)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright, one per test module (the browser tests share it)."""
+    import playwright.sync_api as playwright_api
+
+    from tests.web.support import launch_chromium
+
+    with playwright_api.sync_playwright() as p:
+        launched = launch_chromium(p)
+        yield launched
+        launched.close()

@@ -17,7 +17,6 @@ from tests.web.support import (
     LISBON,
     MUNICH,
     PAYLOAD,
-    launch_chromium,
     munich_meeting,
     payload_meeting,
     running_server,
@@ -40,14 +39,6 @@ def server(tmp_path_factory):
     store_article(components, PAYLOAD, payload_meeting)
     with running_server(create_app(components)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from bot.surfaces.server import create_app
 from tests.fake_llm_server import fake_llm_server
-from tests.web.support import MUNICH, free_port, launch_chromium, munich_meeting, running_server, store_article
+from tests.web.support import MUNICH, free_port, munich_meeting, running_server, store_article
 
 pytestmark = pytest.mark.browser
 expect = playwright_api.expect
@@ -70,14 +70,6 @@ def sites(tmp_path_factory):
 
             with running_server(Starlette(routes=[Route("/", page)]), port=site_port):
                 yield {"fake": fake, "page": allowed + "/"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

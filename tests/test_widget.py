@@ -21,7 +21,6 @@ from tests.web.support import (
     MUNICH,
     PAYLOAD,
     free_port,
-    launch_chromium,
     munich_meeting,
     payload_meeting,
     running_server,
@@ -78,14 +77,6 @@ def sites(tmp_path_factory):
         running_server(host_site(bot_base), port=site_port),
     ):
         yield {"bot": bot_base, "allowed": allowed, "refused": f"http://127.0.0.1:{site_port}"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
