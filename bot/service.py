@@ -22,7 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.answer.compose import Ranked, best_first
 from bot.answering import Observer, compose_answer
-from bot.models import Answer, Turn
+from bot.models import Answer, Citation, Turn
 from bot.streaming import Finished, Shown
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import ArticleStore
@@ -41,7 +41,7 @@ class Draft:
     question: str
     history: list[Turn]
     extractive: Answer
-    evidence: list = field(default_factory=list)  # bot.reader.prompt.Evidence, numbered from 1
+    evidence: list[Citation] = field(default_factory=list)  # the model's sources, numbered from 1 in the prompt
     facts: Any = None  # bot.reader.prompt.Facts
     seconds: float = 0.0  # the extractive engine's time
     started: float = 0.0
@@ -174,9 +174,7 @@ class ChatService:
 def evidence_for(answer: Answer, ranked: list[Ranked]) -> list:
     """The sentences the model may phrase from: the extractive answer's citations, then the best-ranked
     sentences of the same articles that score close enough to the best, in the articles' own order."""
-    from bot.reader.prompt import Evidence
-
-    chosen = [Evidence.of(c) for c in answer.citations]
+    chosen = list(answer.citations)
     articles = list(dict.fromkeys(c.article_id for c in answer.citations))
     seen = {(e.article_id, e.start) for e in chosen}
     best = ranked[0].score if ranked else 0.0
@@ -188,7 +186,15 @@ def evidence_for(answer: Answer, ranked: list[Ranked]) -> list:
             continue
         seen.add(key)
         chosen.append(
-            Evidence(r.article.id, r.article.title, r.article.source, r.sentence.text, r.sentence.start, r.sentence.end)
+            Citation(
+                n=0,
+                article_id=r.article.id,
+                title=r.article.title,
+                source=r.article.source,
+                text=r.sentence.text,
+                start=r.sentence.start,
+                end=r.sentence.end,
+            )
         )
     return sorted(chosen, key=lambda e: (articles.index(e.article_id), e.start))
 

@@ -42,31 +42,9 @@ EXAMPLE_ANSWER = (
 )
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One numbered evidence sentence and where it comes from (it becomes a Citation when cited)."""
-
-    article_id: str
-    title: str
-    source: str
-    text: str
-    start: int
-    end: int
-
-    @classmethod
-    def of(cls, citation: Citation) -> Evidence:
-        return cls(citation.article_id, citation.title, citation.source, citation.text, citation.start, citation.end)
-
-    def citation(self, n: int) -> Citation:
-        return Citation(
-            n=n,
-            article_id=self.article_id,
-            title=self.title,
-            source=self.source,
-            text=self.text,
-            start=self.start,
-            end=self.end,
-        )
+# An evidence sentence is a `Citation` whose `n` is not yet the one shown: its place in the list is
+# its number in the prompt, and the citations shown are renumbered from it after verification.
+Evidence = Citation
 
 
 def evidence_lines(evidence: Sequence[Evidence]) -> str:

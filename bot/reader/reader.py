@@ -141,7 +141,7 @@ class Reader:
             )
         else:
             order = sorted(processor.numbering.items(), key=lambda item: item[1])
-            citations = [evidence[n - 1].citation(shown) for n, shown in order]
+            citations = [evidence[n - 1].model_copy(update={"n": shown}) for n, shown in order]
             reading.answer = base.model_copy(
                 update={"answer": processor.text, "citations": citations, "mode": "llm", "fallback": None}
             )
