@@ -1,14 +1,18 @@
 """Load test: many askers against one `briefbot serve`, alone and while `briefbot ingest` writes.
 
-    python -m bench.load                                   # 50 users x 60 s: steady, ingest, ingest-nice, closed
+    python -m bench.load                                   # 50 users x 60 s: steady, ingest, ingest-normal, closed
     python -m bench.load --scenarios ingest --seconds 30   # one scenario, shorter
     python -m bench.load --smoke                           # harness check: fake embedder, 5 users x 5 s
 
 Scenarios (each on a fresh copy of one base store, with a fresh server):
 - `steady`: every user asks, waits for the answer, pauses 1-3 s, asks again; nothing else runs.
 - `ingest`: the same, while `briefbot ingest` adds 1,000 generated articles to the same embedded
-  store from another process (the newsroom case: the desk ingests while reporters ask).
-- `ingest-nice`: the same, with the ingest run under `nice -n 19`, so the questions get the CPU first.
+  store from another process (the newsroom case: the desk ingests while reporters ask). The ingest
+  runs as users run it, at its default niceness (settings.ingest_nice, 19).
+- `ingest-normal`: the same, with the ingest at normal priority (`--nice 0`): what the niceness buys.
+- `chroma-ingest`: the `ingest` scenario with the store served by `chroma run` (BRIEFBOT_CHROMA_URL for
+  both the server and the ingest), the way a newsroom outgrows one process: no SQLite file is shared
+  between the reader and the writer.
 - `closed`: no pauses, so the server is saturated: its throughput.
 - `closed-ingest`: no pauses, during the ingest.
 
@@ -44,11 +48,11 @@ from ingest.models import STATUSES
 SCENARIOS = {
     "steady": ("open loop, no ingest", False, False),
     "ingest": ("open loop, during the ingest", True, False),
-    "ingest-nice": ("open loop, during the ingest run under nice -n 19", True, False),
+    "ingest-normal": ("open loop, during the ingest at normal priority (--nice 0)", True, False),
+    "chroma-ingest": ("open loop, during the ingest, store on a `chroma run` server", True, False),
     "closed": ("closed loop, no ingest", False, True),
     "closed-ingest": ("closed loop, during the ingest", True, True),
 }
-NICE = 19  # the ingest-nice scenario's priority: the questions get the CPU first
 RAISED_QUOTA = "1000000000"
 BASE_SEED = 11  # the base store's corpus; the ingested corpus uses --seed (another set of articles)
 
@@ -153,6 +157,25 @@ def start_server(store: Path, port: int, env: dict[str, str], log: Path, timeout
     return proc
 
 
+def start_chroma(store: Path, port: int, log: Path, timeout: float = 60.0) -> subprocess.Popen:
+    """`chroma run` serving the copied store's folder (the server reads the embedded layout)."""
+    chroma = Path(sys.executable).with_name("chroma")
+    cmd = [str(chroma), "run", "--path", str(store), "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"chroma run exited {proc.returncode}: {log.read_text('utf-8', 'replace')[-1500:]}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).raise_for_status()
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    stop(proc, signal.SIGTERM)
+    raise RuntimeError(f"chroma run was not up within {timeout:.0f}s")
+
+
 def warm_up(base: str, questions: list[str]) -> None:
     """Load the model and fill the caches before measuring (a user's first question is not the test)."""
     for question in questions[:5]:
@@ -175,17 +198,27 @@ def run_scenario(name: str, args: argparse.Namespace, base_store: Path, question
     shutil.rmtree(store, ignore_errors=True)
     shutil.copytree(base_store, store)
     env = server_env(store, args.embedder, args.ui_concurrency)
-    server = start_server(store, args.port, env, args.work / f"{args.name}-server-{name}.log")
-    base = f"http://127.0.0.1:{args.port}"
+    chroma: subprocess.Popen | None = None
+    if name == "chroma-ingest":
+        chroma = start_chroma(store, args.port + 1, args.work / f"{args.name}-chroma-{name}.log")
+        env["BRIEFBOT_CHROMA_URL"] = f"http://127.0.0.1:{args.port + 1}"  # the servers' ports are even offsets
+    # Several servers (`--servers N`) share the store, each on its own port: users are dealt out among them.
+    ports = [args.port + 2 * i for i in range(args.servers)]
+    servers: list[subprocess.Popen] = []
     ingest: IngestRun | None = None
     try:
-        warm_up(base, questions)
-        server_cpu = _cpu_seconds(server.pid)
+        for number, port in enumerate(ports):
+            log = args.work / f"{args.name}-server-{name}{f'-{number}' if number else ''}.log"
+            servers.append(start_server(store, port, env, log))
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        for base in bases:
+            warm_up(base, questions)
+        server_cpu = _cpu_total(servers)
         if with_ingest:
             cmd = [*briefbot_cli(), "ingest", str(ingest_dir), "--store", str(store)]
-            nice = NICE if name == "ingest-nice" else args.ingest_nice
-            if nice:
-                cmd = ["nice", "-n", str(nice), *cmd]
+            nice = 0 if name == "ingest-normal" else args.ingest_nice
+            if nice is not None:
+                cmd = [*cmd, "--nice", str(nice)]
             ingest_env = dict(env, BRIEFBOT_EMBEDDER=args.ingest_embedder) if args.ingest_embedder else env
             with (args.work / f"{args.name}-ingest-{name}.log").open("wb") as err:
                 proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=ingest_env, cwd=ROOT)
@@ -194,21 +227,21 @@ def run_scenario(name: str, args: argparse.Namespace, base_store: Path, question
         plan = UserPlan(args.users, args.seconds, None if closed else (args.think_min, args.think_max), args.mix)
         profiler = (
             start_profiler(
-                server.pid, args.seconds, args.work / f"{args.name}-profile-{name}.txt", args.profile == "idle"
+                servers[0].pid, args.seconds, args.work / f"{args.name}-profile-{name}.txt", args.profile == "idle"
             )
             if args.profile
             else None
         )
         started = time.perf_counter()
-        samples = asyncio.run(run_users(base, plan, questions, seed=args.rng_seed))
+        samples = asyncio.run(run_users(bases, plan, questions, seed=args.rng_seed))
         ended = time.perf_counter()
         if profiler is not None:
             profiler.wait(timeout=60)
-        after_cpu = _cpu_seconds(server.pid)
+        after_cpu = _cpu_total(servers)
         window = ended - started
         result = {"description": description, **summarize(samples, window)}
         if server_cpu is not None and after_cpu is not None:
-            result["server_cpu_share"] = round((after_cpu - server_cpu) / window, 2)  # cores busy, on average
+            result["server_cpu_share"] = round((after_cpu - server_cpu) / window, 2)  # cores busy, all servers
         if ingest is not None:
             ingest.cpu_s = _cpu_seconds(ingest.proc.pid)
             if args.wait_ingest:
@@ -221,7 +254,15 @@ def run_scenario(name: str, args: argparse.Namespace, base_store: Path, question
     finally:
         if ingest is not None:
             stop(ingest.proc, signal.SIGTERM)
-        stop(server)
+        for server in servers:
+            stop(server)
+        if chroma is not None:
+            stop(chroma, signal.SIGTERM)
+
+
+def _cpu_total(processes: list[subprocess.Popen]) -> float | None:
+    times = [_cpu_seconds(p.pid) for p in processes]
+    return None if any(t is None for t in times) else sum(t for t in times if t is not None)
 
 
 def start_profiler(pid: int, seconds: float, out: Path, idle: bool = False) -> subprocess.Popen:
@@ -257,16 +298,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think-max", type=float, default=3.0)
     parser.add_argument("--mix", type=parse_mix, default=parse_mix("ask=0.5,stream=0.3,ui=0.2"))
     parser.add_argument(
-        "--scenarios", default="steady,ingest,ingest-nice,closed", help=f"any of {', '.join(SCENARIOS)}"
+        "--scenarios", default="steady,ingest,ingest-normal,chroma-ingest,closed", help=f"any of {', '.join(SCENARIOS)}"
     )
     parser.add_argument("--base-articles", type=int, default=300, help="articles in the store before the run")
+    parser.add_argument(
+        "--base-store",
+        type=Path,
+        help="start every scenario from a copy of this store (e.g. a bench.run archive-scale store) instead",
+    )
+    parser.add_argument("--base-questions", type=Path, help="the questions for --base-store (questions.jsonl)")
+    parser.add_argument("--servers", type=int, default=1, help="`briefbot serve` processes sharing the store")
     parser.add_argument("--ingest-articles", type=int, default=1000, help="articles ingested during the run")
     parser.add_argument("--seed", type=int, default=7, help="seed of the ingested corpus")
     parser.add_argument("--rng-seed", type=int, default=1, help="seed of the users' choices")
     parser.add_argument("--embedder", default=None, help="BRIEFBOT_EMBEDDER for server and ingest (default: theirs)")
     parser.add_argument("--ui-concurrency", type=int, default=None, help="BRIEFBOT_UI_CONCURRENCY (default: theirs)")
     parser.add_argument(
-        "--ingest-nice", type=int, default=0, help="run the ingest under `nice -n N` (questions first on the CPU)"
+        "--ingest-nice",
+        type=int,
+        default=None,
+        help="the ingest's `--nice N` (default: the product's setting, 19)",
     )
     parser.add_argument(
         "--ingest-embedder", default=None, help="the ingest's own embedder (`hash`: its writes without its CPU)"
@@ -295,8 +346,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown scenarios {unknown}; choose from {', '.join(SCENARIOS)}")
     args.work.mkdir(parents=True, exist_ok=True)
     facts = machine_facts()
-    base_store, base_corpus = build_base_store(args.work, args.base_articles, args.embedder)
-    questions = [json.loads(line)["question"] for line in (base_corpus / "questions.jsonl").open(encoding="utf-8")]
+    if args.base_store:
+        if not args.base_questions:
+            parser.error("--base-store needs --base-questions")
+        base_store, question_file = args.base_store, args.base_questions
+    else:
+        base_store, base_corpus = build_base_store(args.work, args.base_articles, args.embedder)
+        question_file = base_corpus / "questions.jsonl"
+    questions = [json.loads(line)["question"] for line in question_file.open(encoding="utf-8")]
     ingest_dir = ensure_corpus(args.work, args.ingest_articles, args.seed, 200) / "articles"
     results: dict = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -309,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
             "think_s": [args.think_min, args.think_max],
             "mix": args.mix,
             "base_articles": args.base_articles,
+            "base_store": str(args.base_store) if args.base_store else None,
+            "servers": args.servers,
             "ingest_articles": args.ingest_articles,
             "embedder": args.embedder or "default",
             "ui_concurrency": args.ui_concurrency or "default",

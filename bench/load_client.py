@@ -18,6 +18,7 @@ choice of the operator, not a failure.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import time
@@ -181,16 +182,24 @@ async def _user(
             await asyncio.sleep(pause)
 
 
-async def run_users(base_url: str, plan: UserPlan, questions: Sequence[str], seed: int = 0) -> list[Sample]:
-    """Run every user until the deadline; a question sent before it is waited for and counted."""
+async def run_users(
+    base_urls: str | Sequence[str], plan: UserPlan, questions: Sequence[str], seed: int = 0
+) -> list[Sample]:
+    """Run every user until the deadline; a question sent before it is waited for and counted.
+    With several servers, user i asks server i mod n."""
+    urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
     limits = httpx.Limits(max_connections=plan.users * 2 + 4, max_keepalive_connections=plan.users * 2 + 4)
     timeout = httpx.Timeout(plan.timeout, connect=10.0)
     samples: list[Sample] = []
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout))
+            for url in urls
+        ]
         run_start = time.perf_counter()
         await asyncio.gather(
             *(
-                _user(client, plan, questions, random.Random(seed * 1000 + i), run_start, samples)
+                _user(clients[i % len(clients)], plan, questions, random.Random(seed * 1000 + i), run_start, samples)
                 for i in range(plan.users)
             )
         )

@@ -91,6 +91,16 @@ class Settings(BaseSettings):
     ingest_batch_size: int = Field(
         INGEST_DEFAULTS.ingest_batch_size, ge=1, description="Articles embedded and written together in one commit."
     )
+    ingest_nice: int = Field(
+        19,
+        ge=0,
+        le=19,
+        description=(
+            "CPU niceness `briefbot ingest` runs at. A batch ingest is background work: niced, it only yields"
+            " the CPU when questions are being answered on the same machine, and runs at full speed otherwise."
+            " 0 keeps normal priority."
+        ),
+    )
 
     @field_validator("llm")
     @classmethod

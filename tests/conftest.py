@@ -22,6 +22,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# `briefbot ingest` lowers its own priority; the in-process CLI tests would lower the test run's.
+# tests/test_ingest_priority.py checks the default in processes of its own.
+os.environ.setdefault("BRIEFBOT_INGEST_NICE", "0")
 
 
 def require_shared() -> Path:

@@ -226,7 +226,12 @@ class LexicalIndex:
         generation = self.store.generation()
         if generation == self._synced:
             return
-        with self._lock:
+        # One thread brings the index up to date; while it waits for the file (another process may
+        # be writing its own update), the others search the index a write behind, as it was a moment
+        # before, rather than queue behind it. A process that has never synced waits.
+        if not self._lock.acquire(blocking=self._synced is None):
+            return
+        try:
             if generation == self._synced:
                 return
             db = self._db()
@@ -242,6 +247,8 @@ class LexicalIndex:
                     db.execute("ROLLBACK")
                 raise
             self._synced = generation
+        finally:
+            self._lock.release()
 
     def _apply_difference(self, db: sqlite3.Connection) -> None:
         committed = self.store.article_ids()

@@ -7,6 +7,7 @@ by `ask --json` and `ask --batch` are a contract relied on by evaluation tools.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -109,9 +110,21 @@ def main() -> None:
     help="An RSS/Atom feed; each entry not seen before is ingested. Repeatable.",
 )
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on stderr.")
+@click.option(
+    "--nice",
+    "niceness",
+    type=click.IntRange(0, 19),
+    default=None,
+    help="CPU niceness of this ingest (env BRIEFBOT_INGEST_NICE, default 19; 0: normal priority).",
+)
 @store_options
 def ingest(
-    sources: tuple[str, ...], feeds: tuple[str, ...], progress: bool, store: Path | None, chroma_url: str | None
+    sources: tuple[str, ...],
+    feeds: tuple[str, ...],
+    progress: bool,
+    niceness: int | None,
+    store: Path | None,
+    chroma_url: str | None,
 ) -> None:
     """Ingest articles from files, folders, zip archives, URLs and feeds.
 
@@ -123,9 +136,25 @@ def ingest(
     """
     if not sources and not feeds:
         raise click.UsageError("give at least one PATH, URL or --feed")
-    service = components_for(store, chroma_url).ingest
+    components = components_for(store, chroma_url)
+    lower_priority(components.settings.ingest_nice if niceness is None else niceness)
+    service = components.ingest
     report = _run_ingest(service, list(sources), list(feeds), show_progress=progress)
     sys.exit(1 if report.failed else 0)
+
+
+def lower_priority(niceness: int) -> None:
+    """Run this process (and the embedder threads it starts later, which inherit it) at `niceness`.
+
+    A batch ingest beside a server answering questions would otherwise take both cores for its
+    embedding and push the askers' p95 past a second; niced, it still runs at full speed on an idle
+    machine. Only raises: lowering niceness needs privileges. No-op where the OS has no nice().
+    """
+    if not hasattr(os, "nice"):
+        return
+    current = os.nice(0)
+    if niceness > current:
+        os.nice(niceness - current)
 
 
 def _run_ingest(service, sources: list[str], feeds: list[str], show_progress: bool):
@@ -270,7 +299,7 @@ def _read_batch(batch_file: Path):
 @store_options
 def list_articles(as_json: bool, store: Path | None, chroma_url: str | None) -> None:
     """List stored articles: id, title, outlet, published, source, passages."""
-    rows = [a.summary() for a in components_for(store, chroma_url).store.list_articles()]
+    rows = [a.summary() for a in components_for(store, chroma_url).store.headers()]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
