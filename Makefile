@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 #   make TORCH_SPEC="torch --index-url https://download.pytorch.org/whl/cpu" venv
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: venv run test lint lock bench load browser-deps clean
+.PHONY: venv run test lint lock bench bench-archive load browser-deps clean
 
 venv: $(VENV)/.installed
 
@@ -58,8 +58,15 @@ test: venv browser-deps
 bench: venv
 	$(BIN)/python -m bench.run --articles $(or $(ARTICLES),1000) --seed 7 $(BENCH_ARGS)
 
-# Load test: 50 users x 60 s against `briefbot serve`, alone, during a 1,000-article ingest (also under
-# nice) and in a closed loop (~8 min). Results: bench/results/load.{md,json}; see bench/README.md.
+# Archive scale: the same plus ask, add/delete and disk use at 10k and 100k articles (synthetic passage
+# vectors, extraction included). The first run builds the stores: about an hour for 100k on 2 cores.
+bench-archive: venv
+	$(BIN)/python -m bench.run --articles $(or $(ARTICLES),1000) --seed 7 --ask-articles 10000,100000 \
+	  --ask-vectors synthetic $(BENCH_ARGS)
+
+# Load test: 50 users x 60 s against `briefbot serve`, alone, during a 1,000-article ingest (niced, as
+# `briefbot ingest` runs by default, and at normal priority), with the store on `chroma run`, and in a
+# closed loop (~12 min). Results: bench/results/load.{md,json}; see bench/README.md.
 # Size it with USERS= and DURATION= (seconds); more flags through LOAD_ARGS.
 load: venv
 	$(BIN)/python -m bench.load --users $(or $(USERS),50) --seconds $(or $(DURATION),60) $(LOAD_ARGS)

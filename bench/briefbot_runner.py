@@ -6,6 +6,7 @@ The ingest rate and cold starts are measured through the real CLI (`briefbot ing
     python -m bench.briefbot_runner ingest CORPUS/articles STORE --embedder onnx [--cache VECTORS.npz]
     python -m bench.briefbot_runner warm STORE QUESTIONS.jsonl --embedder minilm [--answers OUT.jsonl]
     python -m bench.briefbot_runner retrieve STORE QUESTIONS.jsonl --embedder minilm
+    python -m bench.briefbot_runner add-delete STORE NEW_ARTICLES/ QUESTIONS.jsonl --embedder onnx
 
 `--embedder onnx` is the product's default (settings.embedder = "minilm-onnx", the int8 ONNX model),
 `--embedder minilm` the sentence-transformers one; a vector file (`--cache`) or synthetic vectors are
@@ -128,6 +129,44 @@ def retrieve(store: Path, questions: Path, embedder: str, repeat: int) -> dict:
     return {"pipeline": f"briefbot-{embedder}", "retrieve": latency_summary(latencies), "peak_rss_mb": peak_rss_mb()}
 
 
+def add_delete(store: Path, new_articles: Path, questions: Path, embedder: str, count: int) -> dict:
+    """One article added to a warm store and deleted again, `count` times: what a feed entry or an
+    upload costs at this size (real embedding of the new article, extraction, the store's commit,
+    the lexical index's update), then the first question after the write (the readers' caches catching
+    up), then the delete. The store ends as it began."""
+    from bench.measure import latency_summary, peak_rss_mb
+
+    items = _load_questions(questions)
+    components = components_for(store, embedder)
+    chat, service = components.chat, components.ingest
+    chat.ask(items[0]["question"])  # warm: model loaded, caches built
+    adds: list[float] = []
+    asks: list[float] = []
+    deletes: list[float] = []
+    files = sorted(new_articles.glob("*.txt"))[:count]
+    for number, path in enumerate(files):
+        t = time.perf_counter()
+        (result,) = list(service.ingest_paths([path]))
+        adds.append((time.perf_counter() - t) * 1000)
+        if result.status != "new" or not result.article_id:
+            raise SystemExit(f"{path.name}: expected a new article, got {result.status} ({result.error})")
+        t = time.perf_counter()
+        chat.ask(items[(number + 1) % len(items)]["question"])
+        asks.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        if not service.delete(result.article_id):
+            raise SystemExit(f"{path.name}: the article just added could not be deleted")
+        deletes.append((time.perf_counter() - t) * 1000)
+    return {
+        "pipeline": f"briefbot-{embedder}",
+        "articles_added": len(files),
+        "add_one": latency_summary(adds),
+        "first_ask_after_write": latency_summary(asks),
+        "delete_one": latency_summary(deletes),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Briefbot's services in-process, for the benchmark.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,8 +183,16 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--repeat", type=int, default=1)
         if name == "warm":
             p.add_argument("--answers", type=Path)
+    p_mutate = sub.add_parser("add-delete")
+    p_mutate.add_argument("store", type=Path)
+    p_mutate.add_argument("new_articles", type=Path, help="a folder of articles not in the store")
+    p_mutate.add_argument("questions", type=Path)
+    p_mutate.add_argument("--embedder", choices=("minilm", "onnx", "hash"), default="onnx")
+    p_mutate.add_argument("--count", type=int, default=5)
     args = parser.parse_args(argv)
-    if args.command == "ingest":
+    if args.command == "add-delete":
+        result = add_delete(args.store, args.new_articles, args.questions, args.embedder, args.count)
+    elif args.command == "ingest":
         result = ingest(args.folder, args.store, args.embedder, args.cache)
     elif args.command == "warm":
         result = warm(args.store, args.questions, args.embedder, args.repeat, args.answers)

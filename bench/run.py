@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.corpus import write_corpus
+from bench.editions import write_editions
 from bench.measure import ROOT, child_env, latency_summary, machine_facts, run_child
 from bench.report import write_report
 
@@ -334,10 +335,11 @@ def bench_ask_at(
     b_store = work / "stores" / f"ask-briefbot-s{seed}-n{articles}-{vectors}"
     if not (b_store / "bench-done").exists():
         fresh(b_store)
-        embedder = vectors
-        cache = cache_dir / f"briefbot-s{seed}-n{articles}-{vectors}.npz"
         cmd = [PY, "-m", "bench.briefbot_runner", "ingest", str(corpus / "articles"), str(b_store)]
-        run = run_child([*cmd, "--embedder", embedder, "--cache", str(cache)])
+        cmd += ["--embedder", vectors]
+        if vectors != "synthetic":  # synthetic vectors are a hash of the text: nothing to cache
+            cmd += ["--cache", str(cache_dir / f"briefbot-s{seed}-n{articles}-{vectors}.npz")]
+        run = run_child(cmd)
         if run.returncode != 0:
             return {**out, "briefbot": _fail(run, "briefbot store build")}
         (b_store / "bench-done").write_text(json.dumps(run.last_json()), "utf-8")
@@ -351,6 +353,12 @@ def bench_ask_at(
             continue
         data = run.last_json()
         out[f"briefbot-{embedder}"] = {**data["warm"], "key_recall": data["key_recall"], "peak_rss_mb": run.peak_rss_mb}
+    out["briefbot_disk"] = disk_use(b_store, articles)
+    # One article added and deleted again, five times, with the product's default embedder: the store ends as it began.
+    fresh_articles = ensure_corpus(work, 5, seed + 1000, 10) / "articles"  # another seed: not in the store
+    cmd = [PY, "-m", "bench.briefbot_runner", "add-delete", str(b_store), str(fresh_articles)]
+    run = run_child([*cmd, str(corpus / "questions.jsonl"), "--embedder", RUNNER_EMBEDDERS[-1], "--count", "5"])
+    out["briefbot_add_delete"] = run.last_json() if run.returncode == 0 else _fail(run, "briefbot add-delete")
     if run_vanilla:
         v_store = work / "stores" / f"ask-vanilla-s{seed}-n{articles}-{vectors}"
         if not (v_store / "bench-done").exists():
@@ -374,6 +382,12 @@ def bench_ask_at(
         if row.get("p50_ms") and vanilla.get("p50_ms"):
             row["ratio_p50_vs_vanilla"] = row["p50_ms"] / vanilla["p50_ms"]
     return out
+
+
+def disk_use(store: Path, articles: int) -> dict:
+    """Bytes on disk under the store folder (Chroma's files and the lexical index), and per article."""
+    total = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
+    return {"bytes": total, "mb": total / 1e6, "kb_per_article": total / 1e3 / articles if articles else None}
 
 
 def bench_scale(passages: int, seed: int, work: Path, questions: Path, run_vanilla: bool) -> dict:
@@ -426,7 +440,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=1000, help="corpus size for ingest, cold start, ask")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--questions", type=int, default=200)
-    parser.add_argument("--ask-articles", type=int, default=0, help="also measure ask latency at this size")
+    parser.add_argument(
+        "--ask-articles",
+        default="",
+        help="also measure ask latency, one-article add/delete and disk use at these sizes, e.g. 10000,100000",
+    )
+    parser.add_argument(
+        "--editions",
+        type=int,
+        default=12,
+        help="also ingest the gold sets' articles, this many editions of each (0: not), with both pipelines",
+    )
+    parser.add_argument("--eval-root", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument(
         "--ask-vectors",
         choices=("onnx", "minilm", "synthetic"),
@@ -485,12 +510,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_server:
         first_question = json.loads((corpus / "questions.jsonl").read_text("utf-8").splitlines()[0])["question"]
         step("server", lambda: bench_server(work, args.port, first_question))
-    if args.ask_articles:
+    if args.editions and args.eval_root.is_dir():
+        editions = write_editions(args.eval_root, work / f"editions-{args.editions}", args.editions)
+        results["editions"] = json.loads((editions / "manifest.json").read_text("utf-8"))
+        step("ingest_editions", lambda: bench_ingest(editions, work, run_vanilla, ["cli"]))
+    for size in [int(n) for n in str(args.ask_articles).split(",") if n.strip()]:
         step(
-            "ask_at_scale",
-            lambda: bench_ask_at(
-                args.ask_articles, args.seed, work, args.questions, args.ask_vectors, run_vanilla, args.repeat
-            ),
+            f"ask_at_{size}",
+            lambda n=size: bench_ask_at(n, args.seed, work, args.questions, args.ask_vectors, run_vanilla, args.repeat),
         )
     for passages in [int(p) for p in args.scale_passages.split(",") if p.strip()]:
         step(

@@ -100,7 +100,8 @@ def compose_answer(
     if ctx.is_followup and ctx.article_ids and not _names_new_meeting(q, ctx.article_ids, catalog):
         candidate_ids = list(ctx.article_ids)
     _resolve_office(q, candidate_ids, catalog)
-    articles = [a for a in (catalog.articles.get(i) or store.get_article(i) for i in candidate_ids) if a is not None]
+    found = store.get_articles(candidate_ids)
+    articles = [found[i] for i in candidate_ids if i in found]
     articles = [a for a in articles if _fits(q, a, catalog)]
     focus = Focus(intent=q.intent, actor=q.actor.name if q.actor else None, actor_side=q.actor_side)
     if not articles:
@@ -268,7 +269,7 @@ def _resolve_office(q: Question, article_ids: list[str], catalog: Catalog) -> No
     holders = {
         p.name
         for aid in article_ids
-        for meeting in catalog.meetings.get(aid, [])
+        for meeting in catalog.meetings_of(aid)
         for p in meeting.participants
         if office.held_by(p.title, p.country)
     }
@@ -282,7 +283,7 @@ def _names_new_meeting(q: Question, article_ids: list[str], catalog: Catalog) ->
     """A follow-up that names people, places or names of another meeting starts a new topic."""
     if any(not (p.article_ids & set(article_ids)) for p in q.people):
         return True
-    texts = [catalog.articles[a].text for a in article_ids if a in catalog.articles]
+    texts = [a.text for a in (catalog.article(i) for i in article_ids) if a is not None]
     return any(not any(term_in_text(t, text) for text in texts) for t in q.proper_terms)
 
 

@@ -149,6 +149,8 @@ def test_harness_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
         "10",
         "--scale-passages",
         "120",
+        "--editions",
+        "1",
         "--port",
         str(_free_port()),
         "--work",
@@ -160,7 +162,7 @@ def test_harness_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((out / "latest.json").read_text("utf-8"))
     sections = results["sections"]
-    assert set(sections) == {"ingest", "ask", "server", "ask_at_scale", "scale_120"}
+    assert set(sections) == {"ingest", "ask", "server", "ingest_editions", "ask_at_10", "scale_120"}
     assert "error" not in json.dumps(sections), json.dumps(sections, indent=1)[:3000]
 
     ingest = sections["ingest"]
@@ -177,11 +179,26 @@ def test_harness_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     assert server["first_page_s"] > 0 and server["first_answer_status"] == 200
     assert server["first_ui_page_s"] >= server["first_page_s"]  # the chat UI itself, not a placeholder
     assert sections["scale_120"]["briefbot-retrieve"]["n"] == 8
+    # The gold sets' articles, one edition each, went into both pipelines whole.
+    gold_articles = results["editions"]["articles"]
+    assert gold_articles == results["editions"]["sources"] >= 20
+    editions = sections["ingest_editions"]
+    assert editions["vanilla"]["articles"] == editions["briefbot"]["articles"] == gold_articles
+    at = sections["ask_at_10"]
+    assert at["briefbot_add_delete"]["add_one"]["n"] == 5  # five articles added and deleted again
+    assert at["briefbot_disk"]["kb_per_article"] > 0
 
     table = (out / "latest.md").read_text("utf-8")
     assert table == render_markdown(results)
     assert "Smoke run" in table
-    for heading in ("## Ingest", "## Ask on the 8-article stores", "## Server cold start", "## Targets"):
+    for heading in (
+        "## Ingest",
+        "## Ingest of real article shapes",
+        "## Ask on the 8-article stores",
+        "## Server cold start",
+        "## At 10 articles",
+        "## Targets",
+    ):
         assert heading in table
     assert re.search(r"^\| vanilla \| [0-9.]+ \|", table, re.M)
     assert results["machine"]["cpus"] >= 1

@@ -43,6 +43,7 @@ import os
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 
 from vectorstore.guard import Guard, GuardedCollection
-from vectorstore.models import Article, Meeting, Passage
+from vectorstore.models import Article, ArticleHeader, Meeting, Passage
 from vectorstore.settings import StoreSettings
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,10 @@ _LEASE = "lease:"
 _PAGE = 5000  # records per get() page, so a large store is never read in one response
 _COSINE = {"hnsw": {"space": "cosine"}}
 GENERATION_TTL = 0.25  # seconds a read generation token is trusted before it is read again
+ARTICLE_CACHE_ARTICLES = 512  # whole articles kept after a read (a question reads up to ~25)
+_ARTICLE_PAGE = 500  # article records per get(): their texts and facts make large responses, whose
+# memory the allocator keeps after they are freed (pages of 5,000 left 190 MB behind at 10,000 articles)
+SENTENCE_CACHE_ARTICLES = 2048  # articles whose packed sentence vectors stay in memory (~10 KB each)
 
 
 @dataclass(frozen=True)
@@ -164,9 +169,16 @@ class ArticleStore:
         # a slow store call (and a cache refresh never holds the store up; see `generation`).
         self._generation_lock = threading.Lock()
         self._cache_lock = threading.Lock()
+        # Packed sentence vectors of recently asked-about articles (never changed under an id):
+        # one store read fewer per question, where every read may queue behind a writer.
+        self._sentence_cache: OrderedDict[str, str] = OrderedDict()
+        self._sentence_cache_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
-        self._cache_generation: str | None = None
-        self._cache: dict[str, Article] | None = None
+        self._headers_generation: str | None = None
+        self._headers: dict[str, ArticleHeader] | None = None
+        # Whole articles (text and meetings) read lately: those the current questions are about.
+        self._article_cache: OrderedDict[str, Article] = OrderedDict()
+        self._article_cache_lock = threading.Lock()
         self._generation: tuple[float, str] | None = None  # (monotonic time read, token)
         self._passage_count: tuple[str, int] | None = None  # (generation, passages stored then)
         self._attach(client)
@@ -253,13 +265,23 @@ class ArticleStore:
         Read under its own lock, not the store's: every question checks it, and under the store lock
         it queued behind whatever slow call held the store (measured under load during an ingest:
         waits of up to a second for a read that takes milliseconds)."""
-        with self._generation_lock:
+        known = self._generation
+        if known is not None and time.monotonic() - known[0] < GENERATION_TTL:
+            return known[1]
+        # One thread reads it; while that read waits (on a write another process is committing), the
+        # others go on with the token of a quarter-second ago rather than queue behind it.
+        if not self._generation_lock.acquire(blocking=known is None):
+            assert known is not None
+            return known[1]
+        try:
             now = time.monotonic()
             if self._generation is not None and now - self._generation[0] < GENERATION_TTL:
                 return self._generation[1]
             token = self._read_generation()
             self._generation = (now, token)
             return token
+        finally:
+            self._generation_lock.release()
 
     def _read_generation(self) -> str:
         got = self.meta.get(ids=[_STATE_ID], include=["metadatas"])
@@ -363,9 +385,17 @@ class ArticleStore:
 
     def _remove(self, article_id: str) -> None:
         """The record first (the article disappears at once), then its passages."""
+        self._forget(article_id)
         self.articles.delete(ids=[article_id])
         self.passages.delete(where={"article_id": article_id})
         self.sentences.delete(ids=[article_id])
+
+    def _forget(self, article_id: str) -> None:
+        """Drop what this process cached of an article that is going away."""
+        with self._article_cache_lock:
+            self._article_cache.pop(article_id, None)
+        with self._sentence_cache_lock:
+            self._sentence_cache.pop(article_id, None)
 
     def recover(self, older_than: float = 0.0) -> list[str]:
         """Finish what a killed writer left: remove passages of articles that never committed.
@@ -384,6 +414,7 @@ class ArticleStore:
                     continue
                 article_id = str(meta["article_id"])
                 if not self.articles.get(ids=[article_id], include=[])["ids"]:
+                    self._forget(article_id)
                     self.passages.delete(where={"article_id": article_id})
                     self.sentences.delete(ids=[article_id])
                     recovered.append(article_id)
@@ -478,56 +509,134 @@ class ArticleStore:
             return set(self.articles.get(ids=list(dict.fromkeys(article_ids)), include=[])["ids"])
 
     def get_article(self, article_id: str) -> Article | None:
-        return self._all_articles().get(article_id)
+        return self.get_articles([article_id]).get(article_id)
+
+    def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        """Whole committed articles by id, from a small cache of those read lately or from the store.
+
+        A record never changes under its id (the id is the hash of the text), so a cached article is
+        current as long as it is committed; the header index (a write behind at worst, see
+        `_all_headers`) says which are, and an id it does not know yet is read from the store."""
+        wanted = list(dict.fromkeys(article_ids))
+        known = self._all_headers(wait=False)
+        found: dict[str, Article] = {}
+        with self._article_cache_lock:
+            for article_id in wanted:
+                cached = self._article_cache.get(article_id)
+                if cached is not None and article_id in known:
+                    self._article_cache.move_to_end(article_id)
+                    found[article_id] = cached
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            read = self._read_articles(missing)
+            with self._article_cache_lock:
+                self._article_cache.update(read)
+                while len(self._article_cache) > ARTICLE_CACHE_ARTICLES:
+                    self._article_cache.popitem(last=False)
+            found.update(read)
+        return {i: found[i] for i in wanted if i in found}
+
+    def _read_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        read: dict[str, Article] = {}
+        for begin in range(0, len(article_ids), _ARTICLE_PAGE):
+            with self._lock:
+                got = self.articles.get(
+                    ids=list(article_ids[begin : begin + _ARTICLE_PAGE]), include=["documents", "metadatas"]
+                )
+            for article_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                read[article_id] = _article_from_record(article_id, text, meta)
+        return read
 
     def sentence_vectors(self, article_ids: Sequence[str]) -> dict[str, str]:
         """The packed sentence vectors of these articles (those stored with them), by article id."""
         if not article_ids:
             return {}
-        with self._lock:
-            got = self.sentences.get(ids=list(article_ids), include=["documents"])
-        return {i: doc for i, doc in zip(got["ids"], got["documents"] or []) if doc}
+        with self._sentence_cache_lock:
+            found = {i: self._sentence_cache[i] for i in article_ids if i in self._sentence_cache}
+            for article_id in found:
+                self._sentence_cache.move_to_end(article_id)
+        missing = [i for i in dict.fromkeys(article_ids) if i not in found]
+        if missing:
+            with self._lock:
+                got = self.sentences.get(ids=missing, include=["documents"])
+            read = {i: doc for i, doc in zip(got["ids"], got["documents"] or []) if doc}
+            with self._sentence_cache_lock:
+                self._sentence_cache.update(read)
+                while len(self._sentence_cache) > SENTENCE_CACHE_ARTICLES:
+                    self._sentence_cache.popitem(last=False)
+            found.update(read)
+        return found
+
+    def headers(self) -> list[ArticleHeader]:
+        """Every committed article without its text and facts, newest ingest first: for listings."""
+        return sorted(self._all_headers().values(), key=lambda a: a.ingested_at, reverse=True)
 
     def list_articles(self) -> list[Article]:
-        """Committed articles, newest ingest first."""
-        return sorted(self._all_articles().values(), key=lambda a: a.ingested_at, reverse=True)
+        """Every committed article whole, newest ingest first, read from the store now: its cost
+        grows with the archive, so the answer engine and the listings use `headers` and
+        `get_articles` instead."""
+        order = [h.id for h in self.headers()]
+        found: dict[str, Article] = {}
+        for begin in range(0, len(order), _ARTICLE_PAGE):
+            found.update(self._read_articles(order[begin : begin + _ARTICLE_PAGE]))
+        return [found[i] for i in order if i in found]
+
+    def meetings_json(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The stored briefing facts of these articles as their JSON text, unparsed: what an index of
+        people over the whole archive is built from, without making an object of every fact."""
+        out: dict[str, str] = {}
+        for begin in range(0, len(article_ids), _ARTICLE_PAGE):
+            with self._lock:
+                got = self.articles.get(ids=list(article_ids[begin : begin + _ARTICLE_PAGE]), include=["metadatas"])
+            out.update((i, str(m.get("meetings") or "[]")) for i, m in zip(got["ids"], got["metadatas"]))
+        return out
 
     def article_ids(self) -> set[str]:
-        return set(self._all_articles())
+        return set(self._all_headers())
 
-    def find_by_url(self, url: str) -> list[Article]:
-        return [a for a in self._all_articles().values() if a.url == url]
+    def find_by_url(self, url: str) -> list[ArticleHeader]:
+        return [a for a in self._all_headers().values() if a.url == url]
 
     def meetings(self) -> list[tuple[Article, Meeting]]:
         return [(a, m) for a in self.list_articles() for m in a.meetings]
 
-    def _all_articles(self) -> dict[str, Article]:
-        """All committed articles, cached until the generation changes, then brought up to date by
-        reading only the records that are new (a record never changes under its id: the id is the
-        hash of the text). Reading every record again after each write held the store for up to a
-        second at 1,300 articles, while an ingest committed every few seconds.
+    def _all_headers(self, wait: bool = True) -> dict[str, ArticleHeader]:
+        """Every committed article's header, cached until the generation changes, then brought up to
+        date by reading only the records that are new (a record never changes under its id).
+        Reading every record again after each write held the store for up to a second at 1,300
+        articles, while an ingest committed every few seconds.
+
+        One thread brings it up to date. Readers that can live with the articles of the write before
+        for that moment (`wait=False`: a question's article and hit lookups) use them rather than queue
+        behind it: under askers during an ingest, every commit queued them all behind one refresh.
+        Whatever is built from the whole list (the lexical index, the catalog, listings) waits.
 
         Never call it holding the store lock: it takes its own lock, then the store's per read."""
         generation = self.generation()
-        cache = self._cache
-        if cache is not None and generation == self._cache_generation:
+        cache = self._headers
+        if cache is not None and generation == self._headers_generation:
             return cache
-        with self._cache_lock:
+        if not self._cache_lock.acquire(blocking=wait or cache is None):
+            assert cache is not None
+            return cache
+        try:
             generation = self.generation()
-            if self._cache is not None and generation == self._cache_generation:
-                return self._cache
-            old = self._cache or {}
+            if self._headers is not None and generation == self._headers_generation:
+                return self._headers
+            old = self._headers or {}
             ids = [i for page, _docs, _metas in _paged(lambda: self.articles, [], self._lock) for i in page]
             missing = [i for i in ids if i not in old]
-            read: dict[str, Article] = {}
-            for begin in range(0, len(missing), _PAGE):
+            read: dict[str, ArticleHeader] = {}
+            for begin in range(0, len(missing), _ARTICLE_PAGE):
                 with self._lock:
-                    got = self.articles.get(ids=missing[begin : begin + _PAGE], include=["documents", "metadatas"])
-                for article_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                    read[article_id] = _article_from_record(article_id, text, meta)
-            articles = {i: old.get(i) or read[i] for i in ids if i in old or i in read}
-            self._cache, self._cache_generation = articles, generation
-            return articles
+                    got = self.articles.get(ids=missing[begin : begin + _ARTICLE_PAGE], include=["metadatas"])
+                for article_id, meta in zip(got["ids"], got["metadatas"]):
+                    read[article_id] = _header_from_metadata(article_id, meta)
+            headers = {i: old.get(i) or read[i] for i in ids if i in old or i in read}
+            self._headers, self._headers_generation = headers, generation
+            return headers
+        finally:
+            self._cache_lock.release()
 
     def iter_passages(self) -> Iterable[tuple[list[str], list[str], list[dict]]]:
         """Every passage of a committed article, page by page: what the lexical index is built from."""
@@ -561,7 +670,7 @@ class ArticleStore:
 
     def dense_search(self, vector: Sequence[float], k: int) -> list[DenseHit]:
         """Nearest passages of committed articles by cosine similarity."""
-        committed = self._all_articles()  # a dict: membership without copying its keys
+        committed = self._all_headers(wait=False)  # a dict: membership without copying; a write behind at worst
         self._sync_vectors()
         with self._lock:
             if k <= 0 or self._count_for_search() == 0:
@@ -593,7 +702,7 @@ class ArticleStore:
         """These passages as hits, in the given order, leaving out those of uncommitted articles."""
         if not scored:
             return []
-        committed = self._all_articles()
+        committed = self._all_headers(wait=False)
         with self._lock:
             got = self.passages.get(ids=[pid for pid, _ in scored], include=["documents", "metadatas"])
         found = {pid: (doc, meta) for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}
@@ -674,6 +783,19 @@ def _article_metadata(article: Article) -> dict:
             "passage_count": article.passage_count,
             "meetings": json.dumps([m.model_dump(mode="json") for m in article.meetings], ensure_ascii=False),
         }
+    )
+
+
+def _header_from_metadata(article_id: str, meta: dict) -> ArticleHeader:
+    return ArticleHeader(
+        id=article_id,
+        title=str(meta.get("title", "")),
+        outlet=meta.get("outlet"),
+        published=meta.get("published"),
+        source=str(meta.get("source", "")),
+        url=meta.get("url"),
+        ingested_at=str(meta.get("ingested_at", "")),
+        passage_count=int(meta.get("passage_count", 0)),
     )
 
 

@@ -189,7 +189,7 @@ def create_api(components: Any, sessions: SessionStore) -> APIRouter:
     @router.get("/articles", tags=["articles"])
     def list_articles() -> list[dict]:
         """The library, newest first: id, title, outlet, published, source, url, passages, ingested_at."""
-        return [a.summary() for a in components.store.list_articles()]
+        return [a.summary() for a in components.store.headers()]
 
     @router.get("/articles/{article_id}", tags=["articles"])
     def get_article(article_id: str) -> dict:

@@ -226,7 +226,7 @@ async def _start_ui(app: FastAPI, gradio_app: Any) -> None:
 
 def ingest_samples_if_empty(components: Any, samples: Path = SAMPLES) -> None:
     """First run: fill an empty store with the bundled sample articles, so there is something to ask."""
-    if components.store.list_articles():
+    if components.store.headers():
         return
     if (samples / "articles").is_dir():
         samples = samples / "articles"  # samples/ also holds notes (sources, example questions)

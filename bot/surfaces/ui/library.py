@@ -26,7 +26,7 @@ ProgressReport = Callable[[int, int, str], None]
 
 
 def _choices(components: Any) -> list[tuple[str, str]]:
-    return [(f"{a.title} ({a.outlet or a.source})", a.id) for a in components.store.list_articles()]
+    return [(f"{a.title} ({a.outlet or a.source})", a.id) for a in components.store.headers()]
 
 
 def write_refusal(components: Any, request: gr.Request | None, token: str) -> str | None:
@@ -107,7 +107,7 @@ def build_library_tab(components: Any) -> dict[str, Any]:
 
     def show_library():
         choices = _choices(components)
-        return library_html(components.store.list_articles()), gr.Dropdown(choices=choices, value=None)
+        return library_html(components.store.headers()), gr.Dropdown(choices=choices, value=None)
 
     def open_article(article_id: str | None):
         return article_html(components.store.get_article(article_id) if article_id else None)

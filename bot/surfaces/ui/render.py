@@ -9,10 +9,11 @@ sanitiser keeps, and classes styled by `UI_CSS`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.briefing_cards import SECTION_TITLES, Card
 from bot.models import Answer, Citation
-from vectorstore.models import Article
+from vectorstore.models import Article, ArticleHeader
 
 # HTML's specials and Markdown's punctuation, each as a numeric character reference (one pass).
 _INERT = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}()#+!|~$:"}
@@ -118,7 +119,7 @@ def cards_html(cards: list[Card], query: str = "") -> str:
     return f'<p class="bb-meta">{len(cards)} meeting(s)</p>' + "".join(card_html(c) for c in cards)
 
 
-def library_html(articles: list[Article]) -> str:
+def library_html(articles: Sequence[ArticleHeader]) -> str:
     if not articles:
         return '<p class="bb-empty">The library is empty. Add articles below.</p>'
     rows = "".join(
