@@ -58,11 +58,12 @@ test: venv browser-deps
 bench: venv
 	$(BIN)/python -m bench.run --articles $(or $(ARTICLES),1000) --seed 7 $(BENCH_ARGS)
 
-# Archive scale: the same plus ask, add/delete and disk use at 10k and 100k articles (synthetic passage
-# vectors, extraction included). The first run builds the stores: about an hour for 100k on 2 cores.
+# Archive scale, its own results (bench/results/archive/): ask, add/delete and disk use at 100k articles
+# (synthetic passage vectors, extraction included). The first run builds the two 100k-article stores:
+# about 70 min on 2 cores; later runs reuse them and take about 15 min.
 bench-archive: venv
-	$(BIN)/python -m bench.run --articles $(or $(ARTICLES),1000) --seed 7 --ask-articles 10000,100000 \
-	  --ask-vectors synthetic $(BENCH_ARGS)
+	$(BIN)/python -m bench.run --articles 0 --seed 7 --ask-articles 100000 --ask-vectors synthetic \
+	  --out bench/results/archive $(BENCH_ARGS)
 
 # Load test: 50 users x 60 s against `briefbot serve`, alone, during a 1,000-article ingest (niced, as
 # `briefbot ingest` runs by default, and at normal priority), with the store on `chroma run`, and in a

@@ -503,11 +503,12 @@ def main(argv: list[str] | None = None) -> int:
         save()
         print(f"[bench] {name} done in {time.perf_counter() - t:.0f}s", file=sys.stderr, flush=True)
 
-    corpus = ensure_corpus(work, args.articles, args.seed, args.questions)
-    results["corpus"] = json.loads((corpus / "manifest.json").read_text("utf-8"))
-    step("ingest", lambda: bench_ingest(corpus, work, run_vanilla, variants))
-    step("ask", lambda: bench_ask(corpus, work, run_vanilla, variants, args.repeat))
-    if not args.no_server:
+    if args.articles:  # --articles 0: only the archive-scale sections (make bench-archive)
+        corpus = ensure_corpus(work, args.articles, args.seed, args.questions)
+        results["corpus"] = json.loads((corpus / "manifest.json").read_text("utf-8"))
+        step("ingest", lambda: bench_ingest(corpus, work, run_vanilla, variants))
+        step("ask", lambda: bench_ask(corpus, work, run_vanilla, variants, args.repeat))
+    if args.articles and not args.no_server:
         first_question = json.loads((corpus / "questions.jsonl").read_text("utf-8").splitlines()[0])["question"]
         step("server", lambda: bench_server(work, args.port, first_question))
     if args.editions and args.eval_root.is_dir():
@@ -520,10 +521,8 @@ def main(argv: list[str] | None = None) -> int:
             lambda n=size: bench_ask_at(n, args.seed, work, args.questions, args.ask_vectors, run_vanilla, args.repeat),
         )
     for passages in [int(p) for p in args.scale_passages.split(",") if p.strip()]:
-        step(
-            f"scale_{passages}",
-            lambda p=passages: bench_scale(p, args.seed, work, corpus / "questions.jsonl", run_vanilla),
-        )
+        questions = ensure_corpus(work, args.articles or 1000, args.seed, args.questions) / "questions.jsonl"
+        step(f"scale_{passages}", lambda p=passages, q=questions: bench_scale(p, args.seed, work, q, run_vanilla))
     save()
     print(f"[bench] wrote {args.out / 'latest.md'} and latest.json", file=sys.stderr)
     return 0
