@@ -47,6 +47,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
@@ -57,6 +58,7 @@ from vectorstore.models import Article, ArticleHeader, Meeting, Passage
 from vectorstore.settings import StoreSettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _STATE_ID = "state"
 _PENDING = "pending:"
@@ -75,6 +77,35 @@ _WRITE_CHUNK = 64
 _ARTICLE_PAGE = 500  # article records per get(): their texts and facts make large responses, whose
 # memory the allocator keeps after they are freed (pages of 5,000 left 190 MB behind at 10,000 articles)
 SENTENCE_CACHE_ARTICLES = 2048  # articles whose packed sentence vectors stay in memory (~10 KB each)
+
+
+class _Recent(Generic[T]):
+    """The values of the keys used most recently, at most `limit` of them, safe across threads."""
+
+    def __init__(self, limit: Callable[[], int]) -> None:
+        self._limit = limit  # read at each insert, so a test can lower the module constant
+        self._items: OrderedDict[str, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, T]:
+        with self._lock:
+            found = {k: self._items[k] for k in keys if k in self._items}
+            for key in found:
+                self._items.move_to_end(key)
+        return found
+
+    def put_many(self, values: dict[str, T]) -> None:
+        with self._lock:
+            self._items.update(values)
+            while len(self._items) > self._limit():
+                self._items.popitem(last=False)
+
+    def pop(self, key: str) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 @dataclass(frozen=True)
@@ -177,14 +208,12 @@ class ArticleStore:
         self._cache_lock = threading.Lock()
         # Packed sentence vectors of recently asked-about articles (never changed under an id):
         # one store read fewer per question, where every read may queue behind a writer.
-        self._sentence_cache: OrderedDict[str, str] = OrderedDict()
-        self._sentence_cache_lock = threading.Lock()
+        self._sentence_cache: _Recent[str] = _Recent(lambda: SENTENCE_CACHE_ARTICLES)
         self._refresh_lock = threading.Lock()
         self._headers_generation: str | None = None
         self._headers: dict[str, ArticleHeader] | None = None
         # Whole articles (text and meetings) read lately: those the current questions are about.
-        self._article_cache: OrderedDict[str, Article] = OrderedDict()
-        self._article_cache_lock = threading.Lock()
+        self._article_cache: _Recent[Article] = _Recent(lambda: ARTICLE_CACHE_ARTICLES)
         self._generation: tuple[float, str] | None = None  # (monotonic time read, token)
         self._passage_count: tuple[str, int] | None = None  # (generation, passages stored then)
         self._attach(client)
@@ -400,10 +429,8 @@ class ArticleStore:
 
     def _forget(self, article_id: str) -> None:
         """Drop what this process cached of an article that is going away."""
-        with self._article_cache_lock:
-            self._article_cache.pop(article_id, None)
-        with self._sentence_cache_lock:
-            self._sentence_cache.pop(article_id, None)
+        self._article_cache.pop(article_id)
+        self._sentence_cache.pop(article_id)
 
     def recover(self, older_than: float = 0.0) -> list[str]:
         """Finish what a killed writer left: remove passages of articles that never committed.
@@ -527,20 +554,11 @@ class ArticleStore:
         `_all_headers`) says which are, and an id it does not know yet is read from the store."""
         wanted = list(dict.fromkeys(article_ids))
         known = self._all_headers(wait=False)
-        found: dict[str, Article] = {}
-        with self._article_cache_lock:
-            for article_id in wanted:
-                cached = self._article_cache.get(article_id)
-                if cached is not None and article_id in known:
-                    self._article_cache.move_to_end(article_id)
-                    found[article_id] = cached
+        found = self._article_cache.get_many(i for i in wanted if i in known)
         missing = [i for i in wanted if i not in found]
         if missing:
             read = self._read_articles(missing)
-            with self._article_cache_lock:
-                self._article_cache.update(read)
-                while len(self._article_cache) > ARTICLE_CACHE_ARTICLES:
-                    self._article_cache.popitem(last=False)
+            self._article_cache.put_many(read)
             found.update(read)
         return {i: found[i] for i in wanted if i in found}
 
@@ -559,19 +577,13 @@ class ArticleStore:
         """The packed sentence vectors of these articles (those stored with them), by article id."""
         if not article_ids:
             return {}
-        with self._sentence_cache_lock:
-            found = {i: self._sentence_cache[i] for i in article_ids if i in self._sentence_cache}
-            for article_id in found:
-                self._sentence_cache.move_to_end(article_id)
+        found = self._sentence_cache.get_many(article_ids)
         missing = [i for i in dict.fromkeys(article_ids) if i not in found]
         if missing:
             with self._lock:
                 got = self.sentences.get(ids=missing, include=["documents"])
             read = {i: doc for i, doc in zip(got["ids"], got["documents"] or []) if doc}
-            with self._sentence_cache_lock:
-                self._sentence_cache.update(read)
-                while len(self._sentence_cache) > SENTENCE_CACHE_ARTICLES:
-                    self._sentence_cache.popitem(last=False)
+            self._sentence_cache.put_many(read)
             found.update(read)
         return found
 
@@ -584,9 +596,7 @@ class ArticleStore:
         grows with the archive, so the answer engine and the listings use `headers` and
         `get_articles` instead."""
         order = [h.id for h in self.headers()]
-        found: dict[str, Article] = {}
-        for begin in range(0, len(order), _ARTICLE_PAGE):
-            found.update(self._read_articles(order[begin : begin + _ARTICLE_PAGE]))
+        found = self._read_articles(order)
         return [found[i] for i in order if i in found]
 
     def meetings_json(self, article_ids: Sequence[str]) -> dict[str, str]:
