@@ -62,7 +62,7 @@ bench: venv
 # (synthetic passage vectors, extraction included). The first run builds the two 100k-article stores:
 # about 70 min on 2 cores; later runs reuse them and take about 15 min.
 bench-archive: venv
-	$(BIN)/python -m bench.run --articles 0 --seed 7 --ask-articles 100000 --ask-vectors synthetic \
+	$(BIN)/python -m bench.run --articles 0 --seed 7 --ask-articles 100000 --ask-vectors synthetic --ask-embedders onnx \
 	  --out bench/results/archive $(BENCH_ARGS)
 
 # Load test: 50 users x 60 s against `briefbot serve`, alone, during a 1,000-article ingest (niced, as

@@ -463,6 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-vanilla", action="store_true")
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument("--no-onnx", action="store_true")
+    parser.add_argument(
+        "--ask-embedders",
+        default="minilm,onnx",
+        help="the query embedders measured at --ask-articles sizes (onnx is the product's default)",
+    )
     parser.add_argument("--port", type=int, default=7961)
     parser.add_argument(
         "--smoke",
@@ -474,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     global VANILLA_EMBEDDER, RUNNER_EMBEDDERS
+    RUNNER_EMBEDDERS = [e.strip() for e in args.ask_embedders.split(",") if e.strip()]
     if args.smoke:
         VANILLA_EMBEDDER, RUNNER_EMBEDDERS = "synthetic", ["hash"]
         os.environ["BRIEFBOT_EMBEDDER"] = "hash"  # the CLI children read it through the settings
