@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 from ingest.loaders import load_path
@@ -26,7 +27,9 @@ def write_editions(eval_root: Path, out: Path, editions: int) -> Path:
     """`out/articles/*.txt` (every gold article x `editions`) and `out/manifest.json`; reused while
     the manifest matches. Returns `out`."""
     sources = sorted(p for p in eval_root.glob("*/articles/*") if p.is_file())
-    wanted = {"eval_root": str(eval_root.resolve()), "sources": len(sources), "editions": editions}
+    # Named relative to the checkout: the manifest goes into the committed results.
+    where = os.path.relpath(eval_root.resolve(), Path(__file__).resolve().parent.parent)
+    wanted = {"eval_root": where, "sources": len(sources), "editions": editions}
     manifest = out / "manifest.json"
     try:
         if json.loads(manifest.read_text("utf-8")) == {**wanted, "articles": len(sources) * editions}:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import html
-import time
 
 import httpx
 import pytest
 
 from bot.surfaces.server import create_app
 from tests.fake_llm_server import fake_llm_server
-from tests.web.support import MUNICH, munich_meeting, running_server, store_article
+from tests.web.support import MUNICH, munich_meeting, running_server, store_article, wait_for_ui
 
 QUESTION = "What did Wang urge the United States to do?"
 MODEL_SENTENCE = "Wang Yi urged the United States to lift its sanctions on Chinese companies [1]."
@@ -32,10 +31,7 @@ def ui(tmp_path_factory):
         components = Components(settings)
         store_article(components, MUNICH, munich_meeting)
         with running_server(create_app(components, defer_ui=True)) as base:
-            deadline = time.monotonic() + 120
-            while httpx.get(base + "/healthz").json()["ui"] != "ready":
-                assert time.monotonic() < deadline, "the UI did not start"
-                time.sleep(0.2)
+            wait_for_ui(base)
             yield fake, base
 
 

@@ -13,7 +13,7 @@ import pytest
 from bench.load_client import Sample, UserPlan, ask_once, run_users
 from bench.load_report import render_markdown, summarize, targets
 from bot.surfaces.server import create_app
-from tests.web.support import MUNICH, munich_meeting, running_server, store_article
+from tests.web.support import MUNICH, munich_meeting, running_server, store_article, wait_for_ui
 
 QUESTIONS = ["What did Wang urge the United States to do?", "Who met in Munich?", "What did Blinken warn about?"]
 
@@ -30,10 +30,7 @@ def live_app(tmp_path_factory):
     components = Components(settings)
     store_article(components, MUNICH, munich_meeting)
     with running_server(create_app(components, defer_ui=True)) as base:
-        deadline = time.monotonic() + 120
-        while httpx.get(base + "/healthz").json()["ui"] != "ready":
-            assert time.monotonic() < deadline, "the UI did not start"
-            time.sleep(0.2)
+        wait_for_ui(base)
         yield base
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 import zipfile
 
 import httpx
@@ -22,6 +21,7 @@ from tests.web.support import (
     payload_meeting,
     running_server,
     store_article,
+    wait_for_ui,
 )
 
 
@@ -103,10 +103,7 @@ def ui_server(ui_app):
     with running_server(ui_app) as base:
         first = httpx.get(base + "/")
         assert first.status_code == 200 and "Briefbot" in first.text
-        deadline = time.monotonic() + 120
-        while httpx.get(base + "/healthz").json()["ui"] != "ready":
-            assert time.monotonic() < deadline, "the UI did not start"
-            time.sleep(0.2)
+        wait_for_ui(base)
         yield base
 
 

@@ -789,6 +789,11 @@ def _mean(vectors: Sequence[Sequence[float]]) -> list[float]:
     return [x / norm for x in total]
 
 
+def meetings_json(article: Article) -> str:
+    """An article's briefing facts as the store keeps them (and `ArticleStore.meetings_json` returns)."""
+    return json.dumps([m.model_dump(mode="json") for m in article.meetings], ensure_ascii=False)
+
+
 def _article_metadata(article: Article) -> dict:
     return _clean_metadata(
         {
@@ -799,7 +804,7 @@ def _article_metadata(article: Article) -> dict:
             "url": article.url,
             "ingested_at": article.ingested_at,
             "passage_count": article.passage_count,
-            "meetings": json.dumps([m.model_dump(mode="json") for m in article.meetings], ensure_ascii=False),
+            "meetings": meetings_json(article),
         }
     )
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from vectorstore.models import Article, Meeting
-from vectorstore.store import ArticleStore
+from vectorstore.store import ArticleStore, meetings_json
 
 
 @dataclass
@@ -93,19 +93,9 @@ def _index_name(catalog: Catalog, person: KnownPerson) -> None:
                 catalog.name_index.setdefault(variant, set()).add(person.name)
 
 
-def mentions_of(meetings: Iterable[Meeting]) -> Mentions:
-    return tuple(
-        (
-            tuple((p.name, p.country, p.title) for p in meeting.participants),
-            tuple((st.actor, st.side) for st in meeting.statements if " " in st.actor and st.side != st.actor),
-        )
-        for meeting in meetings
-    )
-
-
 def _mentions_of_json(text: str) -> Mentions:
-    """`mentions_of` read straight from the stored JSON: at 100,000 articles, making model objects of
-    every stored fact to learn a few names took most of a rebuild."""
+    """The people an article's stored facts name, read straight from their JSON: making model objects
+    of every stored fact to learn a few names would cost most of a rebuild on a large archive."""
     intern = sys.intern  # the same names recur across thousands of articles: one string each
 
     def opt(value: str | None) -> str | None:
@@ -128,7 +118,7 @@ def _mentions_of_json(text: str) -> Mentions:
 def build_catalog(articles: Sequence[Article]) -> Catalog:
     """The catalog of these articles (in this order), reading them from the list itself."""
     by_id = {a.id: a for a in articles}
-    return _catalog_from([(a.id, mentions_of(a.meetings)) for a in articles], by_id.get)
+    return _catalog_from([(a.id, _mentions_of_json(meetings_json(a))) for a in articles], by_id.get)
 
 
 def _catalog_from(mentions: Iterable[tuple[str, Mentions]], read_article: Callable[[str], Article | None]) -> Catalog:

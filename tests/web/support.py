@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 
 from ingest.loaders import load_path
@@ -151,6 +152,14 @@ def running_server(app: Any, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def wait_for_ui(base: str, timeout: float = 120.0) -> None:
+    """Wait until a server started with `defer_ui=True` says its chat UI is mounted."""
+    deadline = time.monotonic() + timeout
+    while httpx.get(base + "/healthz").json()["ui"] != "ready":
+        assert time.monotonic() < deadline, "the UI did not start"
+        time.sleep(0.2)
 
 
 def launch_chromium(playwright: Any) -> Any:
