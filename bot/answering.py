@@ -38,7 +38,7 @@ from bot.answer.features import (
     sentence_matrix,
 )
 from bot.answer.followup import resolve
-from bot.answer.question import Question, parse
+from bot.answer.question import Question, embedding_text, parse
 from bot.answer.ranker import RankerWeights, load_weights
 from bot.answer.text import STOP
 from bot.models import Answer, Focus, Turn
@@ -73,7 +73,7 @@ def compose_answer(
         q.actor = catalog.people.get(ctx.actor) or catalog.person_with_surname(ctx.actor)
         if q.actor is not None:
             q.actor_side = q.actor.country
-    q_vector = np.asarray(embeddings.embed_query(resolved), dtype=np.float32)
+    q_vector = np.asarray(embeddings.embed_query(embedding_text(resolved)), dtype=np.float32)
     hits = retriever.search(resolved, vector=q_vector)  # k from settings.retrieve_k
     scores: dict[str, float] = {}
     for rank, hit in enumerate(hits):
@@ -216,7 +216,7 @@ class _Ranking:
             chosen: list[Ranked] = []
             for part in q.parts:
                 sub = _sub_question(part, q, self.catalog)
-                sub_vector = np.asarray(self.embeddings.embed_query(part), dtype=np.float32)
+                sub_vector = np.asarray(self.embeddings.embed_query(embedding_text(part)), dtype=np.float32)
                 best = self.rank(sub, sub_vector, own)
                 if best and all(c.sentence.start != best[0].sentence.start for c in chosen):
                     chosen.append(best[0])

@@ -23,9 +23,9 @@ TEXT = (
 )
 
 
-def features_for(question: str) -> dict[str, np.ndarray]:
-    article = Article(id="a1", title="Ministers meet", source="t.txt", text=TEXT)
-    sentences = split_sentences(TEXT)
+def features_for(question: str, text: str = TEXT) -> dict[str, np.ndarray]:
+    article = Article(id="a1", title="Ministers meet", source="t.txt", text=text)
+    sentences = split_sentences(text)
     q = parse(question, Catalog())
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(len(sentences), 8)).astype(np.float32)
@@ -107,3 +107,12 @@ def test_today_is_a_date_only_in_a_dated_article():
     text = "The ministers met earlier today in the capital.\nThey spoke for an hour."
     assert _features(text, "On what date did the ministers meet?")["date_asked"][0] == 0
     assert _features(text, "On what date did the ministers meet?", published="2025-03-07")["date_asked"][0] == 1
+
+
+def test_the_place_and_year_that_pick_the_meeting_are_not_the_topic():
+    text = "The two ministers met in Geneva in March 2023.\nThey agreed to reopen the rail link."
+    # "in Geneva in 2023" says which meeting; the answer is about the rail link, not the city.
+    f = features_for("What did the ministers agree in Geneva in 2023 about the rail link?", text)
+    assert f["lexical"][0] == 0 and f["lexical"][1] > 0
+    # Asked where, the place is what the answer must hold.
+    assert features_for("Where did the ministers meet in 2023, Geneva or Basel?", text)["lexical"][0] > 0

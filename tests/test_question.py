@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.catalog import build_catalog
-from bot.answer.question import parse, proper_nouns
+from bot.answer.question import embedding_text, parse, proper_nouns
 from ingest.extraction import extract_meetings
 from ingest.segment import split_sentences
 from vectorstore.models import Article
@@ -190,3 +190,17 @@ def test_an_office_two_people_hold_names_no_one():
 )
 def test_the_day_a_question_gives_for_the_meeting(catalog, question, days):
     assert parse(question, catalog).meeting_days == days
+
+
+@pytest.mark.parametrize(
+    ("question", "embedded"),
+    [
+        ("What did the two ministers agree on fishing?", "did the two ministers agree on fishing"),
+        ("Who hosted the talks in Valletta?", "hosted the talks in Valletta"),
+        ("  how long did they meet ?", "long did they meet"),
+        ("Did they sign anything?", "Did they sign anything"),
+        ("What?", "What?"),  # nothing left: the question as asked
+    ],
+)
+def test_the_embedder_sees_the_question_without_its_interrogative_word(question, embedded):
+    assert embedding_text(question) == embedded

@@ -247,6 +247,11 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
     speakers = set(q.sides) if q.actor_side == "both" else {q.actor_side} if q.actor_side else set()
     topic -= {"side:" + side for side in speakers}
     group = GROUPS.get(q.intent, "other")
+    if group != "meet":
+        # The place, year and day a question gives pick the meeting ("... in Brussels on May 14,
+        # 2023?"); unless it asks where or when, the answer is about something else.
+        topic -= content_stems(" ".join([*q.places, *q.years]))
+        topic -= {stem(MONTHS[m - 1]) for m, _ in q.meeting_days} | {str(d) for _, d in q.meeting_days}
     wanted = wanted_kinds(q)
     directed = bool(_DIRECTED_Q.search(q.text))
     asks_actor = q.asks_speaker

@@ -251,6 +251,22 @@ class Question:
         return self.unknown_names + self.places
 
 
+_INTERROGATIVE = re.compile(r"^\s*(?:what|which|who|whom|whose|how|when|where|why)\b\s*", re.I)
+
+
+def embedding_text(question: str) -> str:
+    """The question as the embedder sees it: without its opening interrogative word and question mark.
+
+    all-MiniLM-L6-v2 was trained on pairs of statements, and the sentences it is compared with are
+    statements: the "What"/"How" and the "?" carry no content, yet in a short question they pull the
+    vector towards other questions. Dropping them raised the rank of the gold evidence sentence on
+    both gold sets, out of fold (mean reciprocal rank dev 0.839 -> 0.843, dev2 0.747 -> 0.771); also
+    dropping the auxiliary ("What did" -> "") or keeping the "?" did less well on dev2.
+    """
+    stripped = _INTERROGATIVE.sub("", question).rstrip(" ?")
+    return stripped or question
+
+
 def classify(text: str) -> Intent:
     for intent, pattern in _INTENTS:
         if pattern.search(text):
