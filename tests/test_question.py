@@ -99,6 +99,9 @@ def test_the_kind_of_fact_a_question_asks_for(catalog):
     assert parse("Which leaders attended?", catalog).wants_name
     said = parse("What did Li say about how many ships were seized?", catalog)
     assert said.wants_number and said.quantity is None  # a number inside, but the question asks what Li said
+    assert parse("What annual volume of grain did the ministers promise?", catalog).quantity == "number"
+    assert parse("What sum of money was pledged?", catalog).quantity == "number"
+    assert parse("What figure did Li give for the catch?", catalog).quantity is None  # no "of": may be a word
     assert not parse("What did they discuss?", catalog).wants_place
 
 

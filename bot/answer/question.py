@@ -209,6 +209,10 @@ _WANTS_NAME = re.compile(
     re.I,
 )
 _ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+)?how\s+(much|many|long)\b", re.I)
+# "What (annual) volume of water ...?", "What sum of money ...?": a quantity asked for as plainly.
+_ASKS_QUANTITY_OF = re.compile(
+    r"^\W*(?:and\s+)?what\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|size|total)\s+of\b", re.I
+)
 
 
 @dataclass
@@ -460,6 +464,8 @@ def parse(text: str, catalog: Catalog) -> Question:
     quantity = _ASKS_QUANTITY.match(core)
     if quantity:
         q.quantity = "duration" if quantity.group(1).casefold() == "long" else "number"
+    elif _ASKS_QUANTITY_OF.match(core):
+        q.quantity = "number"
     q.role = bool(_ROLE.search(text))
     joined = any(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a[1] : b[0]]) for a, b in itertools.pairwise(sides))
     joint = _JOINT.search(text)
