@@ -86,6 +86,9 @@ def test_proper_nouns_skip_question_words_titles_and_countries():
         "Macron",
         "South China Sea",
     ]
+    # A preposition or conjunction is capitalised only because it opens the question.
+    assert proper_nouns("Apart from the dam, which crisis did Abiy raise?") == ["Abiy"]
+    assert proper_nouns("Beyond trade, what did they sign in Porto?") == ["Porto"]
 
 
 def test_the_kind_of_fact_a_question_asks_for(catalog):
