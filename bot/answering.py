@@ -35,6 +35,7 @@ from bot.answer.features import (
     asked_fact_missing,
     candidate_sentences,
     featurize,
+    headline_vector,
     sentence_matrix,
 )
 from bot.answer.followup import resolve
@@ -182,6 +183,7 @@ class _Ranking:
                     passage_scores=_passage_scores(article, self.hits),
                     focus=sum(strength[article.id]),
                     rank=rank,
+                    title_vector=headline_vector(article.id, packed.get(article.id)),
                 )
             )
         return out

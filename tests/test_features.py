@@ -116,3 +116,18 @@ def test_the_place_and_year_that_pick_the_meeting_are_not_the_topic():
     assert f["lexical"][0] == 0 and f["lexical"][1] > 0
     # Asked where, the place is what the answer must hold.
     assert features_for("Where did the ministers meet in 2023, Geneva or Basel?", text)["lexical"][0] > 0
+
+
+def test_the_article_whose_headline_matches_the_question_is_marked_in_every_sentence():
+    # A question that names no one ("What deadline did the two leaders set for the dam?") is told
+    # apart from other meetings by what the article is about: its headline.
+    contexts = []
+    for i, text in enumerate(["The leaders met. They set a deadline.", "The ministers met. They set a date."]):
+        sentences = split_sentences(text)
+        vectors = np.eye(len(sentences), 8, k=0, dtype=np.float32)
+        title = np.eye(1, 8, k=4 + i, dtype=np.float32)[0]
+        article = Article(id=f"a{i}", title="Talks", source="t.txt", text=text)
+        contexts.append(ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=i, title_vector=title))
+    question_vector = np.eye(1, 8, k=5, dtype=np.float32)[0]  # the second article's headline
+    _, matrix = featurize(parse("What did they set?", Catalog()), question_vector, contexts)
+    assert matrix[:, INDEX["title_dense"]].tolist() == [-1, -1, 0, 0]

@@ -158,6 +158,7 @@ BASE = (
     "time_asked",
     "name_asked",
     "length",
+    "title_dense",
 )
 NAMES: tuple[str, ...] = BASE + tuple(f"{f}@{g}" for g in sorted(set(GROUPS.values())) for f in _CROSSED)
 INDEX = {name: i for i, name in enumerate(NAMES)}
@@ -193,6 +194,7 @@ class ArticleContext:
     passage_scores: dict[int, float]  # sentence start -> best retrieval score of a passage holding it
     focus: float  # people and sides of the question among the meeting's participants
     rank: int  # position in the retrieval order of candidate articles
+    title_vector: np.ndarray | None = None  # the headline's unit vector, when the article has one
 
 
 def sentence_matrix(
@@ -209,6 +211,12 @@ def sentence_matrix(
             rows[i] = row
     filled = [row for row in rows if row is not None]  # every row, now that the missing ones are embedded
     return np.vstack(filled).astype(np.float32) if filled else np.zeros((0, 384), dtype=np.float32)
+
+
+def headline_vector(article_id: str, packed: str | None) -> np.ndarray | None:
+    """The stored vector of an article's first sentence: its headline, or its lead when it has none.
+    What the article is about, which tells apart meetings a question that names no one could mean."""
+    return _stored_vectors(article_id, packed).get(0)
 
 
 @lru_cache(maxsize=512)
@@ -277,6 +285,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         agreement_starts = {a.evidence.start for a in ctx.meeting.agreements} if ctx.meeting else set()
         meeting_start = ctx.meeting.evidence.start if ctx.meeting and ctx.meeting.evidence else -1
         dense = ctx.vectors @ q_vector if len(ctx.sentences) else np.zeros(0)
+        title_dense = float(ctx.title_vector @ q_vector) if ctx.title_vector is not None else 0.0
         present = set().union(*stems) if stems else set()
         coverage = len(topic & present) / len(topic) if topic else 1.0
         for i, (s, stems_here) in enumerate(zip(ctx.sentences, stems)):
@@ -330,6 +339,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["time_asked"]] = q.wants_time and bool(_TIME.search(text))
             f[INDEX["name_asked"]] = q.wants_name and bool(_PROPER.search(text[1:]))
             f[INDEX["length"]] = math.log(1 + len(text.split())) / 4
+            f[INDEX["title_dense"]] = title_dense
             for name in _CROSSED:
                 f[INDEX[f"{name}@{group}"]] = f[INDEX[name]]
             candidates.append(Ranked(s, ctx.article, overlap, actor_ok, kind_ok, bool(said)))
@@ -342,6 +352,8 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             matrix[:, INDEX[gap]] = column - column.max()
             if top:
                 matrix[:, INDEX[top]] = column >= column.max() - 1e-6
+        titles = matrix[:, INDEX["title_dense"]]
+        matrix[:, INDEX["title_dense"]] = titles - titles.max()
         article_best = matrix[:, INDEX["article_dense_gap"]]
         matrix[:, INDEX["article_dense_gap"]] = article_best - article_best.max()
     return candidates, matrix
