@@ -187,6 +187,22 @@ def test_a_quotation_over_two_sentences_is_quoted_whole(components):
     assert_well_cited(answer, components.store)
 
 
+def test_the_end_of_a_quotation_brings_the_sentence_that_opens_it(components):
+    text = (
+        "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "
+        "Tunde Okafor in Geneva on Monday.\n"
+        'Okafor said: "Our commitment to the grain corridor remains firm.\n'
+        'We expect the same loyalty from every partner."\n'
+        "Marin praised the talks.\n"
+    )
+    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Marin and Okafor", source="g.txt")]))
+    answer = components.chat.ask("What loyalty did Okafor expect from every partner?")
+    # The closing sentence alone would not say who is speaking: the one that opens the quotation comes first.
+    assert 'Okafor said: "Our commitment' in answer.answer
+    assert answer.answer.index("Okafor said") < answer.answer.index("every partner")
+    assert_well_cited(answer, components.store)
+
+
 def test_a_country_the_article_never_names_is_not_answered(chat):
     answer = chat.ask("Did Li and Whitfield discuss Brazil?")
     assert answer.abstained and answer.citations == []

@@ -143,6 +143,7 @@ _CONTINUES = re.compile(
     r"^(?:(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b|"
     r"The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b)"
 )
+_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 _PRONOUN_START = re.compile(r"^(?:He|She|They)\b")
 
 
@@ -178,8 +179,22 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             continue
         chosen.append(r)
         words += extra
-    # A quotation cut off mid-way misquotes its speaker: a chosen sentence that opens one and leaves
-    # it open brings the sentences that carry it on ('"... steadfast.' + 'And ... strong."').
+    # A quotation cut off mid-way misquotes its speaker: a chosen sentence that closes a quotation
+    # opened before it brings the sentences that open it, and one that opens a quotation and leaves
+    # it open brings the sentences that carry it on ('Abiy said: "... steadfast.' + 'And ... strong."').
+    for c in sorted(chosen, key=lambda r: r.sentence.start):
+        at = order[c.sentence.start]
+        if not _QUOTE_MARK.search(c.sentence.text):
+            continue
+        for begin in range(at - 1, max(-1, at - 4), -1):
+            before = " ".join(r.sentence.text for r in mine[begin:at])
+            if quote_left_open(before) and not quote_left_open(f"{before} {c.sentence.text}"):
+                opening = [r for r in mine[begin:at] if not any(r is x for x in chosen)]
+                chosen.extend(opening)
+                words += sum(len(r.sentence.text.split()) for r in opening)
+                break
+            if _QUOTE_MARK.search(mine[begin].sentence.text):
+                break  # a quotation that closes before: this sentence is not inside it
     for c in sorted(chosen, key=lambda r: r.sentence.start):
         at = order[c.sentence.start]
         while quote_left_open(" ".join(r.sentence.text for r in mine[order[c.sentence.start] : at + 1])):
