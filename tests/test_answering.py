@@ -203,6 +203,21 @@ def test_the_end_of_a_quotation_brings_the_sentence_that_opens_it(components):
     assert_well_cited(answer, components.store)
 
 
+def test_a_quotation_with_no_speaker_named_carries_on_the_one_before(components):
+    text = (
+        "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "
+        "Tunde Okafor in Geneva on Monday.\n"
+        '"Any corridor deal is hard to keep," Okafor said of the grain corridor.\n'
+        '"But Finland has shown real interest in it."\n'
+        "Marin praised the talks.\n"
+    )
+    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Marin and Okafor", source="g.txt")]))
+    answer = components.chat.ask("What did Okafor say about the grain corridor deal?")
+    assert "hard to keep" in answer.answer and "shown real interest" in answer.answer
+    assert "Marin praised" not in answer.answer
+    assert_well_cited(answer, components.store)
+
+
 def test_a_country_the_article_never_names_is_not_answered(chat):
     answer = chat.ask("Did Li and Whitfield discuss Brazil?")
     assert answer.abstained and answer.citations == []

@@ -144,6 +144,7 @@ _CONTINUES = re.compile(
     r"The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b)"
 )
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
+_WHOLE_QUOTE = re.compile(r"^[\"\u201c][^\"\u201c\u201d]+[\"\u201d]$")
 _PRONOUN_START = re.compile(r"^(?:He|She|They)\b")
 
 
@@ -195,6 +196,20 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
                 break
             if _QUOTE_MARK.search(mine[begin].sentence.text):
                 break  # a quotation that closes before: this sentence is not inside it
+    # A quotation on its own, with no speaker named, carries on the quotation before it (the
+    # convention of news writing): it belongs to the same answer.
+    for c in sorted(chosen, key=lambda r: r.sentence.start):
+        at = order[c.sentence.start]
+        nxt = mine[at + 1] if at + 1 < len(mine) else None
+        if (
+            nxt is not None
+            and _QUOTE_MARK.search(c.sentence.text)
+            and _WHOLE_QUOTE.match(nxt.sentence.text.strip())
+            and not any(nxt is x for x in chosen)
+            and words + len(nxt.sentence.text.split()) <= 80
+        ):
+            chosen.append(nxt)
+            words += len(nxt.sentence.text.split())
     for c in sorted(chosen, key=lambda r: r.sentence.start):
         at = order[c.sentence.start]
         while quote_left_open(" ".join(r.sentence.text for r in mine[order[c.sentence.start] : at + 1])):
