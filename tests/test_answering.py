@@ -117,6 +117,22 @@ def test_cross_article_list_cites_each_meeting(chat, components):
     assert_well_cited(answer, components.store)
 
 
+def test_cross_article_where_question_lists_each_meetings_place(chat, components):
+    answer = chat.ask("Where did Dana Whitfield hold talks in these articles?")
+    assert "(Nobel Institute, 2025-03-07)" in answer.answer and "(Lima, Tuesday)" in answer.answer
+    assert_well_cited(answer, components.store)
+
+
+def test_who_met_says_a_phone_call_was_one(components):
+    text = (
+        "Marin and Okafor talk\n\nFinnish Prime Minister Aino Marin spoke by telephone on Monday with "
+        "Nigerian President Tunde Okafor.\nThe two leaders agreed to meet in June.\n"
+    )
+    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Marin and Okafor", source="p.txt")]))
+    answer = components.chat.ask("Whom did Aino Marin speak with on Monday?")
+    assert answer.answer.startswith("Aino Marin spoke by phone with Tunde Okafor")
+
+
 @pytest.mark.parametrize(
     "question",
     [

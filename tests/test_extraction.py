@@ -267,3 +267,16 @@ def test_an_article_with_no_headline_reports_its_meeting_in_the_first_sentence()
     article = Article(id="a1", title="Lisbon talks", source="t.txt", text=text)
     (meeting,) = extract_meetings(article, split_sentences(text))
     assert {p.name for p in meeting.participants} == {"Ana Sousa", "Tomas Berg"}
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Finnish Prime Minister Aino Marin spoke by telephone on Monday with Nigerian President Tunde Okafor.",
+        "Finnish Prime Minister Aino Marin telephoned Nigerian President Tunde Okafor on Monday.",
+        "Finnish Prime Minister Aino Marin held a video conference with Nigerian President Tunde Okafor on Monday.",
+    ],
+)
+def test_a_meeting_at_a_distance_is_a_phone_call(report):
+    meeting = extract(f"Marin and Okafor talk\n\n{report}\nThe two leaders agreed to meet in June.\n")
+    assert meeting.mode == "phone"

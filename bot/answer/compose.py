@@ -23,6 +23,7 @@ from ingest.extraction.lexicon import (
     CITIES,
     SIDE_ALIASES,
 )
+from ingest.extraction.meeting import PHONE_CALL
 from ingest.segment import split_sentences
 from vectorstore.models import Article, Meeting, Sentence
 
@@ -313,7 +314,8 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
         if not others or (asked is None and len(others) < 2):
             return None
         subject, objects = (asked, others) if asked else (others[0], others[1:])
-        fact = f"{subject} met {_join(objects)}"
+        by_phone = meeting.mode == "phone" and PHONE_CALL.search(text)
+        fact = f"{subject} {'spoke by phone with' if by_phone else 'met'} {_join(objects)}"
     else:
         if not venue and not date:
             return None
@@ -381,13 +383,25 @@ def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Com
             evidence = _first_on_topic(article, q, topic_stems)
         if evidence is None:
             continue
-        venue = f" ({meeting.venue})" if meeting.venue and q.intent == "who_met" else ""
-        lines.append((article, evidence, f"{label}{venue}"))
+        lines.append((article, evidence, label + _meeting_details(q, meeting)))
     if not lines:
         return Composed(text=ABSTAIN, abstained=True)
     citations, numbers = cite([(a, s) for a, s, _ in lines])
     text = "; ".join(f"{label} [{numbers[(a.id, s.start)]}]" for a, s, label in lines) + "."
     return Composed(text=text, citations=citations, article_ids=[a.id for a, _, _ in lines])
+
+
+def _meeting_details(q: Question, meeting: Meeting) -> str:
+    """What a list of meetings adds to each line: where (and for "where/when", when) it was held, and
+    that it was a phone call."""
+    details = []
+    if meeting.venue and q.intent in ("who_met", "where_when"):
+        details.append(meeting.venue)
+    if meeting.date and q.intent == "where_when":
+        details.append(meeting.date)
+    if meeting.mode == "phone":
+        details.append("by phone")
+    return f" ({', '.join(details)})" if details else ""
 
 
 _SIDE_STEMS = content_stems("meetings articles officials leaders way part collection these involve")

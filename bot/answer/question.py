@@ -47,7 +47,7 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         re.compile(
             r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:\w+\s+){0,2}(?:leaders?|officials?|ministers?|diplomats?))\b.*"
             r"\b(?:meet|met|talks|talk|counterpart|took part|participat\w*|sat down|hold|held|holding|involved|with whom|"
-            r"receive|received|host|hosted|welcome|welcomed)\b|"
+            r"receive|received|host|hosted|welcome|welcomed|(?:speak|spoke|spoken)\s+with|(?:tele)?phoned)\b|"
             r"\bcounterpart\b|\bwith whom\b|\bwho\s+(?:took part|attended|met|was\s+\w+\s+meeting)",
             re.I,
         ),

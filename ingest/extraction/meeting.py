@@ -35,7 +35,12 @@ _TOPIC = re.compile(
     r"priorit(?:y|ies))\b",
     re.I,
 )
-_PHONE = re.compile(r"\b(?:phone|telephone|video)\s+(?:call|conversation|talks)\b", re.I)
+# A meeting held at a distance: "a phone call", "spoke by telephone", "telephoned", "by video link".
+PHONE_CALL = re.compile(
+    r"\b(?:(?:tele)?phone|video)\s+(?:call|conversation|talks)\b|\bby\s+(?:(?:tele)?phone|video\s*link)\b|"
+    r"\b(?:tele)?phoned\b|\bvideo\s*conference\b",
+    re.I,
+)
 _MULTI = re.compile(r"\b(?:summit|conference|forum|margins|sidelines|G7|G20|ASEAN|assembly)\b", re.I)
 _REPORTER_TITLE = re.compile(r"spokes|press secretary|correspondent|reporter|editor|writer", re.I)
 
@@ -200,7 +205,7 @@ def _date(
 def _mode(text: str, meeting_sentence: Sentence | None) -> str | None:
     if meeting_sentence is None:
         return None
-    if _PHONE.search(meeting_sentence.text):
+    if PHONE_CALL.search(meeting_sentence.text):
         return "phone"
     if _MULTI.search(meeting_sentence.text):
         return "third-party"
