@@ -103,6 +103,12 @@ def test_a_city_is_asked_for_and_a_venue_does_not_answer_it():
     assert _features(text, "In which city did the ministers meet?")["place_asked"][0] == 0
 
 
+def test_a_building_answers_which_building():
+    text = "The president was driven to the presidential palace for the ceremony.\nThey spoke for an hour."
+    question = "In which building did the president receive his guest?"
+    assert _features(text, question)["place_asked"].tolist() == [1, 0]
+
+
 def test_today_is_a_date_only_in_a_dated_article():
     text = "The ministers met earlier today in the capital.\nThey spoke for an hour."
     assert _features(text, "On what date did the ministers meet?")["date_asked"][0] == 0

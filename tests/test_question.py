@@ -33,6 +33,8 @@ def catalog():
         ("Whom did the Chinese foreign minister receive in Oslo?", "who_met"),
         ("Where did Li and Whitfield meet?", "where_when"),
         ("On what day did the talks take place?", "where_when"),
+        ("In which building did Li receive Whitfield?", "where_when"),
+        ("Whom did Li speak with on Friday?", "who_met"),
         ("What did China ask the US to do?", "demands"),
         ("What did Li urge Washington to lift?", "demands"),
         ("What concerns did Whitfield raise?", "side_position"),

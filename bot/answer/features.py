@@ -39,7 +39,10 @@ _DATE_WORDS = re.compile(
     + "|".join(m.title() for m in MONTHS)
     + r")\b|\b\d{4}-\d\d-\d\d\b"
 )
-_VENUE_CUE = re.compile(r"\b(?:at the|on the (?:margins|sidelines) of)\b")
+_VENUE_CUE = re.compile(
+    r"\b(?:at the|on the (?:margins|sidelines) of)\b|"
+    r"\b(?:[Pp]alace|[Mm]ansion|[Rr]esidence|[Hh]otel|[Bb]uilding|[Vv]illa|[Hh]eadquarters|[Cc]hancellery)\b"
+)
 WANTED_KINDS = {
     "demand": {"demand", "urge", "call-on"},
     "concern": {"concern"},

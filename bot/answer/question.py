@@ -38,7 +38,8 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         re.compile(
             r"^\W*(?:and\s+)?(?:where|when)\b|\b(?:what|which)\s+(?:day|date|city|venue|country|place)\b|"
             r"\bon\s+what\s+day\b|\bsidelines\s+of\s+which\b|\bmargins\s+of\s+which\b|\bhow\s+long\b|"
-            r"\bin\s+which\s+(?:city|country)\b|\bfiled\s+from\b",
+            r"\b(?:in|at)\s+(?:which|what)\s+(?:city|country|town|building|palace|hotel|residence|venue)\b|"
+            r"\bfiled\s+from\b",
             re.I,
         ),
     ),
@@ -226,7 +227,11 @@ _ABOUT = re.compile(
     re.I,
 )
 # The kind of fact a question asks for, which the answer must state.
-_WANTS_PLACE = re.compile(r"\bwhere\b|\bcity\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b", re.I)
+_WANTS_PLACE = re.compile(
+    r"\bwhere\b|\bcity\b|\btown\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b|"
+    r"\bbuilding\b|\bpalace\b|\bhotel\b|\bresidence\b",
+    re.I,
+)
 _WANTS_DURATION = re.compile(r"\bhow\s+long\b|\bfor\s+how\s+long\b|\bhow\s+many\s+(?:hours|days|years|months)\b", re.I)
 _WANTS_NUMBER = re.compile(
     r"\bhow\s+(?:much|many)\b|\bwhat\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|share|size|total)\b",
