@@ -103,6 +103,13 @@ def test_a_city_is_asked_for_and_a_venue_does_not_answer_it():
     assert _features(text, "In which city did the ministers meet?")["place_asked"][0] == 0
 
 
+def test_what_the_question_leaves_out_is_not_its_topic():
+    text = "The ministers discussed fishing quotas.\nThey also discussed the border talks."
+    f = _features(text, "Besides fishing quotas, what did the ministers discuss?")
+    # "besides fishing quotas": the quotas count for neither sentence, only the verb both share
+    assert f["lexical"][0] == f["lexical"][1] > 0
+
+
 def test_a_building_answers_which_building():
     text = "The president was driven to the presidential palace for the ceremony.\nThey spoke for an hour."
     question = "In which building did the president receive his guest?"

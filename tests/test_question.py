@@ -93,6 +93,18 @@ def test_proper_nouns_skip_question_words_titles_and_countries():
     assert proper_nouns("Beyond trade, what did they sign in Porto?") == ["Porto"]
 
 
+@pytest.mark.parametrize(
+    ("question", "excluded"),
+    [
+        ("Besides fishing quotas, what did Li and Whitfield discuss?", "fishing quotas"),
+        ("Which issues came up in Oslo apart from trade?", "trade"),
+        ("What did Li and Whitfield discuss?", ""),
+    ],
+)
+def test_what_a_question_leaves_out(catalog, question, excluded):
+    assert parse(question, catalog).excluded == excluded
+
+
 def test_the_kind_of_fact_a_question_asks_for(catalog):
     assert parse("In which city did Li and Whitfield meet?", catalog).wants_place
     assert parse("On what date did they meet?", catalog).wants_date

@@ -257,6 +257,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
     # speakers, not what the answer is about ("What did China ask the US to do?" keeps the US).
     speakers = set(q.sides) if q.actor_side == "both" else {q.actor_side} if q.actor_side else set()
     topic -= {"side:" + side for side in speakers}
+    topic -= set().union(*question_stems(q.excluded))  # "besides Ukraine": not what the answer is about
     group = GROUPS.get(q.intent, "other")
     if group != "meet":
         # The place, year and day a question gives pick the meeting ("... in Brussels on May 14,

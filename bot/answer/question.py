@@ -276,6 +276,7 @@ class Question:
     wants_name: bool = False  # "who", "which leaders"
     quantity: str | None = None  # "duration" or "number" when the question opens with "How long/much/many"
     about: str | None = None
+    excluded: str = ""  # "besides Ukraine", "apart from the dam": what the answer is not about
     about_strict: bool = False
     parts: list[str] = field(default_factory=list)  # "..., and what did Russia claim?": asked separately
     core: str = ""  # the question without its "according to ..." source clause
@@ -292,6 +293,12 @@ class Question:
         return self.unknown_names + self.places
 
 
+# "Besides Ukraine, ...", "Apart from the dam, ...", "... other than trade?": named to be left out.
+_EXCLUDED = re.compile(
+    r"\b(?:besides|apart\s+from|aside\s+from|other\s+than|except(?:\s+for)?|beyond)\s+"
+    r"((?:(?!what\b|which\b|who\b|how\b)[^,?;])+)",
+    re.I,
+)
 _INTERROGATIVE = re.compile(r"^\s*(?:what|which|who|whom|whose|how|when|where|why)\b\s*", re.I)
 
 
@@ -498,6 +505,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     for pattern in _CORE_DROP:
         core = pattern.sub("", core)
     q.core = core
+    q.excluded = " ".join(m.group(1) for m in _EXCLUDED.finditer(text))
     quantity = _ASKS_QUANTITY.match(core)
     if quantity:
         q.quantity = "duration" if quantity.group(1).casefold() == "long" else "number"
