@@ -37,6 +37,7 @@ from bot.answer.features import (
     featurize,
     headline_vector,
     sentence_matrix,
+    states_asked_facts,
 )
 from bot.answer.followup import resolve
 from bot.answer.question import Question, embedding_text, parse
@@ -220,6 +221,8 @@ class _Ranking:
                 sub = _sub_question(part, q, self.catalog)
                 sub_vector = np.asarray(self.embeddings.embed_query(embedding_text(part)), dtype=np.float32)
                 best = self.rank(sub, sub_vector, own)
+                # "... and on what date?": the part is answered by a sentence that states a date.
+                best = [r for r in best if r.row is not None and states_asked_facts(sub, r.row)] or best
                 if best and all(c.sentence.start != best[0].sentence.start for c in chosen):
                     chosen.append(best[0])
             chosen.sort(key=lambda r: r.sentence.start)

@@ -234,6 +234,19 @@ def test_a_quotation_with_no_speaker_named_carries_on_the_one_before(components)
     assert_well_cited(answer, components.store)
 
 
+def test_each_part_of_a_where_and_when_question_is_answered_by_a_sentence_that_states_it(components):
+    text = (
+        "Marin and Okafor sign a grain pact\n\n"
+        "LAGOS - Finland and Nigeria sealed their agreement on Sunday (16 July), officials said.\n"
+        "The grain pact was signed at the Tafawa Balewa House in Lagos, on a date both sides had long sought.\n"
+        "Both sides called the grain pact a model for others.\n"
+    )
+    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Grain pact", source="p.txt")]))
+    answer = components.chat.ask("Where and on what date was the grain pact signed?")
+    assert "16 July" in answer.answer and "Tafawa Balewa House" in answer.answer
+    assert_well_cited(answer, components.store)
+
+
 def test_a_country_the_article_never_names_is_not_answered(chat):
     answer = chat.ask("Did Li and Whitfield discuss Brazil?")
     assert answer.abstained and answer.citations == []

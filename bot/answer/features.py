@@ -373,6 +373,18 @@ ABSTAIN_NAMES = (
 _TYPED = ("date_asked", "place_asked", "duration_asked", "number_asked", "time_asked")
 
 
+def states_asked_facts(q: Question, row: np.ndarray) -> bool:
+    """Whether a sentence (its feature row) states every kind of fact the question asks for: a date
+    for "on what date", a place for "where", a duration for "how long", a number for "how much"."""
+    asked = {
+        "date_asked": q.wants_date,
+        "place_asked": q.wants_place,
+        "duration_asked": q.wants_duration,
+        "number_asked": q.quantity == "number",
+    }
+    return all(row[INDEX[name]] for name, wanted in asked.items() if wanted)
+
+
 def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray, best: int) -> bool:
     """The question asks for a duration or a quantity ("How long ...?", "How much ...?") and the best
     sentence states none: the ranker already prefers sentences that state one, so none of the candidates
