@@ -128,8 +128,7 @@ def test_who_met_says_a_phone_call_was_one(components):
         "Marin and Okafor talk\n\nFinnish Prime Minister Aino Marin spoke by telephone on Monday with "
         "Nigerian President Tunde Okafor.\nThe two leaders agreed to meet in June.\n"
     )
-    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Marin and Okafor", source="p.txt")]))
-    answer = components.chat.ask("Whom did Aino Marin speak with on Monday?")
+    answer = ask_one_article(components, text, "Whom did Aino Marin speak with on Monday?")
     assert answer.answer.startswith("Aino Marin spoke by phone with Tunde Okafor")
 
 
@@ -189,49 +188,49 @@ def test_a_meeting_on_another_day_is_not_this_meeting(components):
     assert components.chat.ask("What did Li and Whitfield agree at their January 12 meeting?").abstained
 
 
-def test_a_quotation_over_two_sentences_is_quoted_whole(components):
-    text = (
-        "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "
-        "Tunde Okafor in Geneva on Monday.\n"
-        'Okafor said: "Our commitment to the grain corridor remains firm.\n'
-        'We expect the same from every partner."\n'
-        "Marin praised the talks.\n"
-    )
-    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Marin and Okafor", source="g.txt")]))
-    answer = components.chat.ask("What did Okafor say about the grain corridor commitment?")
-    assert "remains firm" in answer.answer and "We expect the same from every partner" in answer.answer
+GENEVA_LEAD = (
+    "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "
+    "Tunde Okafor in Geneva on Monday.\n"
+)
+
+
+def ask_one_article(components, text: str, question: str):
+    """The answer to a question about one article written for the test, checked for exact citations."""
+    list(components.ingest.ingest_documents([LoadedDocument(text=text, title=text.split("\n")[0], source="a.txt")]))
+    answer = components.chat.ask(question)
     assert_well_cited(answer, components.store)
+    return answer
+
+
+def test_a_quotation_over_two_sentences_is_quoted_whole(components):
+    body = 'Okafor said: "Our commitment to the grain corridor remains firm.\nWe expect the same from every partner."\n'
+    answer = ask_one_article(
+        components,
+        GENEVA_LEAD + body + "Marin praised the talks.\n",
+        "What did Okafor say about the grain corridor commitment?",
+    )
+    assert "remains firm" in answer.answer and "We expect the same from every partner" in answer.answer
 
 
 def test_the_end_of_a_quotation_brings_the_sentence_that_opens_it(components):
-    text = (
-        "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "
-        "Tunde Okafor in Geneva on Monday.\n"
+    body = (
         'Okafor said: "Our commitment to the grain corridor remains firm.\n'
-        'We expect the same loyalty from every partner."\n'
-        "Marin praised the talks.\n"
+        'We expect the same loyalty from every partner."\nMarin praised the talks.\n'
     )
-    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Marin and Okafor", source="g.txt")]))
-    answer = components.chat.ask("What loyalty did Okafor expect from every partner?")
+    answer = ask_one_article(components, GENEVA_LEAD + body, "What loyalty did Okafor expect from every partner?")
     # The closing sentence alone would not say who is speaking: the one that opens the quotation comes first.
     assert 'Okafor said: "Our commitment' in answer.answer
     assert answer.answer.index("Okafor said") < answer.answer.index("every partner")
-    assert_well_cited(answer, components.store)
 
 
 def test_a_quotation_with_no_speaker_named_carries_on_the_one_before(components):
-    text = (
-        "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "
-        "Tunde Okafor in Geneva on Monday.\n"
+    body = (
         '"Any corridor deal is hard to keep," Okafor said of the grain corridor.\n'
-        '"But Finland has shown real interest in it."\n'
-        "Marin praised the talks.\n"
+        '"But Finland has shown real interest in it."\nMarin praised the talks.\n'
     )
-    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Marin and Okafor", source="g.txt")]))
-    answer = components.chat.ask("What did Okafor say about the grain corridor deal?")
+    answer = ask_one_article(components, GENEVA_LEAD + body, "What did Okafor say about the grain corridor deal?")
     assert "hard to keep" in answer.answer and "shown real interest" in answer.answer
     assert "Marin praised" not in answer.answer
-    assert_well_cited(answer, components.store)
 
 
 def test_each_part_of_a_where_and_when_question_is_answered_by_a_sentence_that_states_it(components):
@@ -241,10 +240,8 @@ def test_each_part_of_a_where_and_when_question_is_answered_by_a_sentence_that_s
         "The grain pact was signed at the Tafawa Balewa House in Lagos, on a date both sides had long sought.\n"
         "Both sides called the grain pact a model for others.\n"
     )
-    list(components.ingest.ingest_documents([LoadedDocument(text=text, title="Grain pact", source="p.txt")]))
-    answer = components.chat.ask("Where and on what date was the grain pact signed?")
+    answer = ask_one_article(components, text, "Where and on what date was the grain pact signed?")
     assert "16 July" in answer.answer and "Tafawa Balewa House" in answer.answer
-    assert_well_cited(answer, components.store)
 
 
 def test_a_country_the_article_never_names_is_not_answered(chat):
