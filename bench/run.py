@@ -384,6 +384,10 @@ def bench_ask_at(
     return out
 
 
+def _shown(path: Path) -> str:
+    return os.path.relpath(path, ROOT) if path.is_absolute() else str(path)
+
+
 def disk_use(store: Path, articles: int) -> dict:
     """Bytes on disk under the store folder (Chroma's files and the lexical index), and per article."""
     total = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
@@ -492,7 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": machine_facts(),
-        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        # Paths as seen from the checkout, so a committed result names no machine's folders.
+        "args": {k: _shown(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "sections": {},
     }
     sections = results["sections"]
