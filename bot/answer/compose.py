@@ -181,45 +181,50 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             continue
         chosen.append(r)
         words += extra
-    # A quotation cut off mid-way misquotes its speaker: a chosen sentence that closes a quotation
-    # opened before it brings the sentences that open it, and one that opens a quotation and leaves
-    # it open brings the sentences that carry it on ('Abiy said: "... steadfast.' + 'And ... strong."').
-    for c in sorted(chosen, key=lambda r: r.sentence.start):
-        at = order[c.sentence.start]
-        if not _QUOTE_MARK.search(c.sentence.text):
+    return _whole_quotations(chosen, mine)
+
+
+def _whole_quotations(chosen: list[Ranked], mine: list[Ranked]) -> list[Ranked]:
+    """The chosen sentences (of `mine`, one article's in document order) with the quotations they
+    belong to made whole, in document order. A quotation cut off mid-way misquotes its speaker:
+    a sentence that closes a quotation brings the sentences that open it ('Abiy said: "... steadfast.'
+    + 'And ... strong."'), one that opens a quotation brings those that carry it on, and a quotation
+    standing alone right after a quoted sentence carries it on (no speaker named: the convention of
+    news writing is that it is the same one)."""
+    at_of = {r.sentence.start: i for i, r in enumerate(mine)}
+    picked = {at_of[c.sentence.start] for c in chosen}
+
+    def text(begin: int, end: int) -> str:
+        return " ".join(mine[i].sentence.text for i in range(begin, end))
+
+    def words() -> int:
+        return sum(len(mine[i].sentence.text.split()) for i in picked)
+
+    for at in sorted(picked):
+        if not _QUOTE_MARK.search(mine[at].sentence.text):
             continue
         for begin in range(at - 1, max(-1, at - 4), -1):
-            before = " ".join(r.sentence.text for r in mine[begin:at])
-            if quote_left_open(before) and not quote_left_open(f"{before} {c.sentence.text}"):
-                opening = [r for r in mine[begin:at] if not any(r is x for x in chosen)]
-                chosen.extend(opening)
-                words += sum(len(r.sentence.text.split()) for r in opening)
+            if quote_left_open(text(begin, at)) and not quote_left_open(text(begin, at + 1)):
+                picked.update(range(begin, at))
                 break
             if _QUOTE_MARK.search(mine[begin].sentence.text):
                 break  # a quotation that closes before: this sentence is not inside it
-    # A quotation on its own, with no speaker named, carries on the quotation before it (the
-    # convention of news writing): it belongs to the same answer.
-    for c in sorted(chosen, key=lambda r: r.sentence.start):
-        at = order[c.sentence.start]
-        nxt = mine[at + 1] if at + 1 < len(mine) else None
+    for at in sorted(picked):
+        after = at + 1
         if (
-            nxt is not None
-            and _QUOTE_MARK.search(c.sentence.text)
-            and _WHOLE_QUOTE.match(nxt.sentence.text.strip())
-            and not any(nxt is x for x in chosen)
-            and words + len(nxt.sentence.text.split()) <= 80
+            after < len(mine)
+            and after not in picked
+            and _QUOTE_MARK.search(mine[at].sentence.text)
+            and _WHOLE_QUOTE.match(mine[after].sentence.text.strip())
+            and words() + len(mine[after].sentence.text.split()) <= 80
         ):
-            chosen.append(nxt)
-            words += len(nxt.sentence.text.split())
-    for c in sorted(chosen, key=lambda r: r.sentence.start):
-        at = order[c.sentence.start]
-        while quote_left_open(" ".join(r.sentence.text for r in mine[order[c.sentence.start] : at + 1])):
-            if at + 1 >= len(mine) or any(mine[at + 1] is r for r in chosen) or words > 80:
-                break
-            at += 1
-            chosen.append(mine[at])
-            words += len(mine[at].sentence.text.split())
-    return sorted(chosen, key=lambda r: r.sentence.start)
+            picked.add(after)
+    for at in sorted(picked):
+        end = at
+        while quote_left_open(text(at, end + 1)) and end + 1 < len(mine) and end + 1 not in picked and words() <= 80:
+            end += 1
+            picked.add(end)
+    return [mine[i] for i in sorted(picked)]
 
 
 def quote_left_open(text: str) -> bool:

@@ -370,19 +370,24 @@ ABSTAIN_NAMES = (
     "best_other_speaker",
     "best_type_absent",
 )
-_TYPED = ("date_asked", "place_asked", "duration_asked", "number_asked", "time_asked")
+
+
+def asked_facts(q: Question) -> list[str]:
+    """The typed features that mark the kinds of fact the question asks for: a date for "on what
+    date", a place for "where", a duration for "how long", a number, a deadline or period."""
+    asked = (
+        ("date_asked", q.wants_date),
+        ("place_asked", q.wants_place),
+        ("duration_asked", q.wants_duration),
+        ("number_asked", q.wants_number),
+        ("time_asked", q.wants_time),
+    )
+    return [name for name, wanted in asked if wanted]
 
 
 def states_asked_facts(q: Question, row: np.ndarray) -> bool:
-    """Whether a sentence (its feature row) states every kind of fact the question asks for: a date
-    for "on what date", a place for "where", a duration for "how long", a number for "how much"."""
-    asked = {
-        "date_asked": q.wants_date,
-        "place_asked": q.wants_place,
-        "duration_asked": q.wants_duration,
-        "number_asked": q.quantity == "number",
-    }
-    return all(row[INDEX[name]] for name, wanted in asked.items() if wanted)
+    """Whether a sentence (its feature row) states every kind of fact the question asks for."""
+    return all(row[INDEX[name]] for name in asked_facts(q))
 
 
 def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray, best: int) -> bool:
@@ -410,21 +415,15 @@ def abstention_features(
     question's topic words it holds."""
     article_id = candidates[best].article.id
     rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
-    asked = {
-        "date_asked": q.wants_date,
-        "place_asked": q.wants_place,
-        "duration_asked": q.wants_duration,
-        "number_asked": q.wants_number,
-        "time_asked": q.wants_time,
-    }
-    type_absent = any(asked[name] and rows[:, INDEX[name]].max() == 0 for name in _TYPED)
+    asked = asked_facts(q)
+    type_absent = any(rows[:, INDEX[name]].max() == 0 for name in asked)
     return np.asarray(
         [
             logit,
             q.asks_speaker and rows[:, INDEX["actor_said"]].max() == 0,
             type_absent,
             matrix[best, INDEX["actor_other_side"]],
-            any(asked[name] and matrix[best, INDEX[name]] == 0 for name in _TYPED),
+            any(matrix[best, INDEX[name]] == 0 for name in asked),
         ],
         dtype=np.float64,
     )
