@@ -46,7 +46,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urlparse
 
@@ -823,16 +823,8 @@ def _header_from_metadata(article_id: str, meta: dict) -> ArticleHeader:
 
 
 def _article_from_record(article_id: str, text: str, meta: dict) -> Article:
-    header = _header_from_metadata(article_id, meta)
     return Article(
-        id=header.id,
-        title=header.title,
-        outlet=header.outlet,
-        published=header.published,
-        source=header.source,
-        url=header.url,
+        **asdict(_header_from_metadata(article_id, meta)),
         text=text or "",
-        ingested_at=header.ingested_at,
-        passage_count=header.passage_count,
         meetings=[Meeting.model_validate(m) for m in json.loads(meta.get("meetings") or "[]")],
     )
