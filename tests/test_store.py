@@ -106,3 +106,28 @@ def test_recovery_without_the_write_lock_leaves_young_markers_alone(components, 
     assert store.article_ids() == set()
     assert store.recover() == [item.article.id]
     assert store.stored_passage_counts() == {}
+
+
+def test_the_store_tells_the_changes_of_its_own_writes(components, settings):
+    """What a cache of the store (the lexical index) applies instead of comparing every article."""
+    from vectorstore.store import ArticleStore
+
+    store = components.store
+    start = store.generation()
+    first = new_article(components)
+    second = new_article(components, TEXT.replace("Oslo", "Bergen"))
+    store.add_articles([first])
+    after_first = store.generation()
+    store.add_articles([second])
+    assert store.delete_article(first.article.id)
+    now = store.generation()
+    assert store.changes_between(start, now) == ({second.article.id}, {first.article.id})
+    assert store.changes_between(after_first, now) == ({second.article.id}, {first.article.id})
+    assert store.changes_between(now, now) == (set(), set())
+    assert store.changes_between("a generation this process never saw", now) is None
+
+    other = ArticleStore.open(settings)  # another writer: this process cannot tell what it changed
+    other.add_articles([new_article(components, TEXT.replace("Oslo", "Tromso"))])
+    later = other.generation()
+    assert store.changes_between(now, later) is None
+    assert other.changes_between(now, later) is not None
