@@ -112,3 +112,21 @@ OSLO_EXTRA = (
 
 def test_empty_store_retrieves_nothing(components):
     assert components.retriever.search("anything at all", k=5) == []
+
+
+def test_a_query_of_common_words_only_searches_the_rarest(components, monkeypatch):
+    """In a large archive a word in a few percent of the passages tells none apart: such words are
+    left out, and a question made only of them searches its rarest word alone, not all of them."""
+    import vectorstore.lexical
+
+    ingest(components)
+    monkeypatch.setattr(vectorstore.lexical, "COMMON_FLOOR", 0)
+    monkeypatch.setattr(vectorstore.lexical, "COMMON_SHARE", 0.0)  # every word the index knows is common
+    lexical = components.retriever.lexical
+    # "met" is in two of the three articles (Lisbon, Hanoi), "dam" in one (Hanoi): Hanoi alone is found
+    hanoi = {h.article_id for h in lexical.search("dam", 10)}
+    assert len(hanoi) == 1
+    assert {h.article_id for h in lexical.search("met dam", 10)} == hanoi
+    assert len({h.article_id for h in lexical.search("met", 10)}) == 2
+    monkeypatch.setattr(vectorstore.lexical, "COMMON_FLOOR", 2000)  # a small archive: every word searched
+    assert len({h.article_id for h in lexical.search("met dam", 10)}) == 2

@@ -316,17 +316,23 @@ class LexicalIndex:
         if not words or k <= 0:
             return []
         match = match_query(words)
+        # The best `k` are found in the FTS table alone and only they are joined with their rows:
+        # joining first read every matching passage's text before sorting (at 500,000 passages,
+        # 44 ms -> 28 ms mean per search, the same hits).
         found = self._db().execute(
-            'SELECT r.pid, r.article_id, r.start, r."end", r.text, bm25(fts) AS rank FROM fts '
-            "JOIN rows r ON r.id = fts.rowid WHERE fts MATCH ? ORDER BY rank, r.id LIMIT ?",
+            'SELECT r.pid, r.article_id, r.start, r."end", r.text, best.rank FROM '
+            "(SELECT rowid, bm25(fts) AS rank FROM fts WHERE fts MATCH ? ORDER BY rank, rowid LIMIT ?) AS best "
+            "JOIN rows r ON r.id = best.rowid ORDER BY best.rank, best.rowid",
             (match, k),
         )
         return [LexicalHit(pid, a, int(s), int(e), text, -float(rank)) for pid, a, s, e, text, rank in found]
 
     def _selective(self, words: list[str]) -> list[str]:
         """The words worth searching for: those in no more passages than COMMON_SHARE of the index
-        (COMMON_FLOOR at least); when every word is that common, the two rarest. Words the index
-        has never seen are dropped (they match nothing)."""
+        (COMMON_FLOOR at least); when every word is that common, the rarest alone: such a question
+        has no word that tells passages apart, and scoring two common words cost a pass over a
+        quarter of the archive (at 500,000 passages, "demand" and "talks": 161 ms; "demand": 25 ms).
+        Words the index has never seen are dropped (they match nothing)."""
         if not words:
             return []
         db = self._db()
@@ -343,7 +349,7 @@ class LexicalIndex:
             if known[word]:
                 counts.append((known[word], word))
         keep = [w for n, w in counts if n <= limit]
-        return keep or [w for _, w in sorted(counts)[:2]]
+        return keep or [w for _, w in sorted(counts)[:1]]
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
