@@ -131,3 +131,34 @@ def test_the_store_tells_the_changes_of_its_own_writes(components, settings):
     later = other.generation()
     assert store.changes_between(now, later) is None
     assert other.changes_between(now, later) is not None
+
+
+def test_records_read_by_id_carry_no_full_vector(components, settings):
+    """Article and packed-sentence records are never searched by vector: a placeholder number each,
+    so opening a large store does not load 384 numbers per article into memory for them."""
+    from ingest.models import LoadedDocument
+    from vectorstore.store import ArticleStore
+
+    (result,) = components.ingest.ingest_documents([LoadedDocument(text=TEXT, source="oslo.txt")])
+    assert result.status == "new"
+    reopened = ArticleStore.open(settings)
+    assert reopened.sentence_vectors([result.article_id])
+    for collection in (reopened.articles, reopened.sentences):
+        assert collection.get_model().dimension == 1
+    assert len(reopened.passages.get(include=["embeddings"], limit=1)["embeddings"][0]) == 384
+
+
+def test_a_store_written_with_mean_vectors_keeps_taking_articles(components, settings):
+    """A store whose article records carry mean vectors (as earlier versions wrote them) keeps that
+    dimension: a new article is written the same way, not refused for a dimension mismatch."""
+    from vectorstore.store import ArticleStore
+
+    store = components.store
+    for collection in (store.articles, store.sentences):
+        collection.add(ids=["earlier"], documents=["x"], embeddings=[[0.5] * 384])
+        collection.delete(ids=["earlier"])
+    reopened = ArticleStore.open(settings)
+    item = new_article(components)
+    reopened.add_articles([item])
+    assert reopened.get_article(item.article.id) is not None
+    assert len(reopened.articles.get(ids=[item.article.id], include=["embeddings"])["embeddings"][0]) == 384

@@ -6,7 +6,8 @@ Four collections:
   (`vectorstore.sentence_vectors`), which the answer engine reads for the few articles a question
   is about. Kept apart from the article records so that listing articles never reads them.
 - `<prefix>_articles`: one record per article: the cleaned text, its metadata and the extracted
-  briefing facts (JSON). The article record is written *last*: it is the commit mark. Passages of
+  briefing facts (JSON). Read by id only, so, like the sentence records, its vector is one
+  placeholder number (`_PLACEHOLDER`). The article record is written *last*: it is the commit mark. Passages of
   an article without a record are invisible to every reader.
 - `<prefix>_meta`: pending-write markers and the store's generation token.
 
@@ -44,7 +45,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict, deque
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from typing import Generic, TypeVar
@@ -66,6 +67,11 @@ _FEED = "feed:"
 _LEASE = "lease:"
 _PAGE = 5000  # records per get() page, so a large store is never read in one response
 _COSINE = {"hnsw": {"space": "cosine"}}
+# The vector of a record read by id only (articles, packed sentence vectors). Chroma wants a vector
+# per record and loads a collection's whole vector index into memory at its first read: 384 numbers
+# per article cost about 470 MB at 100,000 articles for those two collections, which no search reads.
+# A store first written with mean vectors there keeps writing them (a collection has one dimension).
+_PLACEHOLDER = [1.0]
 GENERATION_TTL = 0.25  # seconds a read generation token is trusted before it is read again
 ARTICLE_CACHE_ARTICLES = 512  # whole articles kept after a read (a question reads up to ~25)
 # Passages per write. Each write is a transaction that locks Chroma's SQLite file against every
@@ -260,6 +266,12 @@ class ArticleStore:
         self.articles = collections["articles"]
         self.meta = collections["meta"]
         self.sentences = collections["sentences"]
+        self._mean_vectors = {
+            name: (collections[name].get_model().dimension or 1) > 1 for name in ("articles", "sentences")
+        }
+
+    def _record_vector(self, collection: str, vectors: Sequence[Sequence[float]]) -> list[float]:
+        return _mean(vectors) if self._mean_vectors[collection] else _PLACEHOLDER
 
     @classmethod
     def open(cls, settings: StoreSettings) -> ArticleStore:
@@ -448,7 +460,7 @@ class ArticleStore:
                 self.sentences.upsert(
                     ids=[item.article.id for item in part_items],
                     documents=[str(item.sentence_vectors) for item in part_items],
-                    embeddings=[_mean(item.vectors) for item in part_items],
+                    embeddings=[self._record_vector("sentences", item.vectors) for item in part_items],
                 )
             records = [item.article.model_copy(update={"passage_count": len(item.passages)}) for item in batch]
             if before_commit is not None:
@@ -456,7 +468,7 @@ class ArticleStore:
             self.articles.upsert(
                 ids=[r.id for r in records],
                 documents=[r.text for r in records],
-                embeddings=[_mean(item.vectors) for item in batch],
+                embeddings=[self._record_vector("articles", item.vectors) for item in batch],
                 metadatas=[_article_metadata(r) for r in records],
             )
             new_ids = {r.id for r in records}
@@ -659,15 +671,16 @@ class ArticleStore:
         found = self._read_articles(order)
         return [found[i] for i in order if i in found]
 
-    def meetings_json(self, article_ids: Sequence[str]) -> dict[str, str]:
-        """The stored briefing facts of these articles as their JSON text, unparsed: what an index of
-        people over the whole archive is built from, without making an object of every fact."""
-        out: dict[str, str] = {}
+    def meetings_json(self, article_ids: Sequence[str]) -> Iterator[tuple[str, str]]:
+        """The stored briefing facts of these articles as (id, JSON text), unparsed: what an index of
+        people over the whole archive is built from, without making an object of every fact.
+
+        Page by page, for the caller to parse as they come: gathering the texts of 100,000 articles
+        first held about 400 MB at once, which the allocator kept after they were freed."""
         for begin in range(0, len(article_ids), _ARTICLE_PAGE):
             with self._lock:
                 got = self.articles.get(ids=list(article_ids[begin : begin + _ARTICLE_PAGE]), include=["metadatas"])
-            out.update((i, str(m.get("meetings") or "[]")) for i, m in zip(got["ids"], got["metadatas"]))
-        return out
+            yield from ((i, str(m.get("meetings") or "[]")) for i, m in zip(got["ids"], got["metadatas"]))
 
     def article_ids(self) -> set[str]:
         return set(self._all_headers())

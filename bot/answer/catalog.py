@@ -198,7 +198,7 @@ def catalog_for(store: ArticleStore) -> Catalog:
         headers = store.headers()
         known = latest.mentions if latest else {}
         new = [h.id for h in headers if h.id not in known]
-        parsed = {i: _mentions_of_json(text) for i, text in store.meetings_json(new).items()}
+        parsed = {i: _mentions_of_json(text) for i, text in store.meetings_json(new)}
         mentions = {
             h.id: known[h.id] if h.id in known else parsed[h.id] for h in headers if h.id in known or h.id in parsed
         }
