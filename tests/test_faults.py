@@ -362,3 +362,26 @@ def test_the_api_says_the_store_is_unavailable_with_503(chroma, tmp_path):
     assert r.status_code == 503 and "does not answer" in r.json()["detail"] and r.headers["retry-after"]
     chroma.start()
     assert api.post("/api/ask", json={"question": "What did Number1 urge the envoy to cut?"}).status_code == 200
+
+
+def test_a_store_locked_by_another_process_opening_it_opens_a_moment_later(settings, monkeypatch):
+    """Two ingests started at once on a new store: one may find Chroma's file locked while the
+    other creates it. Opening waits a moment and tries again instead of failing the run."""
+    import chromadb
+    from chromadb.errors import InternalError
+
+    from vectorstore.store import ArticleStore
+
+    real = chromadb.PersistentClient
+    attempts: list[int] = []
+
+    def locked_once(*args, **kwargs):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise InternalError("Query error: Database error: (code: 5) database is locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(chromadb, "PersistentClient", locked_once)
+    store = ArticleStore.open(settings)
+    assert len(attempts) == 2
+    assert store.article_ids() == set()

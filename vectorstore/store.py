@@ -248,7 +248,7 @@ class ArticleStore:
     def _collections(self, client: chromadb.ClientAPI) -> dict[str, GuardedCollection]:
         def collection(name: str, **config) -> GuardedCollection:
             # embedding_function=None: Chroma must never embed for us (its default downloads a model).
-            opened = self.guard.call(
+            opened = self.guard.read(  # opening is a read: tried again if another process holds the file
                 client.get_or_create_collection, f"{self.prefix}_{name}", embedding_function=None, **config
             )
             return self.guard.collection(opened)
@@ -277,7 +277,9 @@ class ArticleStore:
     def open(cls, settings: StoreSettings) -> ArticleStore:
         guard = Guard(url=settings.chroma_url, path=None if settings.chroma_url else settings.store)
         reopen = None if settings.chroma_url else _alternating_clients(settings)
-        return cls(guard.call(make_client, settings), settings.collection_prefix, reopen=reopen, guard=guard)
+        # Opening is tried again like a read: a process opening the embedded store while another one
+        # creates it (two ingests started at once) may find its file locked ("database is locked").
+        return cls(guard.read(make_client, settings), settings.collection_prefix, reopen=reopen, guard=guard)
 
     def _sync_vectors(self) -> None:
         """Bring this process's vector index up to date when another process has written.
