@@ -364,24 +364,22 @@ def test_the_api_says_the_store_is_unavailable_with_503(chroma, tmp_path):
     assert api.post("/api/ask", json={"question": "What did Number1 urge the envoy to cut?"}).status_code == 200
 
 
-def test_a_store_locked_by_another_process_opening_it_opens_a_moment_later(settings, monkeypatch):
-    """Two ingests started at once on a new store: one may find Chroma's file locked while the
-    other creates it. Opening waits a moment and tries again instead of failing the run."""
-    import chromadb
-    from chromadb.errors import InternalError
+def test_processes_open_an_embedded_store_one_at_a_time(settings):
+    """Chroma creates its database file when a client first opens a folder: two ingests started at
+    once on a new store raced there ("database is locked"). An opener waits for the one before it."""
+    import threading
 
-    from vectorstore.store import ArticleStore
+    from filelock import FileLock
 
-    real = chromadb.PersistentClient
-    attempts: list[int] = []
+    from vectorstore.store import OPEN_LOCK, ArticleStore
 
-    def locked_once(*args, **kwargs):
-        attempts.append(1)
-        if len(attempts) == 1:
-            raise InternalError("Query error: Database error: (code: 5) database is locked")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(chromadb, "PersistentClient", locked_once)
-    store = ArticleStore.open(settings)
-    assert len(attempts) == 2
-    assert store.article_ids() == set()
+    settings.store.mkdir(parents=True)
+    other_opener = FileLock(str(settings.store / OPEN_LOCK))
+    opened = threading.Event()
+    with other_opener:
+        worker = threading.Thread(target=lambda: (ArticleStore.open(settings), opened.set()))
+        worker.start()
+        assert not opened.wait(1.0), "opened while another process was opening the store"
+    worker.join(60)
+    assert opened.is_set()
+    assert ArticleStore.open(settings).article_ids() == set()

@@ -3,12 +3,14 @@ invisible leftovers, and the next writer's recovery finishes or undoes it."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.components import Components
 from ingest.segment import make_passages, split_sentences
 from vectorstore.models import Article
-from vectorstore.store import NewArticle
+from vectorstore.store import GENERATION_TTL, ArticleStore, NewArticle
 
 TEXT = (
     "Ministers meet in Oslo on ferry links\n\n"
@@ -110,8 +112,6 @@ def test_recovery_without_the_write_lock_leaves_young_markers_alone(components, 
 
 def test_the_store_tells_the_changes_of_its_own_writes(components, settings):
     """What a cache of the store (the lexical index) applies instead of comparing every article."""
-    from vectorstore.store import ArticleStore
-
     store = components.store
     start = store.generation()
     first = new_article(components)
@@ -131,13 +131,53 @@ def test_the_store_tells_the_changes_of_its_own_writes(components, settings):
     later = other.generation()
     assert store.changes_between(now, later) is None
     assert other.changes_between(now, later) is not None
+    time.sleep(GENERATION_TTL)  # this process sees the other's token before its next write
+    store.add_articles([new_article(components, TEXT.replace("Oslo", "Narvik"))])
+    assert store.changes_between(now, store.generation()) is None, "the other process's write lies between"
+    assert store.changes_between(later, store.generation()) is not None
+
+
+@pytest.mark.parametrize("then", ["ingest", "write"])
+def test_a_write_that_fails_after_its_commit_still_reaches_search(components, settings, tmp_path, monkeypatch, then):
+    """The article record is written, then the write fails before the generation moves: the next
+    ingest (which recovers first) or the next write (which records an unknown change) brings every
+    cache up to date with the store, so the article is listed and found by words."""
+    from tests.test_faults import write_articles
+
+    service, store = components.ingest, components.store
+    paths = write_articles(tmp_path / "articles", 3)
+    assert {r.status for r in service.ingest_paths(paths[:1])} == {"new"}
+    assert store.headers() and components.retriever.lexical.search("Number0", 3)  # caches built
+    failed = new_article(components, TEXT.replace("Oslo", "Stavanger"))
+    with monkeypatch.context() as patch:
+        real = store.meta.upsert
+        patch.setattr(store.meta, "upsert", lambda **kw: _fail_on_token(real, **kw))
+        with pytest.raises(Crash):
+            store.add_articles([failed])
+    assert failed.article.id in store.existing_ids([failed.article.id])  # committed before the failure
+    if then == "ingest":
+        assert {r.status for r in service.ingest_paths(paths[1:2])} == {"new"}
+    else:
+        store.add_articles([new_article(components, TEXT.replace("Oslo", "Bodo"))])
+        components.retriever.lexical.refresh()
+    listed = {h.id for h in store.headers()}
+    fresh = ArticleStore.open(settings).article_ids()
+    assert listed == fresh and failed.article.id in listed
+    hits = components.retriever.lexical.search("Stavanger ferry", 5)
+    assert hits and hits[0].article_id == failed.article.id
+
+
+def _fail_on_token(upsert, **kwargs):
+    """The store's write of its generation token fails; every other meta write goes through."""
+    if kwargs.get("ids") == ["state"]:
+        raise Crash("generation token")
+    return upsert(**kwargs)
 
 
 def test_records_read_by_id_carry_no_full_vector(components, settings):
     """Article and packed-sentence records are never searched by vector: a placeholder number each,
     so opening a large store does not load 384 numbers per article into memory for them."""
     from ingest.models import LoadedDocument
-    from vectorstore.store import ArticleStore
 
     (result,) = components.ingest.ingest_documents([LoadedDocument(text=TEXT, source="oslo.txt")])
     assert result.status == "new"
@@ -148,17 +188,27 @@ def test_records_read_by_id_carry_no_full_vector(components, settings):
     assert len(reopened.passages.get(include=["embeddings"], limit=1)["embeddings"][0]) == 384
 
 
-def test_a_store_written_with_mean_vectors_keeps_taking_articles(components, settings):
-    """A store whose article records carry mean vectors (as earlier versions wrote them) keeps that
-    dimension: a new article is written the same way, not refused for a dimension mismatch."""
-    from vectorstore.store import ArticleStore
+@pytest.mark.parametrize("seen_at_open", [True, False])
+def test_a_store_written_with_mean_vectors_keeps_taking_articles(components, settings, seen_at_open):
+    """A store whose article and sentence records carry mean vectors (as earlier versions wrote them)
+    keeps that dimension: a new article is written the same way, not refused for a mismatch; also
+    when the records appeared after this process opened the store (another writer's first ones)."""
+    from ingest.models import LoadedDocument
 
+    def seed(store: ArticleStore) -> None:
+        for collection in (store.articles, store.sentences):
+            collection.add(ids=["earlier"], documents=["x"], embeddings=[[0.5] * 384])
+            collection.delete(ids=["earlier"])
+
+    if seen_at_open:
+        seed(components.store)
+        components = Components(settings)  # opens the store after the records were written
+    else:
+        assert components.store.article_ids() == set()  # opened while its collections were empty
+        seed(ArticleStore.open(settings))
+    (result,) = components.ingest.ingest_documents([LoadedDocument(text=TEXT, source="oslo.txt")])
+    assert result.status == "new"
     store = components.store
+    assert store.get_article(result.article_id) is not None and store.sentence_vectors([result.article_id])
     for collection in (store.articles, store.sentences):
-        collection.add(ids=["earlier"], documents=["x"], embeddings=[[0.5] * 384])
-        collection.delete(ids=["earlier"])
-    reopened = ArticleStore.open(settings)
-    item = new_article(components)
-    reopened.add_articles([item])
-    assert reopened.get_article(item.article.id) is not None
-    assert len(reopened.articles.get(ids=[item.article.id], include=["embeddings"])["embeddings"][0]) == 384
+        assert len(collection.get(ids=[result.article_id], include=["embeddings"])["embeddings"][0]) == 384

@@ -5,12 +5,14 @@ article cache reads just the new records."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 
 from tests.conftest import ROOT
 from tests.test_faults import write_articles
+from vectorstore.store import ArticleStore
 
 INGEST = """
 import sys
@@ -57,7 +59,7 @@ def test_a_reader_finds_what_another_process_ingested(components, settings, tmp_
     assert hits and hits[0].article_id == wanted.id
 
 
-def test_own_writes_reach_the_caches_without_listing_the_store(components, tmp_path, monkeypatch):
+def test_own_writes_reach_the_caches_without_listing_the_store(components, settings, tmp_path, monkeypatch):
     """After this process adds or deletes an article, its header list and lexical index take just
     that change: listing every article again cost about a second per write at 100,000 articles."""
     import vectorstore.lexical
@@ -78,12 +80,17 @@ def test_own_writes_reach_the_caches_without_listing_the_store(components, tmp_p
         lambda self, db: listings.append("lexical") or compare(self, db),
     )
 
+    lexical = components.retriever.lexical
     (added,) = components.ingest.ingest_paths(paths[3:])
     assert added.status == "new"
     assert added.article_id in {h.id for h in store.headers()}
-    hits = components.retriever.search("Number3 tariff steel", k=3)
+    hits = lexical.search("Number3 tariff steel", 3)
     assert hits and hits[0].article_id == added.article_id
     assert components.ingest.delete(added.article_id)
     assert added.article_id not in {h.id for h in store.headers()}
-    assert all(h.article_id != added.article_id for h in components.retriever.search("Number3 tariff steel", k=10))
+    assert all(h.article_id != added.article_id for h in lexical.search("Number3 tariff steel", 10))
     assert listings == []
+    monkeypatch.undo()
+    with sqlite3.connect(lexical.path) as db:
+        indexed = {row[0] for row in db.execute("SELECT DISTINCT article_id FROM rows")}
+    assert indexed == ArticleStore.open(settings).article_ids()  # what a fresh listing of the store says

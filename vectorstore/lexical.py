@@ -256,15 +256,18 @@ class LexicalIndex:
             self._lock.release()
 
     def _apply_difference(self, db: sqlite3.Connection) -> None:
-        """Compare every indexed article with every committed one: after another process's writes."""
+        """Compare every indexed article with every committed one: whenever the store cannot tell
+        what changed since the index's generation (the first sync, another process's writes)."""
         committed = self.store.article_ids()
         indexed = {r[0] for r in db.execute("SELECT DISTINCT article_id FROM rows")}
-        self._apply_change(db, committed - indexed, indexed - committed)
+        self._apply_change(db, committed - indexed, indexed - committed, new_are_indexed=False)
 
-    def _apply_change(self, db: sqlite3.Connection, new: set[str], gone: set[str]) -> None:
-        """Remove the `gone` articles' passages and add the `new` ones' (anything already indexed
-        under a new id is replaced, so applying a change twice leaves the index as once)."""
-        for article_id in sorted(gone | new):
+    def _apply_change(
+        self, db: sqlite3.Connection, new: set[str], gone: set[str], new_are_indexed: bool = True
+    ) -> None:
+        """Remove the `gone` articles' passages and add the `new` ones'. Unless known not to be, a
+        new article already indexed is replaced, so a change applied twice leaves the index as once."""
+        for article_id in sorted(gone | new if new_are_indexed else gone):
             db.execute(
                 "INSERT INTO fts(fts, rowid, text) SELECT 'delete', id, text FROM rows WHERE article_id = ?",
                 (article_id,),

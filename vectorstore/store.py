@@ -6,17 +6,20 @@ Four collections:
   (`vectorstore.sentence_vectors`), which the answer engine reads for the few articles a question
   is about. Kept apart from the article records so that listing articles never reads them.
 - `<prefix>_articles`: one record per article: the cleaned text, its metadata and the extracted
-  briefing facts (JSON). Read by id only, so, like the sentence records, its vector is one
-  placeholder number (`_PLACEHOLDER`). The article record is written *last*: it is the commit mark. Passages of
+  briefing facts (JSON). The article record is written *last*: it is the commit mark. Passages of
   an article without a record are invisible to every reader.
+Article and sentence records are read by id only, so their vector is one placeholder number
+(`_PLACEHOLDER`), except in a store first written with mean vectors there, which keeps them.
 - `<prefix>_meta`: pending-write markers and the store's generation token.
 
 Chroma has no multi-collection transaction, so "whole article or nothing" is built from that
-order: mark pending -> write passages and sentence vectors -> write the article record -> delete the versions it
-replaces -> clear the mark. A process killed anywhere in between leaves at most invisible passages
-(or a replaced version not yet removed), which the next writer finishes via the pending mark.
-Every change sets a new generation token, which the lexical index and the readers' caches compare
-against to know when they are stale, even across processes.
+order: mark pending -> write passages and sentence vectors -> write the article record -> delete the
+versions it replaces -> new generation token -> clear the mark. A process killed anywhere in between
+leaves at most invisible passages (or a replaced version not yet removed), which the next writer
+finishes via the pending mark. Every change sets a new generation token, which the lexical index and
+the readers' caches compare against to know when they are stale, even across processes; the writing
+process also records what each of its writes added and removed (`changes_between`), so its own
+caches take just that change instead of reading the whole store again.
 
 The embedded store is one folder that several processes may open (the UI answering while the CLI
 ingests). Chroma's embedded client keeps its vector index in memory and does not see vectors
@@ -46,13 +49,15 @@ import time
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
+from filelock import FileLock
 
 from vectorstore.guard import Guard, GuardedCollection
 from vectorstore.models import Article, ArticleHeader, Meeting, Passage
@@ -62,6 +67,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _STATE_ID = "state"
+OPEN_LOCK = ".open.lock"  # in an embedded store's folder: held while a process opens it (`make_client`)
 _PENDING = "pending:"
 _FEED = "feed:"
 _LEASE = "lease:"
@@ -165,7 +171,12 @@ def make_client(settings: StoreSettings, path: str | None = None) -> chromadb.Cl
             settings=chroma_settings,
         )
     settings.store.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=path or str(settings.store), settings=chroma_settings)
+    # Chroma creates and migrates its database file when a client first opens it. Two processes doing
+    # that at once (two ingests started together on a new store) failed one of them with "database
+    # is locked", and the half-started client stays cached by Chroma, so trying again does not help:
+    # one process opens the folder at a time instead.
+    with FileLock(str(settings.store / OPEN_LOCK)):
+        return chromadb.PersistentClient(path=path or str(settings.store), settings=chroma_settings)
 
 
 def _alternating_clients(settings: StoreSettings) -> Callable[[], chromadb.ClientAPI]:
@@ -229,13 +240,17 @@ class ArticleStore:
         # one store read fewer per question, where every read may queue behind a writer.
         self._sentence_cache: _Recent[str] = _Recent(lambda: SENTENCE_CACHE_ARTICLES)
         self._refresh_lock = threading.Lock()
-        self._headers_generation: str | None = None
-        self._headers: dict[str, ArticleHeader] | None = None
+        # (generation, every committed article's header then): one attribute, so a reader never pairs
+        # one generation's headers with another's token.
+        self._header_index: tuple[str, dict[str, ArticleHeader]] | None = None
         # Whole articles (text and meetings) read lately: those the current questions are about.
         self._article_cache: _Recent[Article] = _Recent(lambda: ARTICLE_CACHE_ARTICLES)
         self._generation: tuple[float, str] | None = None  # (monotonic time read, token)
         self._passage_count: tuple[str, int] | None = None  # (generation, passages stored then)
         self._own_writes: deque[_Change] = deque(maxlen=OWN_WRITES_KEPT)
+        # False after a write of this process failed part-way: what it committed is unknown, so the
+        # next new generation is recorded as an unknown change (`_bump`).
+        self._track_next = True
         self._attach(client)
         # The generation this process's vector index is known to include.
         self._vector_generation: str | None = self.generation()
@@ -270,16 +285,27 @@ class ArticleStore:
             name: (collections[name].get_model().dimension or 1) > 1 for name in ("articles", "sentences")
         }
 
-    def _record_vector(self, collection: str, vectors: Sequence[Sequence[float]]) -> list[float]:
-        return _mean(vectors) if self._mean_vectors[collection] else _PLACEHOLDER
+    def _upsert_records(self, collection: str, passage_vectors: Sequence[Sequence[Sequence[float]]], **fields) -> None:
+        """Write records of a collection read by id only, each with the vector it takes: the
+        placeholder, or the mean of its passages' in a store written that way. A collection whose
+        dimension was not known at open (empty then, and another writer's first records set it)
+        tells by refusing the other kind: written again once with it."""
+        target = self.articles if collection == "articles" else self.sentences
+        for attempt in range(2):
+            means = self._mean_vectors[collection]
+            try:
+                target.upsert(embeddings=[_mean(v) if means else _PLACEHOLDER for v in passage_vectors], **fields)
+                return
+            except ChromaError as exc:
+                if attempt or "dimension" not in str(exc).casefold():
+                    raise
+                self._mean_vectors[collection] = not means
 
     @classmethod
     def open(cls, settings: StoreSettings) -> ArticleStore:
         guard = Guard(url=settings.chroma_url, path=None if settings.chroma_url else settings.store)
         reopen = None if settings.chroma_url else _alternating_clients(settings)
-        # Opening is tried again like a read: a process opening the embedded store while another one
-        # creates it (two ingests started at once) may find its file locked ("database is locked").
-        return cls(guard.read(make_client, settings), settings.collection_prefix, reopen=reopen, guard=guard)
+        return cls(guard.call(make_client, settings), settings.collection_prefix, reopen=reopen, guard=guard)
 
     def _sync_vectors(self) -> None:
         """Bring this process's vector index up to date when another process has written.
@@ -352,22 +378,34 @@ class ArticleStore:
             return str(got["metadatas"][0].get("generation", ""))
         return ""
 
-    def _bump(self, added: Mapping[str, ArticleHeader] | None = None, removed: Collection[str] = ()) -> None:
+    def _bump(
+        self, added: Mapping[str, ArticleHeader] | None = None, removed: Collection[str] = (), known: bool = True
+    ) -> None:
         """A new generation, remembered with what the write changed (`added`, `removed`).
 
         This process's own caches take the change as it is, rather than reading the store again:
         its vector index has the write already, and a header index that was current before the
         write is current after it once the change is applied. At 100,000 articles, listing every
-        id again after a one-article write cost about half a second."""
+        id again after a one-article write cost about half a second. A change that is not `known`
+        (recovery, or the first write after one that failed part-way) forgets the recorded ones:
+        every cache then compares itself with the store in full.
+
+        Writers are serialised (the ingest's write lock, or the write lease on a server), so no other
+        write falls between reading the token and replacing it."""
         with self._lock:
             before = self._read_generation()
             token = uuid.uuid4().hex
             self.meta.upsert(
                 ids=[_STATE_ID], documents=["state"], embeddings=[[0.0]], metadatas=[{"generation": token}]
             )
-            self._generation = (time.monotonic(), token)
+            with self._generation_lock:  # after any read of the token in progress, which would be older
+                self._generation = (time.monotonic(), token)
             if self._vector_generation == before:
                 self._vector_generation = token
+            if not (known and self._track_next):
+                self._own_writes.clear()
+                self._track_next = True
+                return
             change = _Change(before, token, dict(added or {}), frozenset(removed))
             self._own_writes.append(change)
             self._advance_headers(change)
@@ -378,11 +416,12 @@ class ArticleStore:
         if not self._cache_lock.acquire(blocking=False):
             return
         try:
-            if self._headers is None or self._headers_generation != change.before:
+            index = self._header_index
+            if index is None or index[0] != change.before:
                 return
-            headers = {i: h for i, h in self._headers.items() if i not in change.removed}
+            headers = {i: h for i, h in index[1].items() if i not in change.removed}
             headers.update(change.added)
-            self._headers, self._headers_generation = headers, change.after
+            self._header_index = (change.after, headers)
         finally:
             self._cache_lock.release()
 
@@ -442,7 +481,7 @@ class ArticleStore:
         for item in batch:
             if len(item.passages) != len(item.vectors):
                 raise ValueError("one vector per passage")
-        with self._lock:
+        with self._lock, self._unknown_if_failed():
             self._mark_pending_many([(item.article.id, item.replaces) for item in batch])
             passages = [p for item in batch for p in item.passages]
             vectors = [v for item in batch for v in item.vectors]
@@ -459,40 +498,54 @@ class ArticleStore:
             packed = [item for item in batch if item.sentence_vectors]
             for chunk in range(0, len(packed), _WRITE_CHUNK // 8):  # a packed record is ~8 passages long
                 part_items = packed[chunk : chunk + _WRITE_CHUNK // 8]
-                self.sentences.upsert(
+                self._upsert_records(
+                    "sentences",
+                    [item.vectors for item in part_items],
                     ids=[item.article.id for item in part_items],
                     documents=[str(item.sentence_vectors) for item in part_items],
-                    embeddings=[self._record_vector("sentences", item.vectors) for item in part_items],
                 )
             records = [item.article.model_copy(update={"passage_count": len(item.passages)}) for item in batch]
             if before_commit is not None:
                 before_commit()
-            self.articles.upsert(
+            self._upsert_records(
+                "articles",
+                [item.vectors for item in batch],
                 ids=[r.id for r in records],
                 documents=[r.text for r in records],
-                embeddings=[self._record_vector("articles", item.vectors) for item in batch],
                 metadatas=[_article_metadata(r) for r in records],
             )
             new_ids = {r.id for r in records}
             replaced = {old for item in batch for old in item.replaces if old not in new_ids}
             for old in sorted(replaced):
                 self._remove(old)
-            self.meta.delete(ids=[_PENDING + item.article.id for item in batch])
             self._bump(
                 added={r.id: _header_from_metadata(r.id, _article_metadata(r)) for r in records}, removed=replaced
             )
+            # Last: a writer killed before this leaves its marks, and recovery then moves the
+            # generation as an unknown change, so no cache misses what this write committed.
+            self.meta.delete(ids=[_PENDING + item.article.id for item in batch])
 
     def delete_article(self, article_id: str) -> bool:
         """Remove an article and everything of it; False when there was no such article."""
-        with self._lock:
+        with self._lock, self._unknown_if_failed():
             existing = self.articles.get(ids=[article_id], include=["metadatas"])
             if not existing["ids"]:
                 return False
             self._mark_pending(article_id)
             self._remove(article_id)
-            self._clear_pending(article_id)
             self._bump(removed={article_id})
+            self._clear_pending(article_id)
             return True
+
+    @contextmanager
+    def _unknown_if_failed(self) -> Iterator[None]:
+        """A write that fails part-way may have committed some of it (the article record, before the
+        token moved): the next generation this process sets is then recorded as an unknown change."""
+        try:
+            yield
+        except BaseException:
+            self._track_next = False
+            raise
 
     def _remove(self, article_id: str) -> None:
         """The record first (the article disappears at once), then its passages."""
@@ -517,10 +570,12 @@ class ArticleStore:
         with self._lock:
             pending = self.meta.get(where={"kind": "pending"}, include=["metadatas"])
             recovered: list[str] = []
+            finished: list[str] = []
             cutoff = time.time() - older_than
             for marker_id, meta in zip(pending["ids"], pending["metadatas"]):
                 if older_than and float(meta.get("at", 0.0)) > cutoff:
                     continue
+                finished.append(marker_id)
                 article_id = str(meta["article_id"])
                 if not self.articles.get(ids=[article_id], include=[])["ids"]:
                     self._forget(article_id)
@@ -532,9 +587,9 @@ class ArticleStore:
                         if old != article_id:
                             self._remove(old)
                             recovered.append(old)
-                self.meta.delete(ids=[marker_id])
-            if recovered:  # never-committed articles and replaced versions: none of them is listed now
-                self._bump(removed=set(recovered))
+            if finished:  # a writer stopped part-way: what it committed is not known here
+                self._bump(known=False)
+                self.meta.delete(ids=finished)  # after the bump, as in a write
             return recovered
 
     def _mark_pending(self, article_id: str, replaces: Sequence[str] = ()) -> None:
@@ -694,8 +749,9 @@ class ArticleStore:
         return [(a, m) for a in self.list_articles() for m in a.meetings]
 
     def _all_headers(self, wait: bool = True) -> dict[str, ArticleHeader]:
-        """Every committed article's header, cached until the generation changes, then brought up to
-        date by reading only the records that are new (a record never changes under its id).
+        """Every committed article's header, cached until the generation changes. This process's own
+        writes are applied to it as they happen (`_advance_headers`); after anyone else's, it is
+        brought up to date by reading only the records that are new (a record never changes under its id).
         Reading every record again after each write held the store for up to a second at 1,300
         articles, while an ingest committed every few seconds.
 
@@ -706,17 +762,18 @@ class ArticleStore:
 
         Never call it holding the store lock: it takes its own lock, then the store's per read."""
         generation = self.generation()
-        cache = self._headers
-        if cache is not None and generation == self._headers_generation:
-            return cache
-        if not self._cache_lock.acquire(blocking=wait or cache is None):
-            assert cache is not None
-            return cache
+        index = self._header_index
+        if index is not None and index[0] == generation:
+            return index[1]
+        if not self._cache_lock.acquire(blocking=wait or index is None):
+            assert index is not None
+            return index[1]
         try:
             generation = self.generation()
-            if self._headers is not None and generation == self._headers_generation:
-                return self._headers
-            old = self._headers or {}
+            index = self._header_index
+            if index is not None and index[0] == generation:
+                return index[1]
+            old = index[1] if index is not None else {}
             ids = [i for page, _docs, _metas in _paged(lambda: self.articles, [], self._lock) for i in page]
             missing = [i for i in ids if i not in old]
             read: dict[str, ArticleHeader] = {}
@@ -726,13 +783,13 @@ class ArticleStore:
                 for article_id, meta in zip(got["ids"], got["metadatas"]):
                     read[article_id] = _header_from_metadata(article_id, meta)
             headers = {i: old.get(i) or read[i] for i in ids if i in old or i in read}
-            self._headers, self._headers_generation = headers, generation
+            self._header_index = (generation, headers)
             return headers
         finally:
             self._cache_lock.release()
 
     def iter_passages(self) -> Iterable[tuple[list[str], list[str], list[dict]]]:
-        """Every passage of a committed article, page by page: what the lexical index is built from."""
+        """Every passage of a committed article, page by page (what a consistency check reads)."""
         committed = self.article_ids()
         for ids, docs, metas in _paged(lambda: self.passages, ["documents", "metadatas"], self._lock):
             keep = [i for i, m in enumerate(metas) if m.get("article_id") in committed]
@@ -855,7 +912,8 @@ def _digest(key: str) -> str:
 
 
 def _mean(vectors: Sequence[Sequence[float]]) -> list[float]:
-    """The article record's vector: the normalized mean of its passages (Chroma needs one)."""
+    """The normalized mean of an article's passage vectors: its record's vector in a store written
+    with mean vectors (`_PLACEHOLDER` otherwise)."""
     if not vectors:
         return [0.0] * 384
     dims = len(vectors[0])
