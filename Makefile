@@ -60,7 +60,7 @@ bench: venv
 
 # Archive scale, its own results (bench/results/archive/): ask, add/delete and disk use at 100k articles
 # (synthetic passage vectors, extraction included). The first run builds the two 100k-article stores:
-# about 70 min on 2 cores; later runs reuse them and take about 15 min.
+# about 70 min on 2 cores; later runs reuse them and take about 3 min.
 bench-archive: venv
 	$(BIN)/python -m bench.run --articles 0 --seed 7 --ask-articles 100000 --ask-vectors synthetic --ask-embedders onnx \
 	  --out bench/results/archive $(BENCH_ARGS)

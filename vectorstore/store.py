@@ -8,9 +8,10 @@ Four collections:
 - `<prefix>_articles`: one record per article: the cleaned text, its metadata and the extracted
   briefing facts (JSON). The article record is written *last*: it is the commit mark. Passages of
   an article without a record are invisible to every reader.
+- `<prefix>_meta`: pending-write markers and the store's generation token.
+
 Article and sentence records are read by id only, so their vector is one placeholder number
 (`_PLACEHOLDER`), except in a store first written with mean vectors there, which keeps them.
-- `<prefix>_meta`: pending-write markers and the store's generation token.
 
 Chroma has no multi-collection transaction, so "whole article or nothing" is built from that
 order: mark pending -> write passages and sentence vectors -> write the article record -> delete the
