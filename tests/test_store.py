@@ -188,6 +188,25 @@ def test_records_read_by_id_carry_no_full_vector(components, settings):
     assert len(reopened.passages.get(include=["embeddings"], limit=1)["embeddings"][0]) == 384
 
 
+def test_packed_sentence_vectors_are_kept_out_of_the_full_text_index_and_old_records_still_read(components, settings):
+    """Chroma indexes every document for full-text search; the packed vectors are base64, so they go
+    into a metadata field. A store written by an earlier version holds them as the document: the
+    answer engine still gets them from there."""
+    from ingest.models import LoadedDocument
+
+    (result,) = components.ingest.ingest_documents([LoadedDocument(text=TEXT, source="oslo.txt")])
+    store = components.store
+    record = store.sentences.get(ids=[result.article_id], include=["documents", "metadatas"])
+    assert record["documents"] == [None]
+    packed = store.sentence_vectors([result.article_id])[result.article_id]
+    assert record["metadatas"][0] == {"packed": packed}
+
+    store.sentences.delete(ids=[result.article_id])
+    store.sentences.add(ids=[result.article_id], embeddings=[[1.0]], documents=[packed])  # as written before
+    reopened = ArticleStore.open(settings)  # no cache of the record as it was
+    assert reopened.sentence_vectors([result.article_id]) == {result.article_id: packed}
+
+
 @pytest.mark.parametrize("seen_at_open", [True, False])
 def test_a_store_written_with_mean_vectors_keeps_taking_articles(components, settings, seen_at_open):
     """A store whose article and sentence records carry mean vectors (as earlier versions wrote them)
