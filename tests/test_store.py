@@ -207,6 +207,36 @@ def test_packed_sentence_vectors_are_kept_out_of_the_full_text_index_and_old_rec
     assert reopened.sentence_vectors([result.article_id]) == {result.article_id: packed}
 
 
+def test_passage_texts_are_kept_out_of_the_full_text_index_and_old_records_still_read(components):
+    """Passage texts go into a metadata field too (the lexical index is our own); passages an
+    earlier version wrote with the text as their document read the same."""
+    from ingest.models import LoadedDocument
+
+    (result,) = components.ingest.ingest_documents([LoadedDocument(text=TEXT, source="oslo.txt")])
+    store = components.store
+    stored = store.passages.get(
+        where={"article_id": result.article_id}, include=["documents", "metadatas", "embeddings"]
+    )
+    assert set(stored["documents"]) == {None}
+    texts = sorted(row[4] for row in store.passages_of([result.article_id]))
+    assert texts and all(t in TEXT for t in texts)
+    vector = list(stored["embeddings"][0])
+    hits = store.dense_search(vector, 5)
+    assert hits and all(h.text in TEXT for h in hits)
+
+    old_metadatas = [{k: v for k, v in m.items() if k != "text"} for m in stored["metadatas"]]
+    store.passages.delete(ids=stored["ids"])
+    store.passages.add(  # as written before
+        ids=stored["ids"],
+        documents=[m["text"] for m in stored["metadatas"]],
+        embeddings=[list(e) for e in stored["embeddings"]],
+        metadatas=old_metadatas,
+    )
+    assert sorted(row[4] for row in store.passages_of([result.article_id])) == texts
+    assert [(h.passage_id, h.text) for h in store.dense_search(vector, 5)] == [(h.passage_id, h.text) for h in hits]
+    assert sorted(t for _ids, docs, _metas in store.iter_passages() for t in docs) == texts
+
+
 @pytest.mark.parametrize("seen_at_open", [True, False])
 def test_a_store_written_with_mean_vectors_keeps_taking_articles(components, settings, seen_at_open):
     """A store whose article and sentence records carry mean vectors (as earlier versions wrote them)
