@@ -20,6 +20,7 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
@@ -415,10 +416,17 @@ class IngestService:
         for i, doc, article in fresh:
             sentences = split_sentences(article.text)
             passages = make_passages(article.id, article.text, sentences)
-            article.meetings = extract_meetings(article, sentences)
             article.passage_count = len(passages)
             prepared.append((i, doc, article, sentences, passages))
-        embedded = embed_articles([(sentences, passages) for _, _, _, sentences, passages in prepared], self.embeddings)
+        # The briefing facts are extracted while the batch is embedded: extraction is Python and the
+        # model runs outside the interpreter lock, so the two overlap (about 6% of an ingest's time).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-batch") as pool:
+            embedding = pool.submit(
+                embed_articles, [(sentences, passages) for _, _, _, sentences, passages in prepared], self.embeddings
+            )
+            for _, _, article, sentences, _ in prepared:
+                article.meetings = extract_meetings(article, sentences)
+            embedded = embedding.result()
         with self._lock:
             known = self.store.existing_ids([a.id for _, _, a, _, _ in prepared])  # another writer, meanwhile
             batch: list[NewArticle] = []
