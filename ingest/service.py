@@ -418,15 +418,20 @@ class IngestService:
             passages = make_passages(article.id, article.text, sentences)
             article.passage_count = len(passages)
             prepared.append((i, doc, article, sentences, passages))
+
         # The briefing facts are extracted while the batch is embedded: extraction is Python and the
-        # model runs outside the interpreter lock, so the two overlap (about 6% of an ingest's time).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-batch") as pool:
-            embedding = pool.submit(
-                embed_articles, [(sentences, passages) for _, _, _, sentences, passages in prepared], self.embeddings
-            )
+        # model runs outside the interpreter lock, so the two overlap (about 5% of an ingest's time).
+        # Embedding stays on this thread, so Ctrl-C or a failure stops it between two model batches.
+        def extract_all() -> None:
             for _, _, article, sentences, _ in prepared:
                 article.meetings = extract_meetings(article, sentences)
-            embedded = embedding.result()
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract") as pool:
+            extraction = pool.submit(extract_all)
+            embedded = embed_articles(
+                [(sentences, passages) for _, _, _, sentences, passages in prepared], self.embeddings
+            )
+            extraction.result()
         with self._lock:
             known = self.store.existing_ids([a.id for _, _, a, _, _ in prepared])  # another writer, meanwhile
             batch: list[NewArticle] = []

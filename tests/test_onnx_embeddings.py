@@ -101,6 +101,29 @@ def test_each_text_embeds_like_sentence_transformers(onnx_embedder, reference) -
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
 
 
+def test_batches_run_side_by_side_give_the_same_vectors_in_input_order(onnx_embedder, monkeypatch) -> None:
+    """Many small batches over two worker threads: the same vectors to the bit as one thread in
+    order, each row its own text's; and a batch that fails fails the whole call."""
+    texts = SAMPLE + PASSAGES
+    onnx_embedder._load()  # the module's export, shared by the three embedders below
+    one, two = (OnnxMiniLMEmbeddings(batch_size=4, threads=n, cache_dir=onnx_embedder.cache_dir) for n in (1, 2))
+    in_order = one.embed_array(texts)
+    side_by_side = two.embed_array(texts)
+    assert np.array_equal(in_order, side_by_side)
+    whole = onnx_embedder.embed_array(texts)  # one batch of 32 at most: other padding, same texts
+    assert (np.argmax(side_by_side @ whole.T, axis=1) == np.arange(len(texts))).all()
+
+    def fail(batch: list[str]) -> np.ndarray:
+        if PASSAGES[3] in batch:
+            raise RuntimeError("model failed")
+        return original(batch)
+
+    original = two._embed_batch
+    monkeypatch.setattr(two, "_embed_batch", fail)
+    with pytest.raises(RuntimeError, match="model failed"):
+        two.embed_array(texts)
+
+
 def test_query_and_document_paths_agree_and_keep_input_order(onnx_embedder) -> None:
     # Dynamic int8 quantizes activations per batch, so a text embedded alone and the same text inside
     # a batch differ slightly; they must still agree as closely as the reference bound, and each row

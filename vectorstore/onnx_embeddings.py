@@ -148,6 +148,21 @@ def ensure_model(cache_dir: Path | None = None, quantize: bool = True, folder: P
     return target
 
 
+# Each batch running at once holds its own activations (tens of MB for 32 long texts) in the
+# session's arena, which keeps its peak: more workers than this would buy memory, not measured speed
+# (measured on 2 cores only).
+MAX_WORKERS = 4
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at most `MAX_WORKERS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
 def _session(onnx_file: Path, threads: int):
     import onnxruntime as ort
 
@@ -164,10 +179,10 @@ class OnnxMiniLMEmbeddings(Embeddings):
     Texts are sorted by length before batching so a batch pads to similar lengths (as
     sentence-transformers does); results come back in input order.
 
-    One single-threaded session serves everything. Many texts (an ingest) are embedded as
-    length-sorted batches run side by side on `threads` worker threads (onnxruntime releases the
-    interpreter lock and a session may run on several threads at once); one text (a question) runs
-    on the caller's thread. Why not one session with two intra-op threads: on 2 cores, the matrices of
+    One single-threaded session serves everything. More texts than one batch (an ingest) are
+    embedded as length-sorted batches run side by side on `threads` worker threads (default: the
+    cores this process may use, at most `MAX_WORKERS`; onnxruntime releases the interpreter lock and
+    a session may run on several threads at once); one batch (a question) runs on the caller's thread. Why not one session with two intra-op threads: on 2 cores, the matrices of
     a batch of sentences are too small to split well, and two batches at once embedded 1.2-1.35x as
     many sentences per second, with the same vectors to the last bit. And a question never waits on a
     second thread's spin-wait, which on a busy machine turned a few milliseconds into tens (measured
@@ -217,7 +232,7 @@ class OnnxMiniLMEmbeddings(Embeddings):
         def embed(rows: np.ndarray) -> None:
             out[rows] = self._embed_batch([texts[i] for i in rows])
 
-        workers = min(len(batches), self.threads or (os.cpu_count() or 1))
+        workers = min(len(batches), self.threads or _usable_cores())
         if workers <= 1:
             for rows in batches:
                 embed(rows)

@@ -1,7 +1,8 @@
 """The article store: Chroma holds everything, embedded on disk or on a Chroma server.
 
 Four collections:
-- `<prefix>_passages`: one record per passage, with its embedding; what dense search reads.
+- `<prefix>_passages`: one record per passage, with its embedding and (in a metadata field) its
+  text; what dense search reads.
 - `<prefix>_sentences`: one record per article: every sentence's embedding, packed
   (`vectorstore.sentence_vectors`) into a metadata field, which the answer engine reads for the few
   articles a question is about. Kept apart from the article records so that listing articles never
@@ -61,6 +62,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
 from filelock import FileLock
 
+from vectorstore.errors import StoreError
 from vectorstore.guard import Guard, GuardedCollection
 from vectorstore.models import Article, ArticleHeader, Meeting, Passage
 from vectorstore.settings import StoreSettings
@@ -723,7 +725,8 @@ class ArticleStore:
         if missing:
             with self._lock:
                 got = self.sentences.get(ids=missing, include=["metadatas", "documents"])
-            metas, docs = got["metadatas"] or [], got["documents"] or []
+            none = [None] * len(got["ids"])
+            metas, docs = got["metadatas"] or none, got["documents"] or none
             read = {}
             for i, meta, doc in zip(got["ids"], metas, docs):
                 packed = (meta or {}).get(_PACKED) or doc  # a store written before kept them as the document
@@ -927,8 +930,12 @@ def _paged(collection: Callable[[], GuardedCollection], include: list[str], lock
 
 
 def _passage_text(document: str | None, meta: Mapping) -> str:
-    """A passage's text: in its metadata (`_TEXT`), or its document in a store written before."""
-    return str(meta.get(_TEXT) or document or "")
+    """A passage's text: in its metadata (`_TEXT`), or its document in a store written before.
+    Older versions read documents only: upgrade every process that reads a store before one writes."""
+    text = meta.get(_TEXT) or document
+    if not text:
+        raise StoreError(f"passage of {meta.get('article_id')} has no text: a store this version cannot read")
+    return str(text)
 
 
 def _digest(key: str) -> str:
