@@ -420,7 +420,8 @@ class IngestService:
             prepared.append((i, doc, article, sentences, passages))
 
         # The briefing facts are extracted while the batch is embedded: extraction is Python and the
-        # model runs outside the interpreter lock, so the two overlap (about 5% of an ingest's time).
+        # model runs outside the interpreter lock, so the two overlap (measured: 0.4-0.5 s less per 300
+        # generated articles, of about 19 s).
         # Embedding stays on this thread, so Ctrl-C or a failure stops it between two model batches.
         def extract_all() -> None:
             for _, _, article, sentences, _ in prepared:

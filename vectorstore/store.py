@@ -725,10 +725,8 @@ class ArticleStore:
         if missing:
             with self._lock:
                 got = self.sentences.get(ids=missing, include=["metadatas", "documents"])
-            none = [None] * len(got["ids"])
-            metas, docs = got["metadatas"] or none, got["documents"] or none
             read = {}
-            for i, meta, doc in zip(got["ids"], metas, docs):
+            for i, meta, doc in zip(got["ids"], _column(got, "metadatas"), _column(got, "documents")):
                 packed = (meta or {}).get(_PACKED) or doc  # a store written before kept them as the document
                 if packed:
                     read[i] = str(packed)
@@ -832,7 +830,7 @@ class ArticleStore:
                 )
             rows.extend(
                 (pid, str(m["article_id"]), int(m["start"]), int(m["end"]), _passage_text(doc, m))
-                for pid, doc, m in zip(got["ids"], got["documents"] or [None] * len(got["ids"]), got["metadatas"] or [])
+                for pid, doc, m in zip(got["ids"], _column(got, "documents"), _column(got, "metadatas"))
             )
             if len(got["ids"]) < _PAGE:
                 return rows
@@ -919,14 +917,15 @@ def _paged(collection: Callable[[], GuardedCollection], include: list[str], lock
             got = collection().get(include=include, limit=_PAGE, offset=offset)
         if not got["ids"]:
             return
-        yield (
-            got["ids"],
-            got.get("documents") or [None] * len(got["ids"]),
-            got.get("metadatas") or [{}] * len(got["ids"]),
-        )
+        yield got["ids"], _column(got, "documents"), [m or {} for m in _column(got, "metadatas")]
         if len(got["ids"]) < _PAGE:
             return
         offset += _PAGE
+
+
+def _column(got: Mapping, field: str) -> list:
+    """One field of a Chroma get() result, one entry per id (None where it was not stored or asked)."""
+    return list(got.get(field) or [None] * len(got["ids"]))
 
 
 def _passage_text(document: str | None, meta: Mapping) -> str:
