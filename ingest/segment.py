@@ -92,12 +92,19 @@ def _ends_with_initialism(text_before: str) -> bool:
     return match is not None and "." in match.group(1)
 
 
-def _ends_with_abbreviation(text_before: str) -> bool:
+def _ends_with_abbreviation(text_before: str, text_after: str) -> bool:
     match = _WORD_BEFORE.search(text_before)
     if not match:
         return False
     word = match.group(1).casefold()
+    if word in _BEFORE_NUMBER:
+        return bool(_NUMBER_NEXT.match(text_after))  # "No. 10", but "he said no. The two sides ..."
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+# Abbreviations that are also words and abbreviate only before a number.
+_BEFORE_NUMBER = {"no", "nos", "fig", "vol"}
+_NUMBER_NEXT = re.compile(r"\s+\d")
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -111,7 +118,7 @@ def split_sentences(text: str) -> list[Sentence]:
             end = boundary.end()
             if (
                 chunk[boundary.start()] == "."
-                and _ends_with_abbreviation(chunk[cursor : boundary.start()])
+                and _ends_with_abbreviation(chunk[cursor : boundary.start()], chunk[end:])
                 and not (_ends_with_initialism(chunk[cursor : boundary.start()]) and _STARTER.match(chunk, end))
             ):
                 continue

@@ -132,6 +132,35 @@ def test_date_words_kept_when_the_article_has_no_date():
     assert meeting.venue == "Oslo"
 
 
+def test_a_place_of_another_occasion_is_not_the_venue():
+    # The meeting sentence names no place; a later sentence with a meeting word names the city of a
+    # meeting still to come. The headline says where this one was.
+    text = (
+        "Leaders sign water pact at Valletta\n\n"
+        "Prime Minister Anna Borg and President Omar Haddad signed a water pact on Monday.\n"
+        "Borg said she would host a follow-up meeting in Rome next month.\n"
+    )
+    assert extract(text).venue == "Valletta"
+
+
+def test_the_dateline_comes_before_other_sentences_for_the_venue():
+    text = (
+        "Leaders agree on grid link\n\n"
+        "CAIRO \u2014 President Omar Haddad received Prime Minister Anna Borg on Monday.\n"
+        "The two had talks at a summit in Rome last year.\n"
+    )
+    meeting = extract(text)
+    assert meeting.venue == "Cairo"
+
+
+def test_a_city_in_a_meeting_sentence_is_the_venue():
+    text = (
+        "Talks on grid link\n\n"
+        "PARIS \u2014 President Omar Haddad met Prime Minister Anna Borg in a Cairo hotel on Monday.\n"
+    )
+    assert extract(text).venue == "Cairo"
+
+
 @pytest.mark.parametrize(
     ("weekday", "published", "expected"),
     [("Friday", "2024-02-17", "2024-02-16"), ("Tuesday", "2024-07-09", "2024-07-09"), ("Monday", None, "Monday")],

@@ -122,6 +122,23 @@ def test_the_kind_of_fact_a_question_asks_for(catalog):
     assert not parse("What did they discuss?", catalog).wants_place
 
 
+@pytest.mark.parametrize(
+    ("question", "next_one", "earlier_one"),
+    [
+        ("Where are Li and Whitfield due to meet next?", True, False),
+        ("When will Li and Whitfield meet again?", True, False),
+        ("When did Li and Whitfield last meet?", False, True),
+        ("Where were their previous talks held?", False, True),
+        ("How long did the meeting last?", False, False),  # "last" the verb
+        ("Where did Li and Whitfield meet last week?", False, False),  # dates the meeting reported
+        ("What did Li say the deal would bring?", False, False),
+    ],
+)
+def test_a_question_about_another_meeting_than_the_one_reported(catalog, question, next_one, earlier_one):
+    q = parse(question, catalog)
+    assert (q.wants_next, q.wants_earlier) == (next_one, earlier_one)
+
+
 def test_cross_article_questions(catalog):
     assert parse("Which meetings discussed the Arctic?", catalog).cross
     assert parse("Which officials did Whitfield meet in these articles?", catalog).cross

@@ -53,3 +53,15 @@ def test_passages_respect_the_word_cap():
 def test_empty_text_has_no_passages():
     assert split_sentences("") == []
     assert make_passages("a3", "", []) == []
+
+
+def test_no_ends_a_sentence_unless_a_number_follows():
+    texts = [
+        s.text for s in split_sentences("Asked about a deal, he said no. The two sides left. Talks on No. 10 went on.")
+    ]
+    assert texts == ["Asked about a deal, he said no.", "The two sides left.", "Talks on No. 10 went on."]
+
+
+def test_an_initialism_ends_a_sentence_when_a_new_one_starts():
+    texts = [s.text for s in split_sentences("The plan was backed by the U.S. The two sides agreed. U.S. envoys left.")]
+    assert texts == ["The plan was backed by the U.S.", "The two sides agreed.", "U.S. envoys left."]

@@ -240,6 +240,18 @@ _WANTS_NUMBER = re.compile(
 _WANTS_TIME = re.compile(
     r"\b(?:deadline|timeline|timetable|time\s?frame|period|by\s+when|how\s+soon|within\s+what|until\s+when)\b", re.I
 )
+# "Where are they next due to meet?", "When will she bring them together again?", "... intend to ...".
+_WANTS_NEXT = re.compile(
+    r"\b(?:next|again|due\s+to|supposed\s+to|"
+    r"(?:will|would|shall|intends?\s+to|plans?\s+to)\s+(?:\w+\s+){0,3}?(?:meet|visit|hold|convene|travel|host|resume))\b",
+    re.I,
+)
+# "When did they last meet?", "their previous talks"; not "How long did the meeting last?".
+_WANTS_EARLIER = re.compile(
+    r"\b(?:previous(?:ly)?|earlier\s+(?:meeting|talks|visit)|"
+    r"last\s+(?:met|meet|spoke|spoken|speak|talked|visited|saw|time))\b",
+    re.I,
+)
 _WANTS_NAME = re.compile(
     r"^\W*(?:and\s+)?(?:who|whom|with\s+whom|which\s+(?:\w+\s+)?(?:leaders?|officials?|bodies|body|"
     r"countries|organi[sz]ations?|envoys?|ministers?|mediators?|states?))\b",
@@ -274,6 +286,8 @@ class Question:
     wants_number: bool = False
     wants_time: bool = False  # a deadline or a period
     wants_name: bool = False  # "who", "which leaders"
+    wants_next: bool = False  # about a meeting or step still to come ("Where will they meet next?")
+    wants_earlier: bool = False  # about a meeting before the one reported ("When did they last meet?")
     quantity: str | None = None  # "duration" or "number" when the question opens with "How long/much/many"
     about: str | None = None
     excluded: str = ""  # "besides Ukraine", "apart from the dam": what the answer is not about
@@ -495,6 +509,8 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.wants_number = bool(_WANTS_NUMBER.search(text))
     q.wants_time = bool(_WANTS_TIME.search(text))
     q.wants_name = bool(_WANTS_NAME.search(text))
+    q.wants_next = bool(_WANTS_NEXT.search(text))
+    q.wants_earlier = bool(_WANTS_EARLIER.search(text))
     about = _ABOUT.search(text)
     if about and intent in ("side_position", "outcome", "demands", "other"):
         q.about = about.group(1)

@@ -1,7 +1,8 @@
 """Assemble the Meeting an article reports: participants, venue, date, mode, topics, statements.
 
 The meeting sentence is the first that has a meeting word ("met", "talks", "meeting") and names a
-participant; venue and date are looked for there first, then in the dateline, then anywhere.
+participant; the venue is looked for there first, then in the headline and the dateline, then in
+another sentence with a meeting word; the date there first, then in the first sentences.
 """
 
 from __future__ import annotations
@@ -144,21 +145,54 @@ def _participants(
 def _venue(
     text: str, sentences: list[Sentence], meeting_sentence: Sentence | None
 ) -> tuple[str | None, Sentence | None]:
-    ordered = ([meeting_sentence] if meeting_sentence else []) + [s for s in sentences if s is not meeting_sentence]
-    for s in ordered:
-        m = _AT_VENUE.search(s.text)
-        if m and (MEETING_CUES.search(s.text)) and len(m.group(1)) > 3 and m.group(1).split()[0] not in WEEKDAY_TITLES:
-            return m.group(1).strip().rstrip(".,"), s
-        c = _CITY_RE.search(s.text)
-        if c and re.search(r"\b(?:in|at|to)\s+" + re.escape(c.group(1)), s.text) and MEETING_CUES.search(s.text):
-            return c.group(1), s
+    """Where the meeting was: the meeting sentence's place first, then the headline's ("... talks in
+    Munich", "... at Carthage"), then the dateline's city, then another sentence with a meeting word
+    and a place. That last one is the weakest guess: an article's other sentences with a place and a
+    meeting word are often about another occasion (a meeting to come, an earlier one, another
+    summit the same people attended), so one that says so is passed over."""
+    if meeting_sentence is not None and not _ANOTHER_OCCASION.search(meeting_sentence.text):
+        place = _place_in(meeting_sentence.text, needs_cue=True)
+        if place:
+            return place, meeting_sentence
+    headline = sentences[0] if sentences and not _SENTENCE_END.search(sentences[0].text) else None
+    if headline is not None and headline is not meeting_sentence:
+        place = _place_in(headline.text, needs_cue=False)
+        if place:
+            return place, headline
     for s in sentences[:3]:
         d = _DATELINE.match(s.text)
         if d:
             city = d.group(1).strip().title()
             if city in CITIES:
                 return city, s
+    for s in sentences:
+        if s is meeting_sentence or s is headline or _ANOTHER_OCCASION.search(s.text):
+            continue
+        place = _place_in(s.text, needs_cue=True)
+        if place:
+            return place, s
     return None, None
+
+
+def _place_in(text: str, needs_cue: bool) -> str | None:
+    """A venue ("at the Kremlin", "on the sidelines of the G20") or a city after "in" / "at" / "to"."""
+    if needs_cue and not MEETING_CUES.search(text):
+        return None
+    m = _AT_VENUE.search(text)
+    if m and len(m.group(1)) > 3 and m.group(1).split()[0] not in WEEKDAY_TITLES:
+        return m.group(1).strip().rstrip(".,")
+    c = _CITY_RE.search(text)
+    if c and re.search(r"\b(?i:in|at|to)\s+(?:an?\s+)?" + re.escape(c.group(1)), text):
+        return c.group(1)
+    return None
+
+
+# A sentence about another occasion than the meeting reported: one to come or one before it.
+_ANOTHER_OCCASION = re.compile(
+    r"\b(?:will|would|shall|is\s+(?:due|expected|set)\s+to|plans?\s+to|invit\w*|next|the\s+following|"
+    r"last\s+(?:month|year)|previous(?:ly)?|earlier\s+(?:this|in\s+the)\s+(?:year|month))\b",
+    re.I,
+)
 
 
 WEEKDAY_TITLES = {w.title() for w in WEEKDAYS}
