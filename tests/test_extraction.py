@@ -161,6 +161,20 @@ def test_a_city_in_a_meeting_sentence_is_the_venue():
     assert extract(text).venue == "Cairo"
 
 
+def test_a_speaker_quoted_from_elsewhere_is_not_a_participant():
+    text = (
+        "Leaders close grid deal\n\n"
+        "President Omar Haddad hosted Prime Minister Anna Borg in Cairo on Monday.\n"
+        '"This is a fair deal," Haddad said, standing alongside Foreign Minister Tarek Nabil.\n'
+        "Nabil said the grid would open in May.\n"
+        'French President Louis Marchand said on Sunday: "We will defend our farmers."\n'
+    )
+    names = [p.name for p in extract(text).participants]
+    assert names[:2] == ["Omar Haddad", "Anna Borg"]
+    assert "Tarek Nabil" in names  # placed at the meeting
+    assert "Louis Marchand" not in names  # a voice in the story, not there
+
+
 @pytest.mark.parametrize(
     ("weekday", "published", "expected"),
     [("Friday", "2024-02-17", "2024-02-16"), ("Tuesday", "2024-07-09", "2024-07-09"), ("Monday", None, "Monday")],

@@ -57,7 +57,7 @@ def build_meeting(
     if not people and not statements:
         return None
     meeting_sentence = _meeting_sentence(text, sentences, people)
-    participants = _participants(text, meeting_sentence, people, statements)
+    participants = _participants(text, sentences, meeting_sentence, people, statements)
     if not participants:
         return None
 
@@ -128,18 +128,47 @@ def _meeting_sentence(text: str, sentences: list[Sentence], people: list[Person]
 
 
 def _participants(
-    text: str, meeting_sentence: Sentence | None, people: list[Person], statements: list[Attributed]
+    text: str,
+    sentences: list[Sentence],
+    meeting_sentence: Sentence | None,
+    people: list[Person],
+    statements: list[Attributed],
 ) -> list[Person]:
+    """Who took part: the people the meeting sentence names, then speakers the article places at the
+    meeting (named in a sentence with a meeting word or a word of presence: "standing alongside",
+    "his guest", "signed"). A speaker quoted from elsewhere ("Macron said on Thursday", "wrote on
+    Twitter", "in a statement") is a voice in the story, not a participant."""
     chosen: list[Person] = []
     if meeting_sentence is not None:
         for m in find_mentions(text, meeting_sentence.start, meeting_sentence.end, people):
             if m.person and m.person not in chosen and not _REPORTER_TITLE.search(m.person.title or ""):
                 chosen.append(m.person)
+    present: set[str] | None = None
     for st in statements:
         p = st.actor
-        if p and p not in chosen and not _REPORTER_TITLE.search(p.title or "") and len(chosen) < 4:
+        if not p or p in chosen or _REPORTER_TITLE.search(p.title or "") or len(chosen) >= 4:
+            continue
+        if present is None:
+            present = _placed_at_meeting(text, sentences, people)
+        if p.name in present:
             chosen.append(p)
     return chosen
+
+
+def _placed_at_meeting(text: str, sentences: list[Sentence], people: list[Person]) -> set[str]:
+    """The names of people mentioned in a sentence with a meeting word or a word of presence."""
+    names: set[str] = set()
+    for s in sentences:
+        if MEETING_CUES.search(s.text) or _PRESENCE.search(s.text):
+            names.update(m.person.name for m in find_mentions(text, s.start, s.end, people) if m.person)
+    return names
+
+
+_PRESENCE = re.compile(
+    r"\b(?:alongside|attend\w*|join\w*|accompan\w*|welcom\w*|sign(?:ed|ing)|guests?|hosts?|counterparts?|"
+    r"visitors?|delegations?|told\s+(?:him|her|them|reporters\s+after))\b",
+    re.I,
+)
 
 
 def _venue(
