@@ -175,6 +175,19 @@ def test_a_speaker_quoted_from_elsewhere_is_not_a_participant():
     assert "Louis Marchand" not in names  # a voice in the story, not there
 
 
+def test_a_participant_no_title_places_is_on_the_other_side_the_article_is_about():
+    text = (
+        "Grid talks in Cairo\n\n"
+        "Omar Haddad, the deputy premier, met Maltese Prime Minister Anna Borg in Cairo on Monday.\n"
+        "Egypt and Malta agreed to study a power cable. Egypt will host the next round.\n"
+        '"Egypt is ready," Haddad said.\n'
+    )
+    meeting = extract(text)
+    sides = {p.name: p.country for p in meeting.participants}
+    assert sides == {"Omar Haddad": "Egypt", "Anna Borg": "Malta"}
+    assert statement_for(meeting, "Egypt is ready").side == "Egypt"  # his words speak for his side
+
+
 @pytest.mark.parametrize(
     ("weekday", "published", "expected"),
     [("Friday", "2024-02-17", "2024-02-16"), ("Tuesday", "2024-07-09", "2024-07-09"), ("Monday", None, "Monday")],

@@ -8,9 +8,10 @@ another sentence with a meeting word; the date there first, then in the first se
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, timedelta
 
-from ingest.extraction.lexicon import CITIES, MEETING_CUES, MONTHS, WEEKDAYS, trie_pattern
+from ingest.extraction.lexicon import CITIES, MEETING_CUES, MONTHS, WEEKDAYS, find_sides, trie_pattern
 from ingest.extraction.people import Person, find_mentions
 from ingest.extraction.statements import Attributed
 from vectorstore.models import Agreement, Evidence, Meeting, Participant, Sentence, Statement, Topic
@@ -60,6 +61,7 @@ def build_meeting(
     participants = _participants(text, sentences, meeting_sentence, people, statements)
     if not participants:
         return None
+    _the_other_side(text, participants)
 
     def ev(s: Sentence) -> Evidence:
         return Evidence(article_id=article_id, start=s.start, end=s.end)
@@ -82,7 +84,7 @@ def build_meeting(
         meeting.statements.append(
             Statement(
                 actor=actor,
-                side=st.side,
+                side=st.side or (st.actor.country if st.actor else None),
                 kind=st.kind,
                 target=st.target,
                 text=st.sentence.text,
@@ -153,6 +155,21 @@ def _participants(
         if p.name in present:
             chosen.append(p)
     return chosen
+
+
+def _the_other_side(text: str, participants: list[Person]) -> None:
+    """A participant whose country no title gave ("Wang Yi, State Councilor and Foreign Minister, met
+    US Secretary of State Mike Pompeo") is on the side the article is about besides the known ones:
+    the country it names most often that no other participant is from, when one clearly leads. Only
+    for a single such participant; two or more could be on any side."""
+    unknown = [p for p in participants if p.country is None]
+    known = {p.country for p in participants if p.country}
+    if len(unknown) != 1 or not known:
+        return
+    counts = Counter(side for _, _, side in find_sides(text) if side not in known and side != "both")
+    ranked = counts.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        unknown[0].country = ranked[0][0]
 
 
 def _placed_at_meeting(text: str, sentences: list[Sentence], people: list[Person]) -> set[str]:
