@@ -188,6 +188,20 @@ def test_a_participant_no_title_places_is_on_the_other_side_the_article_is_about
     assert statement_for(meeting, "Egypt is ready").side == "Egypt"  # his words speak for his side
 
 
+def test_a_view_a_post_and_two_presidents_are_attributed():
+    text = (
+        "Grid talks in Cairo\n\n"
+        "Egyptian President Omar Haddad met Maltese Prime Minister Anna Borg in Cairo on Monday.\n"
+        "In Cairo's view, any cable deal would have to respect Egypt's grid code.\n"
+        "On X, the Maltese leader wrote: \u201cWe came to build.\u201d\n"
+        "After four hours, the two heads of government agreed to study the cable.\n"
+    )
+    meeting = extract(text)
+    assert statement_for(meeting, "In Cairo's view").side == "Egypt"
+    assert statement_for(meeting, "the Maltese leader wrote").actor == "Anna Borg"
+    assert statement_for(meeting, "the two heads of government agreed").side == "both"
+
+
 @pytest.mark.parametrize(
     ("weekday", "published", "expected"),
     [("Friday", "2024-02-17", "2024-02-16"), ("Tuesday", "2024-07-09", "2024-07-09"), ("Monday", None, "Monday")],

@@ -26,9 +26,13 @@ _REPORTER_TAIL = re.compile(
     re.I,
 )
 _BOTH = re.compile(
-    r"\b(?:the\s+two\s+(?:sides|leaders|countries|ministers|men|officials|governments)|both\s+sides|they|the\s+pair|the\s+leaders)\b",
+    r"\b(?:the\s+two\s+(?:sides|leaders|countries|ministers|foreign\s+ministers|prime\s+ministers|presidents|heads\s+of\s+"
+    r"(?:state|government)|men|officials|governments|delegations|parties|neighbou?rs)|both\s+(?:sides|leaders|presidents|"
+    r"countries|governments|delegations|parties|men)|they|the\s+pair|the\s+leaders)\b",
     re.I,
 )
+# "In Moscow's view, ...", "In Kurti's words, ...": the view of whoever is named there.
+_IN_VIEW = re.compile(r"^\W*In\s+(?:the\s+)?([^,]{2,40}?)['\u2019]s?\s+(?:view|opinion|words|account|telling),")
 _DETERMINER = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that)\s+$", re.I)
 _SPEECH_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|noted|reiterated|stressed)\b", re.I)
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|added|stated|noted|reiterated|stressed)\s*$", re.I)
@@ -133,6 +137,11 @@ def _attribute_one(
             m.person = focus
             m.side = focus.country if focus else None
     cue = _cue(sentence)
+    view = _IN_VIEW.match(sentence.text)
+    if cue is None and view:
+        holder = next((m for m in mentions if m.start < sentence.start + view.end(1) + 2), None)
+        if holder is not None and (holder.person or holder.side):
+            return Attributed(sentence, "state", holder.person, holder.side, None, holder.end), holder, mentions
     actor_mention = _actor(text, sentence, mentions, cue[1] if cue else sentence.end)
     source = next((m for m in mentions if m.person is not None and any(s <= m.start < e for s, e in reporters)), None)
     if actor_mention is None or (cue is None and not _is_subject(text, sentence, actor_mention)):
