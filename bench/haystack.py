@@ -9,12 +9,15 @@ of the set alone.
     python -m bench.haystack ../shared/eval/dev ../shared/eval/dev2 --distractors 1000
 
 The distractor store is kept in `bench/data/haystack-s{seed}-n{N}` and reused by later runs (the
-gold articles are added to a copy each time), so the 1,000-article ingest is paid once.
+gold articles are added to a copy each time), so the 1,000-article ingest is paid once per version
+of the code that shapes the stored records: it is rebuilt when segmentation or extraction changes,
+or the distractors' meetings would be the old code's while the gold articles' are the new.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import tempfile
@@ -30,11 +33,22 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYS = ("full_answer", "cite_precision", "cite_recall", "abstain_ok", "false_abstain", "answer_words")
 
 
+def records_fingerprint() -> str:
+    """A digest of the code that decides what an article's stored records hold."""
+    digest = hashlib.sha256()
+    files = [ROOT / "ingest" / "segment.py", *sorted((ROOT / "ingest" / "extraction").glob("*.py"))]
+    for path in [*files, ROOT / "ingest" / "extraction" / "countries.json"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def distractor_store(work: Path, distractors: int, seed: int) -> Path:
-    """A store holding the distractors alone, built once per (seed, size)."""
+    """A store holding the distractors alone, built once per (seed, size, records fingerprint)."""
     folder = work / f"haystack-s{seed}-n{distractors}"
     store = folder / "store"
-    if (folder / "done").exists():
+    fingerprint = records_fingerprint()
+    done = folder / "done"
+    if done.exists() and done.read_text("utf-8").split()[-1:] == [fingerprint]:
         return store
     shutil.rmtree(folder, ignore_errors=True)
     corpus = folder / "corpus"
@@ -43,7 +57,7 @@ def distractor_store(work: Path, distractors: int, seed: int) -> Path:
     report = components.ingest.ingest_all([corpus / "articles"])
     if report.failed:
         raise RuntimeError(f"distractors failed to ingest: {report.summary()}")
-    (folder / "done").write_text(str(distractors), "utf-8")
+    done.write_text(f"{distractors} {fingerprint}", "utf-8")
     return store
 
 

@@ -44,7 +44,7 @@ from bot.answer.question import Question, embedding_text, parse
 from bot.answer.ranker import RankerWeights, load_weights
 from bot.answer.text import STOP
 from bot.models import Answer, Focus, Turn
-from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, MONTHS, find_sides
+from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, MONTH_PATTERN, find_sides, month_number
 from vectorstore.errors import StoreError
 from vectorstore.models import Article
 from vectorstore.retriever import HybridRetriever, RetrievedPassage
@@ -320,9 +320,9 @@ def _on_day(meeting_date: str | None, days: list[tuple[int, int]]) -> bool:
     iso = re.fullmatch(r"\d{4}-(\d\d)-(\d\d)", meeting_date or "")
     if iso is not None:
         return (int(iso.group(1)), int(iso.group(2))) in days
-    words = re.fullmatch(r"([A-Za-z]+) (\d{1,2})", meeting_date or "")  # "May 14": a day with no year
-    if words is not None and words.group(1).casefold() in MONTHS:
-        return (MONTHS.index(words.group(1).casefold()) + 1, int(words.group(2))) in days
+    words = re.fullmatch(r"(" + MONTH_PATTERN + r") (\d{1,2})", meeting_date or "")  # "May 14", "Nov. 14": no year
+    if words is not None:
+        return (month_number(words.group(1)), int(words.group(2))) in days
     return True
 
 

@@ -202,3 +202,19 @@ def test_harness_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
         assert heading in table
     assert re.search(r"^\| vanilla \| [0-9.]+ \|", table, re.M)
     assert results["machine"]["cpus"] >= 1
+
+
+def test_the_haystack_rebuilds_its_distractors_when_the_extraction_changes(tmp_path: Path, monkeypatch) -> None:
+    """A distractor store made by older extraction code would compare old meetings with new ones."""
+    from bench import haystack
+
+    store = haystack.distractor_store(tmp_path, distractors=3, seed=5)
+    first = (tmp_path / "haystack-s5-n3" / "done").read_text("utf-8")
+    assert first.split()[-1] == haystack.records_fingerprint()
+    marker = store / "kept-if-reused"
+    marker.write_text("x", "utf-8")
+    assert haystack.distractor_store(tmp_path, distractors=3, seed=5) == store and marker.exists()  # same code: reused
+    monkeypatch.setattr(haystack, "records_fingerprint", lambda: "other-code")
+    haystack.distractor_store(tmp_path, distractors=3, seed=5)
+    assert not marker.exists()  # rebuilt
+    assert (tmp_path / "haystack-s5-n3" / "done").read_text("utf-8").split()[-1] == "other-code"

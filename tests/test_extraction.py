@@ -202,6 +202,23 @@ def test_a_view_a_post_and_two_presidents_are_attributed():
     assert statement_for(meeting, "the two heads of government agreed").side == "both"
 
 
+def test_an_abbreviated_month_in_the_dateline_dates_the_meeting():
+    text = (
+        "Grid talks in Cairo\n\n"
+        "CAIRO, Nov. 14 (Wire) - Egyptian President Omar Haddad met Maltese Prime Minister Anna Borg on Friday.\n"
+    )
+    assert extract(text).date == "Nov. 14"
+
+
+def test_a_full_date_in_the_dateline_resolves_the_weekday_when_the_article_has_no_date():
+    text = (
+        "Grid talks in Cairo\n\n"
+        "CAIRO, 13 July 2023.\n"
+        "Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg on Thursday.\n"
+    )
+    assert extract(text).date == "2023-07-13"
+
+
 @pytest.mark.parametrize(
     ("weekday", "published", "expected"),
     [("Friday", "2024-02-17", "2024-02-16"), ("Tuesday", "2024-07-09", "2024-07-09"), ("Monday", None, "Monday")],

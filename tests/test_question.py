@@ -222,6 +222,8 @@ def test_an_office_two_people_hold_names_no_one():
         ("Which leaders met in Seoul on May 26?", [(5, 26)]),
         ("What did they announce after their August 31, 2022 meeting?", [(8, 31)]),
         ("What was agreed at the talks on 5 May?", [(5, 5)]),
+        ("Who met in Seoul on Nov. 14?", [(11, 14)]),  # news style's abbreviated month
+        ("What came out of their Sept 5 meeting?", [(9, 5)]),
         ("What deadline did they set, March 31?", []),  # a date in the answer, not the meeting's
     ],
 )

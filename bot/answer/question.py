@@ -16,6 +16,7 @@ from bot.answer.catalog import Catalog, KnownPerson
 from bot.answer.text import STOP, similar_name
 from ingest.extraction.lexicon import (
     CITIES,
+    MONTH_PATTERN,
     MONTHS,
     NON_NAME,
     SIDE_ALIASES,
@@ -23,6 +24,7 @@ from ingest.extraction.lexicon import (
     TITLE_WORDS,
     WEEKDAYS,
     find_sides,
+    month_number,
 )
 
 _CROSS = re.compile(
@@ -211,8 +213,7 @@ _FIRST_WORDS = {
 }
 _PLACE = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*)")
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-_MONTH_NAMES = "|".join(m.title() for m in MONTHS)
-_DAY = r"(?:(" + _MONTH_NAMES + r")\s+(\d{1,2})|(\d{1,2})\s+(" + _MONTH_NAMES + r"))(?:,?\s+\d{4})?"
+_DAY = r"(?:(" + MONTH_PATTERN + r")\s+(\d{1,2})|(\d{1,2})\s+(" + MONTH_PATTERN + r"))(?:,?\s+\d{4})?"
 _MEETING_WORD = r"(?:meeting|talks|visit|summit|call|conversation)"
 # A day given for the meeting itself: "their August 31, 2022 meeting", "the talks on 27 February".
 _MEETING_DAY = [
@@ -500,7 +501,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     for pattern in _MEETING_DAY:
         for m in pattern.finditer(text):
             month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-            q.meeting_days.append((MONTHS.index(month.casefold()) + 1, int(day)))
+            q.meeting_days.append((month_number(month), int(day)))
     q.kinds = {kind for kind, stems in _KIND_WORDS if any(s in _BESIDES.sub("", text).casefold() for s in stems)}
     q.wants_date = bool(re.search(r"\b(?:what|which)\s+date\b|\bwhen\b|\bon\s+what\s+day\b|\bwhat\s+day\b", text, re.I))
     q.wants_place = bool(_WANTS_PLACE.search(text)) and intent == "where_when"

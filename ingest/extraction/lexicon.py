@@ -439,6 +439,16 @@ MONTHS = (
     "november",
     "december",
 )
+# News style abbreviates most months before a day ("Nov. 14", "Sept. 5"): a pattern for a month as
+# written, and its number.
+MONTH_PATTERN = r"(?:" + "|".join(m.title() for m in MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+
+
+def month_number(word: str) -> int:
+    """1-12 for a month as written: "November", "Nov.", "Sept."."""
+    key = word.rstrip(".").casefold()[:3]
+    return [m[:3] for m in MONTHS].index(key) + 1
+
 
 NON_NAME = {
     "the",

@@ -11,7 +11,15 @@ import re
 from collections import Counter
 from datetime import date, timedelta
 
-from ingest.extraction.lexicon import CITIES, MEETING_CUES, MONTHS, WEEKDAYS, find_sides, trie_pattern
+from ingest.extraction.lexicon import (
+    CITIES,
+    MEETING_CUES,
+    MONTH_PATTERN,
+    WEEKDAYS,
+    find_sides,
+    month_number,
+    trie_pattern,
+)
 from ingest.extraction.people import Person, find_mentions
 from ingest.extraction.statements import Attributed
 from vectorstore.models import Agreement, Evidence, Meeting, Participant, Sentence, Statement, Topic
@@ -24,11 +32,7 @@ _AT_VENUE = re.compile(
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}?)\s*(?:,|\u2022|\(|\u2014|-)", re.M)
 _WEEKDAY_RE = re.compile(r"\b(?:on\s+)?(" + "|".join(w.title() for w in WEEKDAYS) + r")\b")
 _MONTH_DAY = re.compile(
-    r"\b("
-    + "|".join(m.title() for m in MONTHS)
-    + r")\s+(\d{1,2})(?:,?\s+(\d{4}))?\b|\b(\d{1,2})\s+("
-    + "|".join(m.title() for m in MONTHS)
-    + r")(?:\s+(\d{4}))?\b"
+    r"\b(" + MONTH_PATTERN + r")\s+(\d{1,2})(?:,?\s+(\d{4}))?\b|\b(\d{1,2})\s+(" + MONTH_PATTERN + r")(?:\s+(\d{4}))?\b"
 )
 _TODAY = re.compile(r"\b(?:earlier\s+)?today\b|\byesterday\b", re.I)
 _TOPIC = re.compile(
@@ -261,6 +265,9 @@ def _date(
     sentences: list[Sentence], meeting_sentence: Sentence | None, published: str | None
 ) -> tuple[str | None, Sentence | None]:
     ordered = ([meeting_sentence] if meeting_sentence else []) + sentences[:4]
+    # With no publication date, a full date in the headline or dateline ("CAIRO, 13 July 2023.")
+    # dates the report, so "on Thursday" and "today" resolve against it.
+    published = published or _full_date(sentences[:4])
     for s in ordered:
         m = _MONTH_DAY.search(s.text)
         if m:
@@ -269,7 +276,7 @@ def _date(
             year = m.group(3) or m.group(6) or (published[:4] if published else None)
             if year:
                 try:
-                    return date(int(year), MONTHS.index(month.casefold()) + 1, day).isoformat(), s
+                    return date(int(year), month_number(month), day).isoformat(), s
                 except ValueError:
                     pass
             return f"{month} {day}", s
@@ -280,6 +287,20 @@ def _date(
         if t:
             return (published[:10] if published else t.group(0)), s
     return None, None
+
+
+def _full_date(sentences: list[Sentence]) -> str | None:
+    for s in sentences:
+        for m in _MONTH_DAY.finditer(s.text):
+            year = m.group(3) or m.group(6)
+            if year:
+                try:
+                    return date(
+                        int(year), month_number(m.group(1) or m.group(5)), int(m.group(2) or m.group(4))
+                    ).isoformat()
+                except ValueError:
+                    continue
+    return None
 
 
 def _mode(text: str, meeting_sentence: Sentence | None) -> str | None:
