@@ -153,6 +153,15 @@ def test_the_dateline_comes_before_other_sentences_for_the_venue():
     assert meeting.venue == "Cairo"
 
 
+def test_a_capitalised_dateline_names_the_city_and_an_affiliation_is_no_venue():
+    text = (
+        "Grid talks\n\n"
+        "SHARJAH, Sept. 21 (Wire) -- Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg.\n"
+        "Lina Aziz, a researcher at the University of Valletta, said the meeting eased tensions.\n"
+    )
+    assert extract(text).venue == "Sharjah"
+
+
 def test_a_city_in_a_meeting_sentence_is_the_venue():
     text = (
         "Talks on grid link\n\n"

@@ -212,8 +212,11 @@ def _venue(
     for s in sentences[:3]:
         d = _DATELINE.match(s.text)
         if d:
-            city = d.group(1).strip().title()
-            if city in CITIES:
+            written = d.group(1).strip()
+            city = written.title()
+            # A dateline in capitals ("SHARJAH, Sept. 21 (Xinhua) --") is a city by news convention,
+            # whether or not the city list has it.
+            if city in CITIES or (written.isupper() and len(written) > 2):
                 return city, s
     for s in sentences:
         if s is meeting_sentence or s is headline or _ANOTHER_OCCASION.search(s.text):
@@ -228,15 +231,24 @@ def _place_in(text: str, needs_cue: bool) -> str | None:
     """A venue ("at the Kremlin", "on the sidelines of the G20") or a city after "in" / "at" / "to"."""
     if needs_cue and not MEETING_CUES.search(text):
         return None
-    m = _AT_VENUE.search(text)
-    if m and len(m.group(1)) > 3 and m.group(1).split()[0] not in WEEKDAY_TITLES:
-        return m.group(1).strip().rstrip(".,")
+    for m in _AT_VENUE.finditer(text):
+        if (
+            len(m.group(1)) > 3
+            and m.group(1).split()[0] not in WEEKDAY_TITLES
+            and not _AFFILIATION.search(text[: m.start()])
+        ):
+            return m.group(1).strip().rstrip(".,")
     c = _CITY_RE.search(text)
     if c and re.search(r"\b(?i:in|at|to)\s+(?:an?\s+)?" + re.escape(c.group(1)), text):
         return c.group(1)
     return None
 
 
+# "a researcher at the University of Guangzhou": where someone works, not where anyone met.
+_AFFILIATION = re.compile(
+    r"\b(?:researcher|analyst|professor|fellow|lecturer|scholar|economist|expert|director|student|dean|chair)s?\s*$",
+    re.I,
+)
 # A sentence about another occasion than the meeting reported: one to come or one before it.
 _ANOTHER_OCCASION = re.compile(
     r"\b(?:will|would|shall|is\s+(?:due|expected|set)\s+to|plans?\s+to|invit\w*|next|the\s+following|"
