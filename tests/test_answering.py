@@ -123,6 +123,20 @@ def test_cross_article_where_question_lists_each_meetings_place(chat, components
     assert_well_cited(answer, components.store)
 
 
+def test_a_cross_article_what_question_quotes_each_meetings_answer(chat, components):
+    answer = chat.ask("In the meetings covered here, what did Dana Whitfield agree?")
+    oslo = next(line for line in answer.answer.splitlines() if line.startswith("Li Wen and Dana Whitfield"))
+    assert "The two sides agreed that their trade teams should meet again in May. [" in oslo  # what, not only who
+    assert_well_cited(answer, components.store)
+
+
+def test_a_which_meetings_question_lists_the_meetings(chat, components):
+    answer = chat.ask("Which of the meetings covered here involved Rosa Quispe?")
+    assert "Rosa Quispe" in answer.answer and "\n" not in answer.answer
+    assert len({c.article_id for c in answer.citations}) == 2
+    assert_well_cited(answer, components.store)
+
+
 def test_who_met_says_a_phone_call_was_one(components):
     text = (
         "Marin and Okafor talk\n\nFinnish Prime Minister Aino Marin spoke by telephone on Monday with "

@@ -16,7 +16,7 @@ import numpy as np
 
 from bot.answer.abstain import ABSTAIN
 from bot.answer.catalog import Catalog
-from bot.answer.question import Question
+from bot.answer.question import Question, without_cross_phrase
 from bot.answer.text import contains_word, content_stems, sentence_stems, similar_name
 from bot.models import Citation
 from ingest.extraction.lexicon import (
@@ -368,9 +368,14 @@ def _meeting_label(meeting: Meeting) -> str:
 
 
 def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Composed:
-    """One line per meeting: who met, cited to the sentence that ties the meeting to the question."""
-    lines: list[tuple[Article, Sentence, str]] = []
-    topic_stems = content_stems(q.text, drop_intent=True) - {s for p in q.people for s in content_stems(p.name)}
+    """One line per meeting, cited to the sentence that ties the meeting to the question: who met
+    for "Which meetings ...?", and also what that sentence says for "What did it agree to in each?"
+    (the question asks what, not which)."""
+    lines: list[tuple[Article, list[Sentence], str]] = []
+    topic_stems = content_stems(without_cross_phrase(q.text), drop_intent=True) - {
+        s for p in q.people for s in content_stems(p.name)
+    }
+    quoting = q.intent not in ("who_met", "where_when") and not _WHICH_MEETINGS.match(q.core or q.text)
     for article in articles:
         meeting = catalog.meeting_of(article.id)
         if meeting is None or not meeting.participants:
@@ -390,12 +395,34 @@ def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Com
             evidence = _first_on_topic(article, q, topic_stems)
         if evidence is None:
             continue
-        lines.append((article, evidence, label + _meeting_details(q, meeting)))
+        quoted = [evidence]
+        if quoting and q.intent == "outcome":
+            body = {x.start for x in sentences_of(article)[1:]}  # the headline repeats; the body reports
+            agreed = [
+                x
+                for x in (_sentence_at(article, a.evidence.start) for a in meeting.agreements)
+                if x and x.start in body
+            ]
+            quoted = agreed[:2] or quoted
+            if sum(len(x.text.split()) for x in quoted) > 60:
+                quoted = quoted[:1]
+        lines.append((article, quoted, label + _meeting_details(q, meeting)))
     if not lines:
         return Composed(text=ABSTAIN, abstained=True)
-    citations, numbers = cite([(a, s) for a, s, _ in lines])
-    text = "; ".join(f"{label} [{numbers[(a.id, s.start)]}]" for a, s, label in lines) + "."
+    citations, numbers = cite([(a, s) for a, quoted, _ in lines for s in quoted])
+    if quoting:
+        parts = [
+            f"{label}: " + " ".join(f"{s.text} [{numbers[(a.id, s.start)]}]" for s in quoted)
+            for a, quoted, label in lines
+        ]
+        text = "\n".join(parts)
+    else:
+        text = "; ".join(f"{label} [{numbers[(a.id, quoted[0].start)]}]" for a, quoted, label in lines) + "."
     return Composed(text=text, citations=citations, article_ids=[a.id for a, _, _ in lines])
+
+
+# "Which (of the) meetings ...?", "In which articles ...?": the meetings are the answer, not what they say.
+_WHICH_MEETINGS = re.compile(r"^\W*(?:and\s+)?(?:which|in\s+which|how\s+many|who|whom|with\s+whom)\b", re.I)
 
 
 def _meeting_details(q: Question, meeting: Meeting) -> str:

@@ -28,8 +28,9 @@ from ingest.extraction.lexicon import (
 )
 
 _CROSS = re.compile(
-    r"\b(?:which|what|in which|how many)\s+(?:of\s+these\s+|other\s+)?(?:meetings|articles|reports|stories|encounters)\b|"
-    r"\bin\s+these\s+articles\b|\bin\s+this\s+collection\b|\bacross\s+(?:the|these)\s+articles\b|\bwhich\s+of\s+these\b",
+    r"\b(?:which|what|in which|how many)\s+(?:of\s+(?:these|the)\s+|other\s+)?(?:meetings|articles|reports|stories|encounters)\b|"
+    r"\bin\s+these\s+articles\b|\bin\s+this\s+(?:collection|set)\b|\bacross\s+(?:the|these)\s+articles\b|\bwhich\s+of\s+these\b|"
+    r"\b(?:covered|reported)\s+here\b|\bin\s+each\s*\?",
     re.I,
 )
 Intent = Literal["who_met", "where_when", "topics", "demands", "side_position", "outcome", "other"]
@@ -472,6 +473,12 @@ _CORE_DROP = [
         re.I,
     ),
 ]
+
+
+def without_cross_phrase(text: str) -> str:
+    """The question without the words that make it ask across articles ("covered here", "in these
+    articles"): they say where to look, not what about."""
+    return _CROSS.sub(" ", text)
 
 
 def parse(text: str, catalog: Catalog) -> Question:
