@@ -10,8 +10,9 @@ of the set alone.
 
 The distractor store is kept in `bench/data/haystack-s{seed}-n{N}` and reused by later runs (the
 gold articles are added to a copy each time), so the 1,000-article ingest is paid once per version
-of the code that shapes the stored records: it is rebuilt when segmentation or extraction changes,
-or the distractors' meetings would be the old code's while the gold articles' are the new.
+of the code that makes and shapes the stored records: it is rebuilt when the corpus generator,
+loading, cleaning, segmentation or extraction changes, or the distractors' meetings would be the old
+code's while the gold articles' are the new.
 """
 
 from __future__ import annotations
@@ -34,10 +35,18 @@ KEYS = ("full_answer", "cite_precision", "cite_recall", "abstain_ok", "false_abs
 
 
 def records_fingerprint() -> str:
-    """A digest of the code that decides what an article's stored records hold."""
+    """A digest of the code that makes the distractors and decides what their stored records hold:
+    the corpus generator, loading, cleaning, metadata, segmentation and extraction."""
     digest = hashlib.sha256()
-    files = [ROOT / "ingest" / "segment.py", *sorted((ROOT / "ingest" / "extraction").glob("*.py"))]
-    for path in [*files, ROOT / "ingest" / "extraction" / "countries.json"]:
+    ingest = ROOT / "ingest"
+    files = [
+        ROOT / "bench" / "corpus.py",
+        *(ingest / name for name in ("cleaning.py", "metadata.py", "segment.py")),
+        *sorted((ingest / "loaders").glob("*.py")),
+        *sorted((ingest / "extraction").glob("*.py")),
+        ingest / "extraction" / "countries.json",
+    ]
+    for path in files:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -104,7 +104,7 @@ def _ends_with_abbreviation(text_before: str, text_after: str) -> bool:
 
 # Abbreviations that are also words and abbreviate only before a number.
 _BEFORE_NUMBER = {"no", "nos", "fig", "vol"}
-_NUMBER_NEXT = re.compile(r"\s+\d")
+_NUMBER_NEXT = re.compile(r"\s+(?:\d|[IVXLC]+\b)")  # "No. 10", "Vol. II"
 
 
 def split_sentences(text: str) -> list[Sentence]:

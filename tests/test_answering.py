@@ -125,9 +125,43 @@ def test_cross_article_where_question_lists_each_meetings_place(chat, components
 
 def test_a_cross_article_what_question_quotes_each_meetings_answer(chat, components):
     answer = chat.ask("In the meetings covered here, what did Dana Whitfield agree?")
-    oslo = next(line for line in answer.answer.splitlines() if line.startswith("Li Wen and Dana Whitfield"))
+    lines = answer.answer.splitlines()
+    oslo = next(line for line in lines if line.startswith("Li Wen and Dana Whitfield"))
     assert "The two sides agreed that their trade teams should meet again in May. [" in oslo  # what, not only who
+    lima = next(line for line in lines if line.startswith("Rosa Quispe and Dana Whitfield"))
+    assert ":" not in lima  # Lima agreed nothing: its label and citation, no sentence passed off as an agreement
     assert_well_cited(answer, components.store)
+
+
+def test_a_long_cross_article_answer_stays_short_and_every_marker_has_its_citation(components):
+    long_agreement = (
+        "The two sides agreed to open a joint customs office, to share weather data from their northern "
+        "stations and to hold a yearly review of the fishing quotas that both fleets use in {sea}."
+    )
+    docs = [
+        LoadedDocument(
+            text=f"Marin and {name} meet\n\nFinnish Foreign Minister Aino Marin met {title} {name} in {city} "
+            f"on Monday.\n{long_agreement.format(sea=sea)}\n",
+            title=f"Marin and {name} meet",
+            source=f"{city}.txt",
+        )
+        for name, title, city, sea in (
+            ("Tunde Okafor", "Nigerian Foreign Minister", "Geneva", "the Gulf of Guinea"),
+            ("Lars Berg", "Norwegian Foreign Minister", "Oslo", "the Barents Sea"),
+            ("Rosa Quispe", "Peruvian President", "Lima", "the Pacific"),
+        )
+    ]
+    list(components.ingest.ingest_documents(docs))
+    answer = components.chat.ask("In the meetings covered here, what did Aino Marin agree?")
+    assert not answer.abstained
+    assert len(answer.answer.splitlines()) == 3  # every meeting keeps its line
+    assert len(answer.answer.split()) < 110  # quotations stop once the answer is long enough
+    assert_well_cited(answer, components.store)
+
+
+def test_a_which_question_about_issues_quotes_them(chat, components):
+    answer = chat.ask("Which issues did Dana Whitfield raise in these articles?")
+    assert ": " in answer.answer  # issues asked for, so what each meeting's sentence says
 
 
 def test_a_which_meetings_question_lists_the_meetings(chat, components):

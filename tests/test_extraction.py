@@ -153,13 +153,30 @@ def test_the_dateline_comes_before_other_sentences_for_the_venue():
     assert meeting.venue == "Cairo"
 
 
-def test_a_capitalised_dateline_names_the_city_and_an_affiliation_is_no_venue():
+def test_a_capitalised_dateline_names_the_city_but_a_capitalised_headline_does_not():
     text = (
-        "Grid talks\n\n"
+        "NATO, EU chiefs hold grid talks\n\n"
         "SHARJAH, Sept. 21 (Wire) -- Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg.\n"
-        "Lina Aziz, a researcher at the University of Valletta, said the meeting eased tensions.\n"
     )
     assert extract(text).venue == "Sharjah"
+
+
+def test_an_affiliation_is_no_venue():
+    text = (
+        "Grid talks\n\n"
+        "Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg on Monday.\n"
+        "Lina Aziz, a researcher at the University of Valletta, said the meeting eased tensions.\n"
+    )
+    assert extract(text).venue is None
+
+
+def test_what_the_sides_would_do_next_does_not_hide_the_meetings_place():
+    text = (
+        "Grid talks\n\n"
+        "Egyptian President Omar Haddad met Maltese Prime Minister Anna Borg in Valletta on Monday and said "
+        "Egypt would supply power.\n"
+    )
+    assert extract(text).venue == "Valletta"
 
 
 def test_a_city_in_a_meeting_sentence_is_the_venue():
@@ -202,12 +219,12 @@ def test_a_view_a_post_and_two_presidents_are_attributed():
         "Grid talks in Cairo\n\n"
         "Egyptian President Omar Haddad met Maltese Prime Minister Anna Borg in Cairo on Monday.\n"
         "In Cairo's view, any cable deal would have to respect Egypt's grid code.\n"
-        "On X, the Maltese leader wrote: \u201cWe came to build.\u201d\n"
+        "\u201cWe came to build,\u201d the Maltese leader wrote.\n"
         "After four hours, the two heads of government agreed to study the cable.\n"
     )
     meeting = extract(text)
     assert statement_for(meeting, "In Cairo's view").side == "Egypt"
-    assert statement_for(meeting, "the Maltese leader wrote").actor == "Anna Borg"
+    assert statement_for(meeting, "the Maltese leader wrote").actor == "Anna Borg"  # the verb decides
     assert statement_for(meeting, "the two heads of government agreed").side == "both"
 
 
@@ -226,6 +243,15 @@ def test_a_full_date_in_the_dateline_resolves_the_weekday_when_the_article_has_n
         "Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg on Thursday.\n"
     )
     assert extract(text).date == "2023-07-13"
+
+
+def test_a_full_date_of_another_event_does_not_date_the_meeting():
+    text = (
+        "Grid talks in Cairo\n\n"
+        "Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg on Thursday.\n"
+        "The 2015 accord signed on 4 March 2015 expired last year.\n"
+    )
+    assert extract(text).date == "Thursday"
 
 
 @pytest.mark.parametrize(

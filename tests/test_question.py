@@ -132,6 +132,8 @@ def test_the_kind_of_fact_a_question_asks_for(catalog):
         ("How long did the meeting last?", False, False),  # "last" the verb
         ("Where did Li and Whitfield meet last week?", False, False),  # dates the meeting reported
         ("What did Li say the deal would bring?", False, False),
+        ("Where did Li and Whitfield meet due to the storm?", False, False),  # "due to": a cause
+        ("When did Li last visit Oslo?", False, True),
     ],
 )
 def test_a_question_about_another_meeting_than_the_one_reported(catalog, question, next_one, earlier_one):
@@ -139,10 +141,17 @@ def test_a_question_about_another_meeting_than_the_one_reported(catalog, questio
     assert (q.wants_next, q.wants_earlier) == (next_one, earlier_one)
 
 
+def test_an_abbreviated_month_is_no_name_the_article_must_hold(catalog):
+    assert parse("Who met in Oslo on Mar. 7?", catalog).unknown_names == []
+
+
 def test_cross_article_questions(catalog):
     assert parse("Which meetings discussed the Arctic?", catalog).cross
     assert parse("Which officials did Whitfield meet in these articles?", catalog).cross
     assert not parse("What talks preceded the Oslo meeting?", catalog).cross
+    assert parse("Which of the meetings covered here dealt with fishing?", catalog).cross
+    assert parse("Whitfield met two leaders in this set. What did she agree to in each?", catalog).cross
+    assert not parse("What is in this set of proposals?", catalog).cross
 
 
 def test_two_part_and_where_when_questions_are_split(catalog):

@@ -370,8 +370,10 @@ def _meeting_label(meeting: Meeting) -> str:
 def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Composed:
     """One line per meeting, cited to the sentence that ties the meeting to the question: who met
     for "Which meetings ...?", and also what that sentence says for "What did it agree to in each?"
-    (the question asks what, not which)."""
-    lines: list[tuple[Article, list[Sentence], str]] = []
+    (the question asks what, not which). For what was agreed, the meeting's agreements are quoted,
+    or none when it has none (its lead sentence is no agreement). Quotations stop at
+    `CROSS_QUOTE_WORDS` in all; the lines after that keep their label and citation."""
+    lines: list[tuple[Article, list[Sentence], str, bool]] = []  # article, cited sentences, label, quoted
     topic_stems = content_stems(without_cross_phrase(q.text), drop_intent=True) - {
         s for p in q.people for s in content_stems(p.name)
     }
@@ -388,41 +390,55 @@ def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Com
             and not set(q.sides) <= {p.country for p in meeting.participants}
         ):
             continue
-        label = _meeting_label(meeting)
+        label = _meeting_label(meeting) + _meeting_details(q, meeting)
         if q.intent == "who_met" or not (q.proper_terms or q.sides or topic_stems - _SIDE_STEMS):
             evidence = _lead_sentence(article, meeting)
         else:
             evidence = _first_on_topic(article, q, topic_stems)
         if evidence is None:
             continue
-        quoted = [evidence]
         if quoting and q.intent == "outcome":
-            body = {x.start for x in sentences_of(article)[1:]}  # the headline repeats; the body reports
-            agreed = [
-                x
-                for x in (_sentence_at(article, a.evidence.start) for a in meeting.agreements)
-                if x and x.start in body
-            ]
-            quoted = agreed[:2] or quoted
-            if sum(len(x.text.split()) for x in quoted) > 60:
-                quoted = quoted[:1]
-        lines.append((article, quoted, label + _meeting_details(q, meeting)))
+            agreed = _agreement_sentences(article, meeting)
+            lines.append((article, agreed, label, True) if agreed else (article, [evidence], label, False))
+        else:
+            lines.append((article, [evidence], label, quoting))
     if not lines:
         return Composed(text=ABSTAIN, abstained=True)
-    citations, numbers = cite([(a, s) for a, quoted, _ in lines for s in quoted])
-    if quoting:
-        parts = [
-            f"{label}: " + " ".join(f"{s.text} [{numbers[(a.id, s.start)]}]" for s in quoted)
-            for a, quoted, label in lines
-        ]
-        text = "\n".join(parts)
-    else:
-        text = "; ".join(f"{label} [{numbers[(a.id, quoted[0].start)]}]" for a, quoted, label in lines) + "."
-    return Composed(text=text, citations=citations, article_ids=[a.id for a, _, _ in lines])
+    words = 0
+    rendered: list[tuple[Article, list[Sentence], str, bool]] = []
+    for a, shown, label, quote_it in lines:
+        size = sum(len(s.text.split()) for s in shown)
+        quote_it = quote_it and words + size <= CROSS_QUOTE_WORDS
+        words += size if quote_it else 0
+        rendered.append((a, shown if quote_it else shown[:1], label, quote_it))
+    citations, numbers = cite([(a, s) for a, shown, _, _ in rendered for s in shown])
+    parts = [
+        f"{label}: " + " ".join(f"{s.text} [{numbers[(a.id, s.start)]}]" for s in shown)
+        if quote_it
+        else f"{label} [{numbers[(a.id, shown[0].start)]}]"
+        for a, shown, label, quote_it in rendered
+    ]
+    text = "\n".join(parts) if quoting else "; ".join(parts) + "."
+    return Composed(text=text, citations=citations, article_ids=[a.id for a, _, _, _ in lines])
+
+
+CROSS_QUOTE_WORDS = 60  # answers stay short: past this, a meeting's line is its label and citation
+
+
+def _agreement_sentences(article: Article, meeting: Meeting) -> list[Sentence]:
+    """Up to two of the meeting's agreement sentences, once each, from the body (the headline repeats)."""
+    body = {s.start: s for s in sentences_of(article)[1:]}
+    starts = dict.fromkeys(a.evidence.start for a in meeting.agreements if a.evidence.start in body)
+    agreed = [body[start] for start in starts][:2]
+    return agreed[:1] if sum(len(s.text.split()) for s in agreed) > CROSS_QUOTE_WORDS else agreed
 
 
 # "Which (of the) meetings ...?", "In which articles ...?": the meetings are the answer, not what they say.
-_WHICH_MEETINGS = re.compile(r"^\W*(?:and\s+)?(?:which|in\s+which|how\s+many|who|whom|with\s+whom)\b", re.I)
+_WHICH_MEETINGS = re.compile(
+    r"^\W*(?:and\s+)?(?:(?:in\s+)?which\s+(?:of\s+(?:the|these)\s+)?(?:meetings|articles|reports|stories|encounters|talks)\b|"
+    r"how\s+many|who|whom|with\s+whom)",
+    re.I,
+)
 
 
 def _meeting_details(q: Question, meeting: Meeting) -> str:

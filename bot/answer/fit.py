@@ -270,10 +270,12 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
     best_c, best_recall = C_GRID[0], -1.0
     for c in C_GRID:
         probabilities, _ = out_of_fold(rankings, c)
-        per_set = {
-            name: recall_at(*zip(*[(r, p) for r, p in zip(rankings, probabilities) if r.set_name == name]), 1) or 0.0
-            for name in set_names
-        }
+        per_set: dict[str, float] = {}
+        for name in set_names:
+            mine = [(r, p) for r, p in zip(rankings, probabilities) if r.set_name == name]
+            recall = recall_at([r for r, _ in mine], [p for _, p in mine], 1)
+            if recall is not None:  # a set with no answerable question says nothing about C
+                per_set[name] = recall
         worst = min(per_set.values(), default=0.0)
         echo(f"C={c}: out-of-fold recall@1 {per_set} (worst set {worst})")
         if worst > best_recall:

@@ -29,7 +29,7 @@ from ingest.extraction.lexicon import (
 
 _CROSS = re.compile(
     r"\b(?:which|what|in which|how many)\s+(?:of\s+(?:these|the)\s+|other\s+)?(?:meetings|articles|reports|stories|encounters)\b|"
-    r"\bin\s+these\s+articles\b|\bin\s+this\s+(?:collection|set)\b|\bacross\s+(?:the|these)\s+articles\b|\bwhich\s+of\s+these\b|"
+    r"\bin\s+these\s+articles\b|\bin\s+this\s+(?:collection|set)\b(?!\s+of\b)|\bacross\s+(?:the|these)\s+articles\b|\bwhich\s+of\s+these\b|"
     r"\b(?:covered|reported)\s+here\b|\bin\s+each\s*\?",
     re.I,
 )
@@ -244,14 +244,15 @@ _WANTS_TIME = re.compile(
 )
 # "Where are they next due to meet?", "When will she bring them together again?", "... intend to ...".
 _WANTS_NEXT = re.compile(
-    r"\b(?:next|again|due\s+to|supposed\s+to|"
-    r"(?:will|would|shall|intends?\s+to|plans?\s+to)\s+(?:\w+\s+){0,3}?(?:meet|visit|hold|convene|travel|host|resume))\b",
+    r"\b(?:next(?!\s+to\b)|again|supposed\s+to|(?:due|intends?|plans?)\s+to\s+(?:\w+\s+){0,2}?(?:meet|visit|hold|"
+    r"convene|travel|host|return|resume|talk|speak)|(?:will|would|shall)\s+(?:\w+\s+){0,3}?(?:meet|visit|hold|convene|"
+    r"travel|host|return|resume))\b",
     re.I,
 )
 # "When did they last meet?", "their previous talks"; not "How long did the meeting last?".
 _WANTS_EARLIER = re.compile(
     r"\b(?:previous(?:ly)?|earlier\s+(?:meeting|talks|visit)|"
-    r"last\s+(?:met|meet|spoke|spoken|speak|talked|visited|saw|time))\b",
+    r"last\s+(?:met|meet|spoke|spoken|speak|talked|talk|visited|visit|saw|see|held|hold|time))\b",
     re.I,
 )
 _WANTS_NAME = re.compile(
@@ -338,6 +339,9 @@ def classify(text: str) -> Intent:
     return "other"
 
 
+_MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
 def proper_nouns(text: str) -> list[str]:
     """Runs of capitalised words that are not question words, titles or dates; a run that is only
     a country word ("China", "North Korea") names a side, not something the store must contain."""
@@ -365,6 +369,7 @@ def proper_nouns(text: str) -> list[str]:
             or (low in TITLE_WORDS and low not in SIDE_ALIASES)
             or low in WEEKDAYS
             or low in MONTHS
+            or low in _MONTH_ABBREVIATIONS
             or (low in NON_NAME and low not in _KEEP_IN_NAMES and low not in SIDE_ALIASES)
         ):
             flush()

@@ -29,6 +29,9 @@ _AT_VENUE = re.compile(
     r"\b(?:at|on the (?:margins|sidelines) of|on the margins of|on the sidelines of|during)\s+(?:the\s+)?"
     r"([A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|meetings?|of|the|and|\([^)]*\)))*)"
 )
+_CAPS_DATELINE = re.compile(
+    r"^\s*([A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3})\s*(?:,\s*(?:" + MONTH_PATTERN + r")\s*\d|\(|\u2014|--|\s-\s)"
+)
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}?)\s*(?:,|\u2022|\(|\u2014|-)", re.M)
 _WEEKDAY_RE = re.compile(r"\b(?:on\s+)?(" + "|".join(w.title() for w in WEEKDAYS) + r")\b")
 _MONTH_DAY = re.compile(
@@ -65,7 +68,7 @@ def build_meeting(
     participants = _participants(text, sentences, meeting_sentence, people, statements)
     if not participants:
         return None
-    _the_other_side(text, participants)
+    _assign_other_side(statements, participants)
 
     def ev(s: Sentence) -> Evidence:
         return Evidence(article_id=article_id, start=s.start, end=s.end)
@@ -161,19 +164,24 @@ def _participants(
     return chosen
 
 
-def _the_other_side(text: str, participants: list[Person]) -> None:
+def _assign_other_side(statements: list[Attributed], participants: list[Person]) -> None:
     """A participant whose country no title gave ("Wang Yi, State Councilor and Foreign Minister, met
-    US Secretary of State Mike Pompeo") is on the side the article is about besides the known ones:
-    the country it names most often that no other participant is from, when one clearly leads. Only
-    for a single such participant; two or more could be on any side."""
+    US Secretary of State Mike Pompeo") is on the side their own statements name most often besides
+    the other participants' ("Wang Yi noted that China-US relations ..."), when one clearly leads.
+    Only for a single such participant; two or more could be on any side. Sides named elsewhere in
+    the article are its topic (the war in Ukraine, the summit's host bloc), not theirs."""
     unknown = [p for p in participants if p.country is None]
     known = {p.country for p in participants if p.country}
     if len(unknown) != 1 or not known:
         return
-    counts = Counter(side for _, _, side in find_sides(text) if side not in known and side != "both")
+    person = unknown[0]
+    counts: Counter[str] = Counter()
+    for st in statements:
+        if st.actor is person:
+            counts.update(side for _, _, side in find_sides(st.sentence.text) if side not in known and side != "both")
     ranked = counts.most_common(2)
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        unknown[0].country = ranked[0][0]
+        person.country = ranked[0][0]
 
 
 def _placed_at_meeting(text: str, sentences: list[Sentence], people: list[Person]) -> set[str]:
@@ -200,7 +208,7 @@ def _venue(
     and a place. That last one is the weakest guess: an article's other sentences with a place and a
     meeting word are often about another occasion (a meeting to come, an earlier one, another
     summit the same people attended), so one that says so is passed over."""
-    if meeting_sentence is not None and not _ANOTHER_OCCASION.search(meeting_sentence.text):
+    if meeting_sentence is not None and not _MEETING_TO_COME.search(meeting_sentence.text):
         place = _place_in(meeting_sentence.text, needs_cue=True)
         if place:
             return place, meeting_sentence
@@ -210,14 +218,18 @@ def _venue(
         if place:
             return place, headline
     for s in sentences[:3]:
+        if s is headline:
+            continue
         d = _DATELINE.match(s.text)
         if d:
-            written = d.group(1).strip()
-            city = written.title()
-            # A dateline in capitals ("SHARJAH, Sept. 21 (Xinhua) --") is a city by news convention,
-            # whether or not the city list has it.
-            if city in CITIES or (written.isupper() and len(written) > 2):
+            city = d.group(1).strip().title()
+            if city in CITIES:
                 return city, s
+        caps = _CAPS_DATELINE.match(s.text)
+        if caps:
+            # A dateline in capitals ("SHARJAH, Sept. 21 (Xinhua) --") names a city by news
+            # convention, whether or not the city list has it.
+            return caps.group(1).strip().title(), s
     for s in sentences:
         if s is meeting_sentence or s is headline or _ANOTHER_OCCASION.search(s.text):
             continue
@@ -247,6 +259,14 @@ def _place_in(text: str, needs_cue: bool) -> str | None:
 # "a researcher at the University of Guangzhou": where someone works, not where anyone met.
 _AFFILIATION = re.compile(
     r"\b(?:researcher|analyst|professor|fellow|lecturer|scholar|economist|expert|director|student|dean|chair)s?\s*$",
+    re.I,
+)
+# A meeting sentence that reports a meeting still to come ("Italy would host a meeting in Rome the
+# following Sunday"): narrower than below, since the sentence that reports the meeting often goes on
+# with what the sides would do next.
+_MEETING_TO_COME = re.compile(
+    r"\b(?:will|would|shall)\s+(?:\w+\s+)?(?:host|meet|hold|convene)\b|\b(?:is|are)\s+(?:due|expected|set|scheduled)\s+to\b|"
+    r"\bthe\s+following\s+(?:week|month|day|\w+day)\b",
     re.I,
 )
 # A sentence about another occasion than the meeting reported: one to come or one before it.
@@ -302,17 +322,23 @@ def _date(
 
 
 def _full_date(sentences: list[Sentence]) -> str | None:
-    for s in sentences:
+    """The date of the report from the headline or a dateline that opens with it ("CAIRO, 13 July
+    2023.", "February 10, 2023"); a full date elsewhere is more often another event's."""
+    for i, s in enumerate(sentences):
         for m in _MONTH_DAY.finditer(s.text):
             year = m.group(3) or m.group(6)
-            if year:
-                try:
-                    return date(
-                        int(year), month_number(m.group(1) or m.group(5)), int(m.group(2) or m.group(4))
-                    ).isoformat()
-                except ValueError:
-                    continue
+            if not year or (i > 0 and not _PLACE_BEFORE.fullmatch(s.text[: m.start()])):
+                continue
+            try:
+                return date(
+                    int(year), month_number(m.group(1) or m.group(5)), int(m.group(2) or m.group(4))
+                ).isoformat()
+            except ValueError:
+                continue
     return None
+
+
+_PLACE_BEFORE = re.compile(r"\s*(?:[A-Z][A-Za-z .'-]{1,30},\s*)?")
 
 
 def _mode(text: str, meeting_sentence: Sentence | None) -> str | None:
