@@ -192,6 +192,13 @@ def test_a_lone_name_is_a_surname_and_a_full_name_claims_its_words():
     assert [p.name for p in parse("What did Abbas Mousavi say?", catalog).people] == ["Abbas Mousavi"]
 
 
+def test_an_office_holds_whoever_has_its_title_and_country_however_the_title_is_written(catalog):
+    (office,) = parse("What did the South Korean president say?", catalog).offices
+    assert office.held_by("President", "South Korea")  # "South Korea's President Yoon"
+    assert office.held_by("South Korean President", "South Korea")
+    assert not office.held_by("President", "Japan")
+
+
 @pytest.mark.parametrize(
     ("question", "person"),
     [

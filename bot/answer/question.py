@@ -451,9 +451,17 @@ class Office:
 def _offices(text: str, first_person_at: int) -> list[Office]:
     out: list[Office] = []
     for m in _OFFICE.finditer(text):
-        country = next((side for _, _, side in find_sides(m.group(0))), None)
+        sides = find_sides(m.group(0))
+        country = next((side for _, _, side in sides), None)
+        # The country is checked on its own, so its words ("South Korean") are no part of the title:
+        # "President Yoon" holds "the South Korean president".
+        title = m.group(1)
+        offset = m.start(1) - m.start(0)
+        for start, end, _ in reversed(sides):
+            if start >= offset:
+                title = title[: start - offset] + " " + title[end - offset :]
         words = tuple(
-            w.casefold() for w in m.group(1).split() if w.casefold() not in SIDE_ALIASES and w.casefold() not in STOP
+            w.casefold() for w in title.split() if w.casefold() not in SIDE_ALIASES and w.casefold() not in STOP
         )
         if words:
             out.append(Office(words, country, subject=m.start() < first_person_at))
