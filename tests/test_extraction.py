@@ -402,3 +402,11 @@ def test_an_article_with_no_headline_reports_its_meeting_in_the_first_sentence()
 def test_a_meeting_at_a_distance_is_a_phone_call(report):
     meeting = extract(f"Marin and Okafor talk\n\n{report}\nThe two leaders agreed to meet in June.\n")
     assert meeting.mode == "phone"
+
+
+@pytest.mark.parametrize(("written", "number"), [("November", 11), ("Nov.", 11), ("Sept.", 9), ("Sep", 9), ("May", 5)])
+def test_a_month_as_news_writes_it(written, number):
+    from ingest.extraction.lexicon import month_number, month_spellings
+
+    assert month_number(written) == number
+    assert written.rstrip(".").casefold() in month_spellings(number)

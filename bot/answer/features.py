@@ -28,7 +28,15 @@ from bot.answer.abstain import located_city
 from bot.answer.compose import NOISE_LINE, Ranked, name_in_text
 from bot.answer.question import Question
 from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, similar_name, stem
-from ingest.extraction.lexicon import CUE_PATTERNS, MEETING_CUES, MONTH_PATTERN, MONTHS, TITLE_WORDS, WEEKDAYS
+from ingest.extraction.lexicon import (
+    CUE_PATTERNS,
+    MEETING_CUES,
+    MONTH_PATTERN,
+    MONTHS,
+    TITLE_WORDS,
+    WEEKDAYS,
+    month_spellings,
+)
 from vectorstore.models import Article, Meeting, Sentence
 from vectorstore.sentence_vectors import unpack
 
@@ -265,8 +273,8 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         # The place, year and day a question gives pick the meeting ("... in Brussels on May 14,
         # 2023?"); unless it asks where or when, the answer is about something else.
         topic -= content_stems(" ".join([*q.places, *q.years]))
-        months = {MONTHS[m - 1] for m, _ in q.meeting_days}
-        topic -= {stem(m) for m in months} | {m[:3] for m in months} | {"sept"} | {str(d) for _, d in q.meeting_days}
+        written = {w for m, _ in q.meeting_days for w in month_spellings(m)}
+        topic -= {stem(w) for w in written} | {str(d) for _, d in q.meeting_days}
     wanted = wanted_kinds(q)
     directed = bool(_DIRECTED_Q.search(q.text))
     asks_actor = q.asks_speaker

@@ -16,6 +16,7 @@ from bot.answer.catalog import Catalog, KnownPerson
 from bot.answer.text import STOP, similar_name
 from ingest.extraction.lexicon import (
     CITIES,
+    MONTH_ABBREVIATIONS,
     MONTH_PATTERN,
     MONTHS,
     NON_NAME,
@@ -339,9 +340,6 @@ def classify(text: str) -> Intent:
     return "other"
 
 
-_MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
-
-
 def proper_nouns(text: str) -> list[str]:
     """Runs of capitalised words that are not question words, titles or dates; a run that is only
     a country word ("China", "North Korea") names a side, not something the store must contain."""
@@ -369,7 +367,7 @@ def proper_nouns(text: str) -> list[str]:
             or (low in TITLE_WORDS and low not in SIDE_ALIASES)
             or low in WEEKDAYS
             or low in MONTHS
-            or low in _MONTH_ABBREVIATIONS
+            or low in MONTH_ABBREVIATIONS
             or (low in NON_NAME and low not in _KEEP_IN_NAMES and low not in SIDE_ALIASES)
         ):
             flush()

@@ -439,15 +439,21 @@ MONTHS = (
     "november",
     "december",
 )
-# News style abbreviates most months before a day ("Nov. 14", "Sept. 5"): a pattern for a month as
-# written, and its number.
-MONTH_PATTERN = r"(?:" + "|".join(m.title() for m in MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+# News style abbreviates most months before a day ("Nov. 14", "Sept. 5"): how a month may be written,
+# a pattern for it, and its number.
+MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+MONTH_PATTERN = r"(?:" + "|".join(m.title() for m in (*MONTHS, *MONTH_ABBREVIATIONS)) + r")\.?"
 
 
 def month_number(word: str) -> int:
     """1-12 for a month as written: "November", "Nov.", "Sept."."""
     key = word.rstrip(".").casefold()[:3]
     return [m[:3] for m in MONTHS].index(key) + 1
+
+
+def month_spellings(number: int) -> set[str]:
+    """Every way a month is written, casefolded and without a full stop: {"september", "sep", "sept"}."""
+    return {m for m in (*MONTHS, *MONTH_ABBREVIATIONS) if month_number(m) == number}
 
 
 NON_NAME = {

@@ -108,11 +108,14 @@ def build_meeting(
     return meeting
 
 
+def _headline(sentences: list[Sentence]) -> Sentence | None:
+    """A first line that does not end like a sentence is a headline."""
+    return sentences[0] if sentences and not _SENTENCE_END.search(sentences[0].text) else None
+
+
 def _after_headline(sentences: list[Sentence]) -> list[Sentence]:
-    """The sentences that report: a first line that does not end like a sentence is a headline."""
-    if sentences and not _SENTENCE_END.search(sentences[0].text):
-        return sentences[1:] or sentences
-    return sentences
+    """The sentences that report."""
+    return (sentences[1:] or sentences) if _headline(sentences) is not None else sentences
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s*$")
@@ -212,7 +215,7 @@ def _venue(
         place = _place_in(meeting_sentence.text, needs_cue=True)
         if place:
             return place, meeting_sentence
-    headline = sentences[0] if sentences and not _SENTENCE_END.search(sentences[0].text) else None
+    headline = _headline(sentences)
     if headline is not None and headline is not meeting_sentence:
         place = _place_in(headline.text, needs_cue=False)
         if place:
@@ -303,15 +306,7 @@ def _date(
     for s in ordered:
         m = _MONTH_DAY.search(s.text)
         if m:
-            month = m.group(1) or m.group(5)
-            day = int(m.group(2) or m.group(4))
-            year = m.group(3) or m.group(6) or (published[:4] if published else None)
-            if year:
-                try:
-                    return date(int(year), month_number(month), day).isoformat(), s
-                except ValueError:
-                    pass
-            return f"{month} {day}", s
+            return _calendar_date(m, published) or f"{m.group(1) or m.group(5)} {int(m.group(2) or m.group(4))}", s
         w = _WEEKDAY_RE.search(s.text)
         if w:
             return resolve_weekday(w.group(1), published), s
@@ -321,20 +316,28 @@ def _date(
     return None, None
 
 
+def _calendar_date(m: re.Match[str], published: str | None = None) -> str | None:
+    """The ISO date a `_MONTH_DAY` match names, its year written or else the publication's."""
+    year = m.group(3) or m.group(6) or (published[:4] if published else None)
+    if not year:
+        return None
+    try:
+        return date(int(year), month_number(m.group(1) or m.group(5)), int(m.group(2) or m.group(4))).isoformat()
+    except ValueError:
+        return None
+
+
 def _full_date(sentences: list[Sentence]) -> str | None:
     """The date of the report from the headline or a dateline that opens with it ("CAIRO, 13 July
     2023.", "February 10, 2023"); a full date elsewhere is more often another event's."""
-    for i, s in enumerate(sentences):
+    headline = _headline(sentences)
+    for s in sentences:
         for m in _MONTH_DAY.finditer(s.text):
-            year = m.group(3) or m.group(6)
-            if not year or (i > 0 and not _PLACE_BEFORE.fullmatch(s.text[: m.start()])):
-                continue
-            try:
-                return date(
-                    int(year), month_number(m.group(1) or m.group(5)), int(m.group(2) or m.group(4))
-                ).isoformat()
-            except ValueError:
-                continue
+            written = m.group(3) or m.group(6)
+            if written and (s is headline or _PLACE_BEFORE.fullmatch(s.text[: m.start()])):
+                found = _calendar_date(m)
+                if found:
+                    return found
     return None
 
 
