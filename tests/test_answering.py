@@ -260,6 +260,29 @@ def test_a_question_about_the_next_meeting_does_not_open_with_this_meetings_plac
     assert "met in Geneva" in ask_one_article(components, text, "Where did Marin and Okafor meet?").answer
 
 
+def test_where_they_met_comes_from_the_meeting_not_from_a_sentence_that_says_meeting(components):
+    # The lead says "hosted"; a later sentence says "meeting" about another one. The question's
+    # "meet" must not pull the answer to that sentence.
+    text = (
+        "Marin hosts Okafor\n\nHELSINKI, June 2 (Wire) - Finnish Foreign Minister Aino Marin hosted Nigerian "
+        "Foreign Minister Tunde Okafor at the Kalastajatorppa Hall in Helsinki on Monday.\n"
+        "Marin urged Nigeria to reopen the grain port.\n"
+        "Okafor is expected to travel to Lisbon in May for a meeting of foreign ministers.\n"
+    )
+    answer = ask_one_article(components, text, "Where did Aino Marin and Tunde Okafor meet?")
+    assert "Helsinki" in answer.answer and "Lisbon" not in answer.answer
+
+
+def test_the_short_fact_names_a_city_its_sentence_writes_as_a_dateline(components):
+    text = (
+        "Marin and Okafor talk grain\n\nHELSINKI, June 2 (Wire) - Finnish Foreign Minister Aino Marin "
+        "held talks with Nigerian Foreign Minister Tunde Okafor on Monday.\n"
+        "Marin urged Nigeria to reopen the grain port.\n"
+    )
+    answer = ask_one_article(components, text, "Where did Aino Marin and Tunde Okafor meet?")
+    assert answer.answer.startswith("Aino Marin and Tunde Okafor met in Helsinki")
+
+
 def test_a_quotation_over_two_sentences_is_quoted_whole(components):
     body = 'Okafor said: "Our commitment to the grain corridor remains firm.\nWe expect the same from every partner."\n'
     answer = ask_one_article(

@@ -122,6 +122,21 @@ def test_today_is_a_date_only_in_a_dated_article():
     assert _features(text, "On what date did the ministers meet?", published="2025-03-07")["date_asked"][0] == 1
 
 
+def test_the_meeting_verb_of_a_where_question_is_no_word_overlap():
+    text = (
+        "The prime minister hosted her guest at the palace in Valletta on Monday.\n"
+        "The guest is expected to travel to Rome in May for a meeting of foreign ministers."
+    )
+    # "meet" is how the question asks for the meeting; the lead says "hosted". Matching the verb
+    # would favour any sentence that happens to say "meeting", here one about another meeting.
+    f = features_for("Where did the prime minister meet her guest?", text)
+    assert f["lexical"][0] == f["lexical"][1]  # both name the guest; neither is closer for "meeting"
+    assert f["meeting_cue"].tolist() == [1, 1]  # the meeting itself is weighed by its own feature
+    # Asked what they said, the verb still counts: "urged" is what a demands question asks for.
+    said = "The prime minister urged her guest to act.\nThe guest visited the harbour."
+    assert features_for("What did the prime minister urge her guest to do?", said)["lexical"][0] > 0
+
+
 def test_the_place_and_year_that_pick_the_meeting_are_not_the_topic():
     text = "The two ministers met in Geneva in March 2023.\nThey agreed to reopen the rail link."
     # "in Geneva in 2023" says which meeting; the answer is about the rail link, not the city.

@@ -313,7 +313,9 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
         return None
     text = top.sentence.text
     named = [p.name for p in meeting.participants if len(p.name.split()) > 1 and p.name in text]
-    venue = meeting.venue if meeting.venue and meeting.venue in text and _PLAIN_VENUE.match(meeting.venue) else None
+    # A dateline writes the city in capitals ("MOSCOW, July 9 (Reuters) -"); that is the city as written.
+    written = meeting.venue and (meeting.venue in text or meeting.venue.upper() in text)
+    venue = meeting.venue if written and _PLAIN_VENUE.match(meeting.venue or "") else None
     date = meeting.date if meeting.date and meeting.date in text and meeting.date[:1].isupper() else None
     if q.intent == "who_met":
         asked = q.actor.name if q.actor and q.actor.name in named else None

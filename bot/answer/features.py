@@ -275,6 +275,11 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         topic -= content_stems(" ".join([*q.places, *q.years]))
         written = {w for m, _ in q.meeting_days for w in month_spellings(m)}
         topic -= {stem(w) for w in written} | {str(d) for _, d in q.meeting_days}
+    if group == "meet":
+        # "Where did X and Y meet?": the meeting verb is what every meeting sentence is about, worded
+        # "met", "hosted", "received" or "held talks" as the writer chose; the meeting cue features
+        # weigh that without the wording, so here it is no overlap.
+        intent_stems = set()
     wanted = wanted_kinds(q)
     directed = bool(_DIRECTED_Q.search(q.text))
     asks_actor = q.asks_speaker
