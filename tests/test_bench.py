@@ -220,13 +220,15 @@ def test_the_haystack_rebuilds_its_distractors_when_the_extraction_changes(tmp_p
     assert (tmp_path / "haystack-s5-n3" / "done").read_text("utf-8").split()[-1] == "other-code"
 
 
-def test_generated_reports_say_where_and_whom_they_met() -> None:
-    """Reports in the generator's voice ("hosted", "received", a trip to another meeting later on):
-    where and whom someone met is the fact a user checks first, whatever verb the writer chose."""
+def test_generated_reports_say_where_whom_they_met_and_what_was_asked() -> None:
+    """Reports in the generator's voice ("hosted", "received", "sought to ease tensions", a trip to
+    another meeting later on): where and whom someone met, and what one side asked of the other, are
+    the facts a user checks first, whatever words the writer chose."""
     from bench.generated import measure
 
     result = measure(articles=30, questions=30, seed=11)
     types = result["types"]
     assert types["where_when"]["questions"] >= 5 and types["who_met"]["questions"] >= 3
-    assert types["where_when"]["share"] == 1.0 and types["who_met"]["share"] == 1.0
-    assert types["unanswerable"]["share"] == 1.0
+    assert types["demands"]["questions"] >= 3
+    for kind in ("where_when", "who_met", "demands", "unanswerable"):
+        assert types[kind]["share"] == 1.0, (kind, types[kind])

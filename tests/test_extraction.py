@@ -410,3 +410,14 @@ def test_a_month_as_news_writes_it(written, number):
 
     assert month_number(written) == number
     assert written.rstrip(".").casefold() in month_spellings(number)
+
+
+def test_seeking_to_do_something_is_an_aim_not_a_demand():
+    text = (
+        "Port talks\n\nFrench Foreign Minister Claire Dubois hosted Brazilian Foreign Minister Marco Silva in Paris "
+        "on Monday, as the two countries sought to ease tensions over fishing rights.\n"
+        "Silva sought the release of three fishermen held in Brest.\n"
+    )
+    meeting = extract(text)
+    assert not [s for s in meeting.statements if "sought to ease" in s.text and s.kind == "demand"]
+    assert statement_for(meeting, "Silva sought the release").kind == "demand"

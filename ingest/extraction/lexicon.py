@@ -655,8 +655,9 @@ STATEMENT_CUES: dict[str, tuple[str, ...]] = {
         r"request(?:s|ed|ing)?",
         r"need(?:s|ed)?\b",
         r"must\b",
-        r"sought",
-        r"seek(?:s|ing)?",
+        # "sought the release of"; not "sought to ease tensions", which reports an aim, not a demand.
+        r"sought\b(?!\s+to\b)",
+        r"seek(?:s|ing)?\b(?!\s+to\b)",
     ),
     "urge": (r"urg(?:e|es|ed|ing)",),
     "call-on": (r"call(?:s|ed|ing)?\s+(?:on|upon|for)\b",),
