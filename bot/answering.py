@@ -26,6 +26,7 @@ from bot.answer.compose import (
     compose_chosen,
     compose_cross,
     name_in_text,
+    same_person,
     sentences_of,
     term_in_text,
 )
@@ -368,7 +369,7 @@ def _focus_strength(q: Question, article: Article, catalog: Catalog) -> tuple[in
     if not meeting:
         return 0, 0.0
     names = {p.name for p in meeting.participants}
-    people = sum(1 for p in q.people if p.name in names or any(name_in_text(p.name, n) for n in names))
+    people = sum(1 for p in q.people if any(same_person(p.name, n) for n in names))
     sides = {p.country for p in meeting.participants}
     return people, 0.5 * sum(1 for s in q.sides if s in sides)
 

@@ -283,6 +283,24 @@ def test_the_short_fact_names_a_city_its_sentence_writes_as_a_dateline(component
     assert answer.answer.startswith("Aino Marin and Tunde Okafor met in Helsinki")
 
 
+def test_a_namesake_of_another_report_is_not_the_person_asked_about(components):
+    # Two reports, two people surnamed Bakr; the other one's report says "warned" twice, this one's
+    # says "cautioned". The surname alone must not pick the report that matches the question better.
+    reports = [
+        "Bakr warns Oslo\n\nOSLO, May 3 (Wire) - Jordanian Trade Minister Hamad Bakr met Norwegian Trade "
+        "Minister Ola Berg in Oslo on Monday.\nBakr, for his part, warned that secondary sanctions would damage "
+        "trade for years.\nBakr also warned against new tariffs.\n",
+        "Lima talks\n\nLIMA, May 9 (Wire) - Egyptian Energy Minister Fatima Bakr met Peruvian Energy Minister "
+        "Rosa Quispe in Lima on Friday.\nFatima Bakr cautioned that a halt to gas shipments could trigger "
+        "a power crisis.\n",
+    ]
+    docs = [LoadedDocument(text=t, title=t.split("\n")[0], source=f"{i}.txt") for i, t in enumerate(reports)]
+    list(components.ingest.ingest_documents(docs))
+    answer = components.chat.ask("What did Fatima Bakr warn about?")
+    assert_well_cited(answer, components.store)
+    assert "power crisis" in answer.answer and "sanctions" not in answer.answer and "tariffs" not in answer.answer
+
+
 def test_a_quotation_over_two_sentences_is_quoted_whole(components):
     body = 'Okafor said: "Our commitment to the grain corridor remains firm.\nWe expect the same from every partner."\n'
     answer = ask_one_article(

@@ -137,6 +137,16 @@ def test_the_meeting_verb_of_a_where_question_is_no_word_overlap():
     assert features_for("What did the prime minister urge her guest to do?", said)["lexical"][0] > 0
 
 
+def test_one_surname_is_not_one_person():
+    from bot.answer.compose import same_person
+
+    assert not same_person("Fatima Bakr", "Hamad Bakr") and not same_person("Wang Yi", "Wang Wentao")
+    assert same_person("Luiz Inácio Lula da Silva", "Lula da Silva") and same_person(
+        "Lula da Silva", "Luiz Inácio Lula da Silva"
+    )
+    assert same_person("Antony Blinken", "Anthony Blinken") and same_person("Olaf Scholz", "Scholz")
+
+
 def test_the_place_and_year_that_pick_the_meeting_are_not_the_topic():
     text = "The two ministers met in Geneva in March 2023.\nThey agreed to reopen the rail link."
     # "in Geneva in 2023" says which meeting; the answer is about the rail link, not the city.

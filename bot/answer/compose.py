@@ -89,6 +89,25 @@ def name_in_text(name: str, text: str) -> bool:
     return any(tokens.has_similar(k) for k in keys)
 
 
+def same_person(asked: str, named: str) -> bool:
+    """Whether `named` (a participant's or a speaker's name) is the person a question asks about.
+
+    A name part in common decides (`name_in_text`: "Lula" is "Luiz Inácio Lula da Silva", "Antony
+    Blinken" is "Anthony Blinken"), unless each name has a part the other lacks: "Hamad Bakr" is not
+    "Fatima Bakr", nor "Wang Wentao" "Wang Yi". A store of many reports holds many people of one
+    surname; one name holding all of the other's parts ("Lula da Silva") is the same person."""
+    if asked == named:
+        return True
+    if not name_in_text(asked, named):
+        return False
+    asked_parts, named_parts = asked.split(), named.split()
+
+    def lacks(parts: list[str], other: list[str]) -> bool:
+        return any(not any(similar_name(p, o) for o in other) for p in parts)
+
+    return not (lacks(asked_parts, named_parts) and lacks(named_parts, asked_parts))
+
+
 _CAPITALISED = re.compile(r"[A-Z][\w'\u2019-]*")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 

@@ -25,7 +25,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.answer.abstain import located_city
-from bot.answer.compose import NOISE_LINE, Ranked, name_in_text
+from bot.answer.compose import NOISE_LINE, Ranked, name_in_text, same_person
 from bot.answer.question import Question
 from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, similar_name, stem
 from ingest.extraction.lexicon import (
@@ -76,7 +76,7 @@ _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\
 
 def is_actor(st, q: Question) -> bool:
     if q.actor is not None:
-        return similar_name(st.actor.split()[-1], q.actor.name.split()[-1]) or st.actor == q.actor.name
+        return similar_name(st.actor.split()[-1], q.actor.name.split()[-1]) and same_person(q.actor.name, st.actor)
     return bool(q.actor_side) and st.side == q.actor_side
 
 
