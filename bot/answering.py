@@ -25,8 +25,6 @@ from bot.answer.compose import (
     choose,
     compose_chosen,
     compose_cross,
-    name_in_text,
-    same_person,
     sentences_of,
     term_in_text,
 )
@@ -41,6 +39,7 @@ from bot.answer.features import (
     states_asked_facts,
 )
 from bot.answer.followup import resolve
+from bot.answer.names import name_in_text, same_person
 from bot.answer.question import Question, embedding_text, parse
 from bot.answer.ranker import RankerWeights, load_weights
 from bot.answer.text import STOP

@@ -284,10 +284,10 @@ def test_the_short_fact_names_a_city_its_sentence_writes_as_a_dateline(component
 
 
 def test_a_namesake_of_another_report_is_not_the_person_asked_about(components):
-    # Two reports, two people surnamed Bakr; the other one's report says "warned" twice, this one's
+    # Two reports, two Egyptians surnamed Bakr; the other one's report says "warned" twice, this one's
     # says "cautioned". The surname alone must not pick the report that matches the question better.
     reports = [
-        "Bakr warns Oslo\n\nOSLO, May 3 (Wire) - Jordanian Trade Minister Hamad Bakr met Norwegian Trade "
+        "Bakr warns Oslo\n\nOSLO, May 3 (Wire) - Egyptian Trade Minister Hamad Bakr met Norwegian Trade "
         "Minister Ola Berg in Oslo on Monday.\nBakr, for his part, warned that secondary sanctions would damage "
         "trade for years.\nBakr also warned against new tariffs.\n",
         "Lima talks\n\nLIMA, May 9 (Wire) - Egyptian Energy Minister Fatima Bakr met Peruvian Energy Minister "

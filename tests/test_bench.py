@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
+import pytest
 
 from bench.corpus import COUNTRIES, build_pools, generate_article, write_corpus
 from bench.embedders import CachedEmbeddings, SyntheticEmbeddings
@@ -220,6 +221,7 @@ def test_the_haystack_rebuilds_its_distractors_when_the_extraction_changes(tmp_p
     assert (tmp_path / "haystack-s5-n3" / "done").read_text("utf-8").split()[-1] == "other-code"
 
 
+@pytest.mark.integration
 def test_generated_reports_say_where_whom_they_met_and_what_was_asked() -> None:
     """Reports in the generator's voice ("hosted", "received", "sought to ease tensions", a trip to
     another meeting later on): where and whom someone met, and what one side asked of the other, are

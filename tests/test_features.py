@@ -131,20 +131,33 @@ def test_the_meeting_verb_of_a_where_question_is_no_word_overlap():
     # would favour any sentence that happens to say "meeting", here one about another meeting.
     f = features_for("Where did the prime minister meet her guest?", text)
     assert f["lexical"][0] == f["lexical"][1]  # both name the guest; neither is closer for "meeting"
-    assert f["meeting_cue"].tolist() == [1, 1]  # the meeting itself is weighed by its own feature
+    assert f["meeting_cue"].tolist() == [1, 1]  # both say a meeting word; which meeting is for other features
     # Asked what they said, the verb still counts: "urged" is what a demands question asks for.
     said = "The prime minister urged her guest to act.\nThe guest visited the harbour."
     assert features_for("What did the prime minister urge her guest to do?", said)["lexical"][0] > 0
 
 
 def test_one_surname_is_not_one_person():
-    from bot.answer.compose import same_person
+    from bot.answer.names import same_person
 
     assert not same_person("Fatima Bakr", "Hamad Bakr") and not same_person("Wang Yi", "Wang Wentao")
     assert same_person("Luiz Inácio Lula da Silva", "Lula da Silva") and same_person(
         "Lula da Silva", "Luiz Inácio Lula da Silva"
     )
     assert same_person("Antony Blinken", "Anthony Blinken") and same_person("Olaf Scholz", "Scholz")
+
+
+def test_a_namesakes_statement_is_not_the_speakers_asked_about():
+    from types import SimpleNamespace
+
+    from bot.answer.catalog import KnownPerson
+    from bot.answer.features import is_actor
+
+    q = parse("What did Fatima Bakr warn about?", Catalog())
+    q.actor = KnownPerson(name="Fatima Bakr", country="Egypt")
+    assert is_actor(SimpleNamespace(actor="Fatima Bakr", side="Egypt"), q)
+    assert is_actor(SimpleNamespace(actor="Bakr", side="Egypt"), q)  # the surname alone, as reports repeat it
+    assert not is_actor(SimpleNamespace(actor="Hamad Bakr", side="Egypt"), q)
 
 
 def test_the_place_and_year_that_pick_the_meeting_are_not_the_topic():

@@ -16,7 +16,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from bot.answer.catalog import build_catalog
-from bot.answer.compose import name_in_text
+from bot.answer.names import name_in_text
 from bot.components import Components
 from ingest.extraction.people import similar_name
 from ingest.models import LoadedDocument

@@ -192,6 +192,27 @@ def test_a_lone_name_is_a_surname_and_a_full_name_claims_its_words():
     assert [p.name for p in parse("What did Abbas Mousavi say?", catalog).people] == ["Abbas Mousavi"]
 
 
+def test_namesakes_of_one_country_are_two_people_and_spellings_of_one_name_are_one():
+    from vectorstore.models import Meeting, Participant
+
+    people = [("Hamad Bakr", "Egypt"), ("Fatima Bakr", "Egypt"), ("Antony Blinken", None), ("Anthony Blinken", None)]
+    articles = [
+        Article(
+            id=f"a{i}",
+            title="t",
+            source="t.txt",
+            text="text",
+            meetings=[Meeting(participants=[Participant(name=name, country=country)])],
+        )
+        for i, (name, country) in enumerate(people)
+    ]
+    catalog = build_catalog(articles)
+    (fatima,) = parse("What did Fatima Bakr warn about?", catalog).people
+    assert fatima.name == "Fatima Bakr" and fatima.article_ids == {"a1"}
+    (blinken,) = parse("What did Anthony Blinken say?", catalog).people
+    assert blinken.article_ids == {"a2", "a3"}
+
+
 def test_an_office_holds_whoever_has_its_title_and_country_however_the_title_is_written(catalog):
     (office,) = parse("What did the South Korean president say?", catalog).offices
     assert office.held_by("President", "South Korea")  # "South Korea's President Yoon"

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.answer.names import same_person
 from vectorstore.models import Article, Meeting
 from vectorstore.store import ArticleStore, meetings_json
 
@@ -139,9 +140,13 @@ def _catalog_from(mentions: Iterable[tuple[str, Mentions]], read_article: Callab
 
 
 def _merge(catalog: Catalog, name: str, country: str | None) -> KnownPerson:
-    """One entry per person across articles ('Antony Blinken'/'Anthony Blinken' share a surname and side)."""
+    """One entry per person across articles ('Antony Blinken'/'Anthony Blinken' share a surname and
+    side); two given names on one surname are two people ('Fatima Bakr' is not 'Hamad Bakr'), even
+    of one country: the answer engine tells them apart by `same_person`, and so does the catalog."""
     surname = name.split()[-1]
     for known in catalog.by_surname.get(surname, ()):
+        if not same_person(known.name, name):
+            continue
         if known.country == country or not known.country or not country:
             known.country = known.country or country
             return known

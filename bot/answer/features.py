@@ -25,7 +25,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.answer.abstain import located_city
-from bot.answer.compose import NOISE_LINE, Ranked, name_in_text, same_person
+from bot.answer.compose import NOISE_LINE, Ranked
+from bot.answer.names import name_in_text, same_person
 from bot.answer.question import Question
 from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, similar_name, stem
 from ingest.extraction.lexicon import (

@@ -655,9 +655,10 @@ STATEMENT_CUES: dict[str, tuple[str, ...]] = {
         r"request(?:s|ed|ing)?",
         r"need(?:s|ed)?\b",
         r"must\b",
-        # "sought the release of"; not "sought to ease tensions", which reports an aim, not a demand.
-        r"sought\b(?!\s+to\b)",
-        r"seek(?:s|ing)?\b(?!\s+to\b)",
+        # "sought the release of"; not "sought to ease tensions", which reports an aim, not a demand,
+        # nor "a sought-after deal".
+        r"sought\b(?!\s+to\b|-)",
+        r"seek(?:s|ing)?\b(?!\s+to\b|-)",
     ),
     "urge": (r"urg(?:e|es|ed|ing)",),
     "call-on": (r"call(?:s|ed|ing)?\s+(?:on|upon|for)\b",),
