@@ -23,6 +23,7 @@ from bot.models import Citation
 from ingest.extraction.lexicon import (
     CITIES,
     SIDE_ALIASES,
+    trie_pattern,
 )
 from ingest.extraction.meeting import PHONE_CALL
 from ingest.segment import split_sentences
@@ -271,6 +272,10 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
             fact += f" in {venue}"
         else:
             fact += f" at the {venue}" if re.search(r"\bthe\s+" + re.escape(venue), text) else f" at {venue}"
+            # "at the Linkuldo Palace in Oslo": the city the sentence gives the building, for "which city?"
+            city = re.search(re.escape(venue) + r",?\s+(in|outside|near)\s+(" + _CITY_NAMES + r")(?![\w-])", text)
+            if city:
+                fact += f" {city.group(1)} {city.group(2)}"
     if date:
         fact += f" on {date}"
     return fact + "."
@@ -283,6 +288,7 @@ def _written(venue: str, text: str) -> bool:
     return re.search(rf"(?<![\w])(?:{spellings})(?![\w])", text) is not None
 
 
+_CITY_NAMES = trie_pattern(CITIES)
 _MEETING_Q = re.compile(r"\b(?:meet|met|meeting|talks?|held|hold|receiv\w*|host\w*|visit\w*|summit)\b", re.I)
 _PLAIN_VENUE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,4}$")
 
