@@ -171,10 +171,10 @@ def test_spelling_variants_match_the_known_person(catalog):
     assert q.actor is not None and q.actor.name == "Dana Whitfield"
 
 
-def test_a_lone_name_is_a_surname_and_a_full_name_claims_its_words():
+def catalog_of_participants(people: list[tuple[str, str | None]]):
+    """A catalog of one article per (name, country), article ids a0, a1, ... in order."""
     from vectorstore.models import Meeting, Participant
 
-    people = [("Mahmoud Abbas", "Palestine"), ("Abbas Mousavi", "Iran"), ("Faisal Mahmoud", "Egypt")]
     articles = [
         Article(
             id=f"a{i}",
@@ -185,7 +185,13 @@ def test_a_lone_name_is_a_surname_and_a_full_name_claims_its_words():
         )
         for i, (name, country) in enumerate(people)
     ]
-    catalog = build_catalog(articles)
+    return build_catalog(articles)
+
+
+def test_a_lone_name_is_a_surname_and_a_full_name_claims_its_words():
+    catalog = catalog_of_participants(
+        [("Mahmoud Abbas", "Palestine"), ("Abbas Mousavi", "Iran"), ("Faisal Mahmoud", "Egypt")]
+    )
     assert [p.name for p in parse("What did Abbas urge Blinken to do?", catalog).people] == ["Mahmoud Abbas"]
     named = parse("Where did Mahmoud Abbas meet Blinken?", catalog)
     assert [p.name for p in named.people] == ["Mahmoud Abbas"]  # not also Faisal Mahmoud or Abbas Mousavi
@@ -193,20 +199,9 @@ def test_a_lone_name_is_a_surname_and_a_full_name_claims_its_words():
 
 
 def test_namesakes_of_one_country_are_two_people_and_spellings_of_one_name_are_one():
-    from vectorstore.models import Meeting, Participant
-
-    people = [("Hamad Bakr", "Egypt"), ("Fatima Bakr", "Egypt"), ("Antony Blinken", None), ("Anthony Blinken", None)]
-    articles = [
-        Article(
-            id=f"a{i}",
-            title="t",
-            source="t.txt",
-            text="text",
-            meetings=[Meeting(participants=[Participant(name=name, country=country)])],
-        )
-        for i, (name, country) in enumerate(people)
-    ]
-    catalog = build_catalog(articles)
+    catalog = catalog_of_participants(
+        [("Hamad Bakr", "Egypt"), ("Fatima Bakr", "Egypt"), ("Antony Blinken", None), ("Anthony Blinken", None)]
+    )
     (fatima,) = parse("What did Fatima Bakr warn about?", catalog).people
     assert fatima.name == "Fatima Bakr" and fatima.article_ids == {"a1"}
     (blinken,) = parse("What did Anthony Blinken say?", catalog).people
