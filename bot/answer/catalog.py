@@ -143,6 +143,10 @@ def _merge(catalog: Catalog, name: str, country: str | None) -> KnownPerson:
     """One entry per person across articles ('Antony Blinken'/'Anthony Blinken' share a surname and
     side); two given names on one surname are two people ('Fatima Bakr' is not 'Hamad Bakr'), even
     of one country: the answer engine tells them apart by `same_person`, and so does the catalog."""
+    exact = catalog.people.get(name)  # most mentions: a name seen before, no comparison needed
+    if exact is not None and (exact.country == country or not exact.country or not country):
+        exact.country = exact.country or country
+        return exact
     surname = name.split()[-1]
     for known in catalog.by_surname.get(surname, ()):
         if not same_person(known.name, name):

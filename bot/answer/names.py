@@ -10,6 +10,14 @@ from functools import lru_cache
 from bot.answer.text import similar_name
 
 
+def _key_parts(name: str) -> set[str]:
+    """The parts of a name that name its person: any part but a given name ("Lula" for "Luiz Inácio
+    Lula da Silva", "Wang" for "Wang Yi"); a given name alone ("Ursula", "Nicolás") names someone
+    else as often as the person asked about."""
+    parts = [p for p in name.split() if p[:1].isupper() and len(p) > 2]
+    return set(parts[1:] if len(parts) > 1 else parts)
+
+
 def name_in_text(name: str, text: str) -> bool:
     """A person is in a text when the surname (or, for 'Wang Yi'-style names, the family name) is there.
 
@@ -17,28 +25,28 @@ def name_in_text(name: str, text: str) -> bool:
     are indexed once per text (`_NameTokens`), so the check costs a few dictionary lookups per name
     part instead of a comparison with every capitalised word of the article.
     """
-    parts = [p for p in name.split() if p[:1].isupper() and len(p) > 2]
-    # Any part but a given name: "Lula" for "Luiz Inácio Lula da Silva", "Wang" for "Wang Yi"; a
-    # given name alone ("Ursula", "Nicolás") names someone else as often as the person asked about.
-    keys = set(parts[1:] if len(parts) > 1 else parts)
+    keys = _key_parts(name)
     if not keys:
         return False
     tokens = _name_tokens(text)
     return any(tokens.has_similar(k) for k in keys)
 
 
+@lru_cache(maxsize=65536)
 def same_person(asked: str, named: str) -> bool:
     """Whether `named` (a participant's or a speaker's name) is the person a question asks about.
 
-    A name part in common decides (`name_in_text`: "Lula" is "Luiz Inácio Lula da Silva", "Antony
-    Blinken" is "Anthony Blinken"), unless each name has a part the other lacks: "Hamad Bakr" is not
-    "Fatima Bakr", nor "Wang Wentao" "Wang Yi". A store of many reports holds many people of one
-    surname; one name holding all of the other's parts ("Lula da Silva") is the same person."""
+    A name part in common decides (as in `name_in_text`: "Lula" is "Luiz Inácio Lula da Silva",
+    "Antony Blinken" is "Anthony Blinken"), unless each name has a part the other lacks: "Hamad
+    Bakr" is not "Fatima Bakr", nor "Wang Wentao" "Wang Yi". A store of many reports holds many
+    people of one surname; one name holding all of the other's parts ("Lula da Silva") is the same
+    person. Names are compared part by part, with no text index: the catalog asks this for every
+    person it merges."""
     if asked == named:
         return True
-    if not name_in_text(asked, named):
+    asked_parts, named_parts = asked.split(), [_POSSESSIVE.sub("", p) for p in named.split()]
+    if not any(similar_name(k, p) for k in _key_parts(asked) for p in named_parts if p[:1].isupper()):
         return False
-    asked_parts, named_parts = asked.split(), named.split()
 
     def lacks(parts: list[str], other: list[str]) -> bool:
         return any(not any(similar_name(p, o) for o in other) for p in parts)
