@@ -48,6 +48,8 @@ def measure(articles: int, questions: int, seed: int, alone: bool = False) -> di
             predictions = []
             for q in gold:
                 added = list(components.ingest.ingest_paths([corpus / "articles" / q["article"]]))
+                if any(r.status == "failed" for r in added):
+                    raise RuntimeError(f"{q['article']} failed to ingest: {[r.line() for r in added]}")
                 predictions += ask_all(components.chat, [q])
                 for result in added:
                     if result.article_id:

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def name_in_text_by_every_word(name: str, text: str) -> bool:
     """The definition: some capitalised word of the text is one edit from some part of the name other
     than a given name (the first of two or more parts)."""
-    tokens = set(re.findall(r"[A-Z][\w'\u2019-]*", text))
+    tokens = {t for t in re.findall(r"[^\W\d_][\w'\u2019-]*", text) if t[0].isupper()}
     parts = [p for p in name.split() if p[:1].isupper() and len(p) > 2]
     keys = parts[1:] if len(parts) > 1 else parts
     return any(similar_name(re.sub(r"['\u2019]s$", "", t), k) for t in tokens for k in keys)
@@ -38,6 +38,7 @@ def name_in_text_by_every_word(name: str, text: str) -> bool:
 def test_name_in_text_finds_spelling_variants_and_possessives():
     text = "Ukrainian President Volodymyr Zelenskyy met Antony Blinken. Blinken's aides said little."
     assert name_in_text("Volodymyr Zelensky", text)  # one letter fewer
+    assert name_in_text("Mevlüt Çavuşoğlu", "Çavuşoğlu met Blinken in Ankara.")  # a capital beyond A-Z
     assert name_in_text("Anthony Blinken", text)  # one letter more, and the surname alone
     assert name_in_text("Mark Blinken", text)  # the possessive "Blinken's"
     assert not name_in_text("Wang Yi", text)

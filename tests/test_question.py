@@ -206,6 +206,10 @@ def test_namesakes_of_one_country_are_two_people_and_spellings_of_one_name_are_o
     assert fatima.name == "Fatima Bakr" and fatima.article_ids == {"a1"}
     (blinken,) = parse("What did Anthony Blinken say?", catalog).people
     assert blinken.article_ids == {"a2", "a3"}
+    # A report that gives the surname alone, read first, does not make every Bakr one person.
+    catalog = catalog_of_participants([("Bakr", None), ("Fatima Bakr", "Egypt"), ("Hamad Bakr", "Egypt")])
+    (fatima,) = parse("What did Fatima Bakr warn about?", catalog).people
+    assert fatima.article_ids == {"a0", "a1"}
 
 
 def test_an_office_holds_whoever_has_its_title_and_country_however_the_title_is_written(catalog):

@@ -153,6 +153,13 @@ def _merge(catalog: Catalog, name: str, country: str | None) -> KnownPerson:
             continue
         if known.country == country or not known.country or not country:
             known.country = known.country or country
+            if len(known.name.split()) == 1 < len(name.split()) and name not in catalog.people:
+                # "Bakr" alone, then "Fatima Bakr": the entry takes the full name, so a later "Hamad
+                # Bakr" is told apart from it instead of joining a surname that fits everyone.
+                if catalog.people.get(known.name) is known:
+                    del catalog.people[known.name]
+                known.name = name
+                catalog.people[name] = known
             return known
     known = KnownPerson(name=name, country=country)
     same_surname = catalog.by_surname.setdefault(surname, [])

@@ -273,9 +273,11 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
         else:
             fact += f" at the {venue}" if re.search(r"\bthe\s+" + re.escape(venue), text) else f" at {venue}"
             # "at the Linkuldo Palace in Oslo": the city the sentence gives the building, for "which city?"
-            city = re.search(re.escape(venue) + r",?\s+(in|outside|near)\s+(" + _CITY_NAMES + r")(?![\w-])", text)
-            if city:
-                fact += f" {city.group(1)} {city.group(2)}"
+            for written_at in re.finditer(r"(?<!\w)" + re.escape(venue), text):
+                city = _CITY_AFTER.match(text, written_at.end())
+                if city:
+                    fact += f" {city.group(1)} {city.group(2)}"
+                    break
     if date:
         fact += f" on {date}"
     return fact + "."
@@ -288,7 +290,7 @@ def _written(venue: str, text: str) -> bool:
     return re.search(rf"(?<![\w])(?:{spellings})(?![\w])", text) is not None
 
 
-_CITY_NAMES = trie_pattern(CITIES)
+_CITY_AFTER = re.compile(r",?\s+(in|outside|near)\s+(" + trie_pattern(CITIES) + r")(?![\w-])")
 _MEETING_Q = re.compile(r"\b(?:meet|met|meeting|talks?|held|hold|receiv\w*|host\w*|visit\w*|summit)\b", re.I)
 _PLAIN_VENUE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,4}$")
 

@@ -54,7 +54,7 @@ def same_person(asked: str, named: str) -> bool:
     return not (lacks(asked_parts, named_parts) and lacks(named_parts, asked_parts))
 
 
-_CAPITALISED = re.compile(r"[A-Z][\w'\u2019-]*")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")  # a word of any script: "Çavuşoğlu", "Šefčovič"
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
@@ -67,7 +67,8 @@ class _NameTokens:
     __slots__ = ("_by_affix", "words")
 
     def __init__(self, text: str) -> None:
-        self.words = frozenset(_POSSESSIVE.sub("", t).casefold() for t in set(_CAPITALISED.findall(text)))
+        capitalised = {t for t in set(_WORD.findall(text)) if t[0].isupper()}
+        self.words = frozenset(_POSSESSIVE.sub("", t).casefold() for t in capitalised)
         self._by_affix: dict[str, list[str]] = {}
         for word in self.words:
             if len(word) >= 5:  # similar_name never matches a shorter word unless it is equal
