@@ -303,6 +303,16 @@ def test_a_namesake_of_another_report_is_not_the_person_asked_about(components):
     assert "power crisis" in answer.answer and "sanctions" not in answer.answer and "tariffs" not in answer.answer
 
 
+def test_how_long_the_talks_lasted_is_not_answered_with_their_place_and_day(components):
+    text = (
+        "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "
+        "Tunde Okafor in Geneva on Monday, less than 48 hours before the grain deal expires.\n"
+        "The two sides agreed to restore hotlines.\n"
+    )
+    answer = ask_one_article(components, text, "How long did the talks between Marin and Okafor last?")
+    assert "met in Geneva" not in answer.answer  # a place and a day are no length; the sentence is cited as it is
+
+
 def test_a_quotation_over_two_sentences_is_quoted_whole(components):
     body = 'Okafor said: "Our commitment to the grain corridor remains firm.\nWe expect the same from every partner."\n'
     answer = ask_one_article(

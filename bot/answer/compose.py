@@ -245,9 +245,12 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
     its citation does not show; extraction that found something elsewhere adds nothing here."""
     if meeting is None or q.intent not in ("who_met", "where_when") or q.cross:
         return None
-    if q.intent == "where_when" and (not _MEETING_Q.search(q.text) or q.wants_next or q.wants_earlier):
+    if q.intent == "where_when" and (
+        not _MEETING_Q.search(q.text) or q.wants_next or q.wants_earlier or q.wants_duration
+    ):
         # "where was the report filed": not the meeting; "where are they next due to meet", "when did
-        # they last meet": another meeting than the one the article reports, whose place is no answer.
+        # they last meet": another meeting than the one the article reports, whose place is no answer;
+        # "how long did the talks last": a place and a day are no length.
         return None
     text = top.sentence.text
     named = [p.name for p in meeting.participants if len(p.name.split()) > 1 and p.name in text]
