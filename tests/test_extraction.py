@@ -132,59 +132,50 @@ def test_date_words_kept_when_the_article_has_no_date():
     assert meeting.venue == "Oslo"
 
 
-def test_a_place_of_another_occasion_is_not_the_venue():
-    # The meeting sentence names no place; a later sentence with a meeting word names the city of a
-    # meeting still to come. The headline says where this one was.
-    text = (
+# The meeting's venue: the meeting sentence's place, then the headline's, then a dateline's city,
+# and only then another sentence with a meeting word that is not about another occasion.
+VENUES = {
+    # The meeting sentence names no place; a later one names the city of a meeting still to come.
+    "another occasion's place is not the venue; the headline's is": (
         "Leaders sign water pact at Valletta\n\n"
         "Prime Minister Anna Borg and President Omar Haddad signed a water pact on Monday.\n"
-        "Borg said she would host a follow-up meeting in Rome next month.\n"
-    )
-    assert extract(text).venue == "Valletta"
-
-
-def test_the_dateline_comes_before_other_sentences_for_the_venue():
-    text = (
+        "Borg said she would host a follow-up meeting in Rome next month.\n",
+        "Valletta",
+    ),
+    "the dateline comes before other sentences": (
         "Leaders agree on grid link\n\n"
         "CAIRO \u2014 President Omar Haddad received Prime Minister Anna Borg on Monday.\n"
-        "The two had talks at a summit in Rome last year.\n"
-    )
-    meeting = extract(text)
-    assert meeting.venue == "Cairo"
-
-
-def test_a_capitalised_dateline_names_the_city_but_a_capitalised_headline_does_not():
-    text = (
+        "The two had talks at a summit in Rome last year.\n",
+        "Cairo",
+    ),
+    "a capitalised dateline names the city, a capitalised headline does not": (
         "NATO, EU chiefs hold grid talks\n\n"
-        "SHARJAH, Sept. 21 (Wire) -- Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg.\n"
-    )
-    assert extract(text).venue == "Sharjah"
-
-
-def test_an_affiliation_is_no_venue():
-    text = (
+        "SHARJAH, Sept. 21 (Wire) -- Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg.\n",
+        "Sharjah",
+    ),
+    "an affiliation is no venue": (
         "Grid talks\n\n"
         "Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg on Monday.\n"
-        "Lina Aziz, a researcher at the University of Valletta, said the meeting eased tensions.\n"
-    )
-    assert extract(text).venue is None
-
-
-def test_what_the_sides_would_do_next_does_not_hide_the_meetings_place():
-    text = (
+        "Lina Aziz, a researcher at the University of Valletta, said the meeting eased tensions.\n",
+        None,
+    ),
+    "what the sides would do next does not hide the meeting's place": (
         "Grid talks\n\n"
         "Egyptian President Omar Haddad met Maltese Prime Minister Anna Borg in Valletta on Monday and said "
-        "Egypt would supply power.\n"
-    )
-    assert extract(text).venue == "Valletta"
-
-
-def test_a_city_in_a_meeting_sentence_is_the_venue():
-    text = (
+        "Egypt would supply power.\n",
+        "Valletta",
+    ),
+    "a city in the meeting sentence beats the dateline": (
         "Talks on grid link\n\n"
-        "PARIS \u2014 President Omar Haddad met Prime Minister Anna Borg in a Cairo hotel on Monday.\n"
-    )
-    assert extract(text).venue == "Cairo"
+        "PARIS \u2014 President Omar Haddad met Prime Minister Anna Borg in a Cairo hotel on Monday.\n",
+        "Cairo",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "venue"), list(VENUES.values()), ids=list(VENUES))
+def test_the_meetings_venue(text: str, venue: str | None) -> None:
+    assert extract(text).venue == venue
 
 
 def test_a_speaker_quoted_from_elsewhere_is_not_a_participant():
