@@ -158,6 +158,8 @@ def test_a_namesakes_statement_is_not_the_speakers_asked_about():
     assert is_actor(SimpleNamespace(actor="Fatima Bakr", side="Egypt"), q)
     assert is_actor(SimpleNamespace(actor="Bakr", side="Egypt"), q)  # the surname alone, as reports repeat it
     assert not is_actor(SimpleNamespace(actor="Hamad Bakr", side="Egypt"), q)
+    q.actor = KnownPerson(name="Luiz Inácio Lula da Silva", country="Brazil")
+    assert is_actor(SimpleNamespace(actor="Lula", side="Brazil"), q)  # the part of the name reports use alone
 
 
 def test_the_place_and_year_that_pick_the_meeting_are_not_the_topic():

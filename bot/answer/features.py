@@ -28,7 +28,7 @@ from bot.answer.abstain import located_city
 from bot.answer.compose import NOISE_LINE, Ranked
 from bot.answer.names import name_in_text, same_person
 from bot.answer.question import Question
-from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, similar_name, stem
+from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, stem
 from ingest.extraction.lexicon import (
     CUE_PATTERNS,
     MEETING_CUES,
@@ -77,7 +77,7 @@ _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\
 
 def is_actor(st, q: Question) -> bool:
     if q.actor is not None:
-        return similar_name(st.actor.split()[-1], q.actor.name.split()[-1]) and same_person(q.actor.name, st.actor)
+        return same_person(q.actor.name, st.actor)
     return bool(q.actor_side) and st.side == q.actor_side
 
 
