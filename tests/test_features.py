@@ -145,6 +145,9 @@ def test_one_surname_is_not_one_person():
         "Lula da Silva", "Luiz Inácio Lula da Silva"
     )
     assert same_person("Antony Blinken", "Anthony Blinken") and same_person("Olaf Scholz", "Scholz")
+    # A nickname, an initial and a suffix (the nicknames package's table) are one person.
+    assert same_person("Joe Biden", "Joseph R. Biden, Jr.") and same_person("Joseph R. Biden", "Joe Biden")
+    assert not same_person("Bill Clinton", "Hillary Clinton")
 
 
 def test_a_namesakes_statement_is_not_the_speakers_asked_about():

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from nicknames import NickNamer
+
 from bot.answer.text import similar_name
 
 
@@ -40,18 +42,37 @@ def same_person(asked: str, named: str) -> bool:
     "Antony Blinken" is "Anthony Blinken"), unless each name has a part the other lacks: "Hamad
     Bakr" is not "Fatima Bakr", nor "Wang Wentao" "Wang Yi". A store of many reports holds many
     people of one surname; one name holding all of the other's parts ("Lula da Silva") is the same
-    person. Names are compared part by part, with no text index: the catalog asks this for every
-    person it merges."""
+    person, and so is one whose given name is the other's nickname or whose extra parts are an
+    initial or a suffix ("Joe Biden" is "Joseph R. Biden, Jr."). Names are compared part by part,
+    with no text index: the catalog asks this for every person it merges."""
     if asked == named:
         return True
-    asked_parts, named_parts = asked.split(), [_POSSESSIVE.sub("", p) for p in named.split()]
+    asked_parts, named_parts = _parts(asked), [_POSSESSIVE.sub("", p) for p in _parts(named)]
     if not any(similar_name(k, p) for k in _key_parts(asked) for p in named_parts if p[:1].isupper()):
         return False
 
     def lacks(parts: list[str], other: list[str]) -> bool:
-        return any(not any(similar_name(p, o) for o in other) for p in parts)
+        return any(not any(_same_part(p, o) for o in other) for p in parts)
 
     return not (lacks(asked_parts, named_parts) and lacks(named_parts, asked_parts))
+
+
+_INITIAL_OR_SUFFIX = re.compile(r"[A-Z]\.?|(?:Jr|Sr|II|III|IV)\.?", re.I)
+_NICKNAMES = NickNamer()  # the nicknames package's curated table of English given names
+
+
+def _parts(name: str) -> list[str]:
+    """A name's parts without initials and suffixes ("Joseph R. Biden, Jr." -> Joseph, Biden)."""
+    parts = (p.strip(",") for p in name.split())
+    return [p for p in parts if p and not _INITIAL_OR_SUFFIX.fullmatch(p)]
+
+
+def _same_part(a: str, b: str) -> bool:
+    """One name part as another writes it: a spelling variant, or a nickname ("Joe" for "Joseph")."""
+    if similar_name(a, b):
+        return True
+    x, y = a.casefold(), b.casefold()
+    return y in _NICKNAMES.nicknames_of(x) or x in _NICKNAMES.nicknames_of(y)
 
 
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")  # a word of any script: "Çavuşoğlu", "Šefčovič"
