@@ -303,6 +303,22 @@ def test_a_namesake_of_another_report_is_not_the_person_asked_about(components):
     assert "power crisis" in answer.answer and "sanctions" not in answer.answer and "tariffs" not in answer.answer
 
 
+def test_what_one_side_agreed_with_the_other_is_what_the_two_sides_agreed(components):
+    # "The two sides agreed" is each side's agreement; before, with nothing else of Marin's in the
+    # report, "What did Marin agree with Okafor?" found her silent and abstained.
+    text = (
+        "Marin meets Okafor\n\nGENEVA, May 3 (Wire) - Finnish Foreign Minister Aino Marin met Nigerian Foreign "
+        "Minister Tunde Okafor in Geneva on Monday.\nThe two sides agreed to restore hotlines.\n"
+    )
+    answer = ask_one_article(components, text, "What did Marin agree with Okafor?")
+    assert not answer.abstained and "restore hotlines" in answer.answer
+    # A joint statement of another kind is not what one of them said.
+    said = ask_one_article(
+        components, GENEVA_LEAD + "Marin and Okafor signed a fisheries pact.\n", "What did Okafor say?"
+    )
+    assert "fisheries pact" not in said.answer
+
+
 def test_how_long_the_talks_lasted_is_not_answered_with_their_place_and_day(components):
     text = (
         "Marin and Okafor meet in Geneva\n\nFinnish Foreign Minister Aino Marin met Nigerian Foreign Minister "

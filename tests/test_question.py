@@ -211,6 +211,10 @@ def test_namesakes_of_one_country_are_two_people_and_spellings_of_one_name_are_o
     (fatima,) = parse("What did Fatima Bakr warn about?", catalog).people
     assert fatima.article_ids == {"a0", "a1"}
 
+    # The name written another way is that person, not a name the article must also hold.
+    formal = parse("What did Joseph R. Biden agree with Kishida?", catalog_of_participants([("Joe Biden", None)]))
+    assert [p.name for p in formal.people] == ["Joe Biden"] and formal.proper_terms == ["Kishida"]
+
 
 def test_an_office_holds_whoever_has_its_title_and_country_however_the_title_is_written(catalog):
     (office,) = parse("What did the South Korean president say?", catalog).offices

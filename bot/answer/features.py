@@ -75,7 +75,16 @@ _PLANNED = re.compile(
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
 
 
-def is_actor(st, q: Question) -> bool:
+# "What did X agree / sign / commit to ...?" (not "What did X say about the agreement?").
+_AGREEMENT_ASKED = re.compile(r"\b(?:agree|sign|commit|decide|settle|conclude)(?:d|ed)?\b", re.I)
+
+
+def is_actor(st, q: Question, sides: frozenset[str] = frozenset()) -> bool:
+    """Whether the statement is the asked speaker's. An agreement takes two: "The two sides agreed ..."
+    is each participant side's (`sides`), so it answers "What did Biden agree with Kishida?". (Not
+    other joint statements: "Kim and Putin signed ..." is no answer to "What did Kim say?".)"""
+    if st.side == "both" and st.kind == "agree" and _AGREEMENT_ASKED.search(q.text) and q.actor_side in sides:
+        return True
     if q.actor is not None:
         return same_person(q.actor.name, st.actor)
     return bool(q.actor_side) and st.side == q.actor_side
@@ -305,6 +314,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         topic_starts = {t.evidence.start for t in ctx.meeting.topics} if ctx.meeting else set()
         agreement_starts = {a.evidence.start for a in ctx.meeting.agreements} if ctx.meeting else set()
         meeting_start = ctx.meeting.evidence.start if ctx.meeting and ctx.meeting.evidence else -1
+        sides = frozenset(p.country for p in ctx.meeting.participants if p.country) if ctx.meeting else frozenset()
         dense = ctx.vectors @ q_vector if len(ctx.sentences) else np.zeros(0)
         title_dense = float(ctx.title_vector @ q_vector) if ctx.title_vector is not None else 0.0
         present = set().union(*stems) if stems else set()
@@ -318,7 +328,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             said = statements.get(s.start, [])
             actor_ok, other_side = True, False
             if asks_actor:
-                actor_ok = any(is_actor(x, q) for x in said)
+                actor_ok = any(is_actor(x, q, sides) for x in said)
                 other_side = not actor_ok and bool(said) and all(x.side not in (None, "both") for x in said)
             subject = q.actor is not None and name_in_text(q.actor.name, " ".join(text.split()[:6]))
             kind_ok = not wanted or any(x.kind in wanted for x in said) or kind_in_text(wanted, text)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.answer.catalog import Catalog, KnownPerson
+from bot.answer.names import same_person
 from bot.answer.text import STOP, similar_name
 from ingest.extraction.lexicon import (
     CITIES,
@@ -501,8 +502,8 @@ def parse(text: str, catalog: Catalog) -> Question:
     person_tokens = {t.casefold() for p in q.people for t in p.name.split()}
     for name in proper_nouns(text):
         parts = [w for w in name.split() if w.casefold() not in person_tokens]
-        if not parts:
-            continue
+        if not parts or any(same_person(name, p.name) for p in q.people):
+            continue  # a person's name, written as the store does or otherwise ("Joseph R. Biden", "Joe Biden")
         if any(similar_name(w, t) for w in parts for t in person_tokens):
             continue
         q.unknown_names.append(" ".join(parts))
