@@ -122,6 +122,16 @@ def test_today_is_a_date_only_in_a_dated_article():
     assert _features(text, "On what date did the ministers meet?", published="2025-03-07")["date_asked"][0] == 1
 
 
+def test_a_sentence_that_names_an_earlier_year_than_the_reports_is_marked():
+    text = (
+        "The ministers met in Lima in 2025.\nThey recalled the 1998 border treaty.\n"
+        "In May 2024 a prisoner swap took place."
+    )
+    question = "What did the ministers recall?"
+    assert _features(text, question, published="2025-03-07")["past_year"].tolist() == [0, 1, 1]
+    assert _features(text, question)["past_year"].tolist() == [0, 0, 0]  # no date: no year to be earlier than
+
+
 def test_the_meeting_verb_of_a_where_question_is_no_word_overlap():
     text = (
         "The prime minister hosted her guest at the palace in Valletta on Monday.\n"

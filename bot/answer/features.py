@@ -79,6 +79,17 @@ _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\
 _AGREEMENT_ASKED = re.compile(r"\b(?:agree|sign|commit|decide|settle|conclude)(?:d|ed)?\b", re.I)
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _report_year(ctx: ArticleContext) -> str:
+    """The year the report is about: its meeting's, else its publication's ("" when neither is known)."""
+    date = (ctx.meeting.date if ctx.meeting else None) or ""
+    if re.match(r"\d{4}-", date):
+        return date[:4]
+    return (ctx.article.published or "")[:4]
+
+
 def is_actor(st, q: Question, sides: frozenset[str] = frozenset()) -> bool:
     """Whether the statement is the asked speaker's. An agreement takes two: "The two sides agreed ..."
     is each participant side's (`sides`), so it answers "What did Biden agree with Kishida?". (Not
@@ -166,6 +177,7 @@ BASE = (
     "duration_asked",
     "planned",
     "background",
+    "past_year",
     "headline",
     "position",
     "topic_evidence",
@@ -314,6 +326,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         topic_starts = {t.evidence.start for t in ctx.meeting.topics} if ctx.meeting else set()
         agreement_starts = {a.evidence.start for a in ctx.meeting.agreements} if ctx.meeting else set()
         meeting_start = ctx.meeting.evidence.start if ctx.meeting and ctx.meeting.evidence else -1
+        year_now = _report_year(ctx)
         sides = frozenset(p.country for p in ctx.meeting.participants if p.country) if ctx.meeting else frozenset()
         dense = ctx.vectors @ q_vector if len(ctx.sentences) else np.zeros(0)
         title_dense = float(ctx.title_vector @ q_vector) if ctx.title_vector is not None else 0.0
@@ -355,6 +368,9 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["duration_asked"]] = q.wants_duration and bool(_DURATION.search(text))
             f[INDEX["planned"]] = bool(_PLANNED.search(text))
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))
+            # A dated fact of before the meeting: a treaty's year, "their first call since December 2022",
+            # "In September 2022, a swap ...". Background to the report, and what "other" questions ask.
+            f[INDEX["past_year"]] = bool(year_now) and any(y < year_now for y in _YEAR.findall(text))
             f[INDEX["headline"]] = s.start == 0 or text.strip() == ctx.article.title.strip()
             f[INDEX["position"]] = i / n
             f[INDEX["topic_evidence"]] = s.start in topic_starts
