@@ -104,6 +104,21 @@ def test_follow_up_pronoun_uses_the_previous_answer(chat, components):
     assert_well_cited(second, components.store)
 
 
+def test_that_leader_after_a_whom_question_is_the_person_it_named(components):
+    text = (
+        "Marin phones Okafor\n\nFinnish Foreign Minister Aino Marin spoke by telephone with Nigerian Foreign "
+        "Minister Tunde Okafor on Monday.\nMarin informed Kenyan President Ruto Kamau before the call.\n"
+        "Kamau called the call a useful step towards a ceasefire.\nThe two ministers agreed to talk again.\n"
+    )
+    first = ask_one_article(components, text, "Whom had Marin informed before the call?")
+    assert "Ruto Kamau" in first.answer and first.focus.answered_people == ["Ruto Kamau"]
+    second = components.chat.ask(
+        "How did that leader react to the call?", [Turn(question="Whom had Marin informed?", answer=first)]
+    )
+    assert second.resolved_question == "How did Ruto Kamau react to the call?"
+    assert "useful step" in second.answer
+
+
 def test_follow_up_other_side(chat):
     first = chat.ask("What did China ask the US to do in Oslo?")
     second = chat.ask("And what concerns did the American side raise?", [Turn(question="q", answer=first)])

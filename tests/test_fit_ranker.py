@@ -24,3 +24,18 @@ def test_fit_ranker_reproduces_the_shipped_weights(eval_dir, tmp_path):
     assert fitted["fit"]["sets"] == ["dev", "dev2"]
     # The report gives the ranker's out-of-fold recall per set, the figure the README quotes.
     assert '"recall@1"' in result.output and '"cross_validated_answers"' in result.output
+
+
+def test_the_tie_break_between_two_fits_rewards_the_gold_evidences_share_of_probability():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from bot.answer.fit import gold_log_share, recall_at
+
+    rankings = [SimpleNamespace(answerable=True, labels=np.array([1, 0, 0]))]
+    sure, unsure = [np.array([0.9, 0.05, 0.05])], [np.array([0.4, 0.3, 0.3])]
+    # Both put the gold sentence first, so recall@1 ties; the one surer of it wins the tie.
+    assert recall_at(rankings, sure, 1) == recall_at(rankings, unsure, 1) == 1.0
+    assert gold_log_share(rankings, sure) > gold_log_share(rankings, unsure)
+    assert gold_log_share([SimpleNamespace(answerable=False, labels=np.array([0]))], [np.array([0.5])]) == 0.0

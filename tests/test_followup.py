@@ -46,6 +46,15 @@ def test_he_after_another_question_is_the_person_asked_about(catalog):
     assert "Dana Whitfield" in text
 
 
+def test_that_leader_is_the_person_the_last_answer_named(catalog):
+    # "Whom had she told?" -> Li Wen; "How did that leader react?" asks about Li, not the speaker.
+    history = [turn("Whom had Whitfield told?", intent="other", actor="Dana Whitfield", answered_people=["Li Wen"])]
+    text, ctx = resolve("How did that leader react to the talks?", history, catalog)
+    assert text == "How did Li Wen react to the talks?" and ctx.actor == "Li Wen"
+    history = [turn("What did Whitfield raise?", intent="side_position", actor="Dana Whitfield")]
+    assert resolve("And how did that official react?", history, catalog)[0] == "And how did Dana Whitfield react?"
+
+
 def test_host_and_object_pronoun_are_the_other_participant(catalog):
     history = [turn("What did Li urge?", intent="demands", actor="Li Wen")]
     text, _ = resolve("What did he tell his host?", history, catalog)

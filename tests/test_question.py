@@ -38,6 +38,7 @@ def catalog():
         ("What did China ask the US to do?", "demands"),
         ("What did Li urge Washington to lift?", "demands"),
         ("What concerns did Whitfield raise?", "side_position"),
+        ("How did Whitfield react to the proposal?", "side_position"),
         ("What did the two sides agree on?", "outcome"),
         ("Which topics did they discuss?", "topics"),
         ("Why was the meeting notable?", "other"),

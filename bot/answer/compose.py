@@ -228,7 +228,7 @@ def compose_chosen(
             marks = f"[{numbers[(r.article.id, before.start)]}]" + marks
         parts.append(f"{r.sentence.text} {marks}")
     answered = []
-    if meeting and q.intent == "who_met":
+    if meeting and (q.intent == "who_met" or q.wants_name):  # "Whom had he informed?" names someone too
         answered = [
             p.name
             for p in meeting.participants

@@ -25,9 +25,15 @@ _DESCRIPTOR = re.compile(
     re.I,
 )
 _OTHER_SIDE = re.compile(r"\b(?:the\s+)?other\s+side\b", re.I)
+# "How did that leader react?": the person the last answer named ("Whom had he informed?" -> Zelensky).
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:that|this)\s+(?:leader|man|woman|official|minister|president|diplomat|envoy|politician|person)\b|"
+    r"\bthe\s+latter\b",
+    re.I,
+)
 _CONTEXT_WORDS = re.compile(
     r"\b(?:he|she|him|his|her|they|them|their|that meeting|the meeting|those talks|the talks|this meeting|the host|"
-    r"the other side|the secretary|the two sides)\b|^\s*and\b",
+    r"the other side|the secretary|the two sides)\b|^\s*and\b|" + _DEMONSTRATIVE.pattern,
     re.I,
 )
 
@@ -95,6 +101,10 @@ def resolve(question: str, history: list[Turn], catalog: Catalog) -> tuple[str, 
         return titled[0].name if len(titled) == 1 else m.group(0)
 
     text = _DESCRIPTOR.sub(descriptor, text)
+    named = answered[0] if answered else last_actor
+    if named and _DEMONSTRATIVE.search(text):
+        text = _DEMONSTRATIVE.sub(lambda _m: named, text, count=1)  # names are literal, never templates
+        ctx.actor = named
     subject = answered[0] if (focus.intent == "who_met" and answered) else last_actor
     if subject is None and ctx.participants:
         subject = ctx.participants[0].name

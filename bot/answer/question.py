@@ -78,7 +78,7 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         "side_position",
         re.compile(
             r"\b(?:say|said|tell|told|emphasi[sz]e|stress|warn|raise|raised|concerns?|describe|describ\w+|"
-            r"characteri[sz]e|thank|thanked|support|respond|condemn|promise|propose|reject|insist|"
+            r"characteri[sz]e|thank|thanked|support|respond|react|condemn|promise|propose|reject|insist|"
             r"call|view|position|stance|defend|intend\w*|think|believe|continue)\b",
             re.I,
         ),
