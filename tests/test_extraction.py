@@ -102,6 +102,26 @@ def test_joint_subject_is_both_sides():
     assert any("river protection pact" in a.text for a in meeting.agreements)
 
 
+@pytest.mark.parametrize(
+    ("lead", "host"),
+    [
+        # The country the meeting took place in: Caracas is Venezuela's.
+        ("CARACAS - Colombian President Ana Mora and Venezuelan President Luis Pena met on Tuesday.\n", "Luis Pena"),
+        # The meeting sentence says who received whom, wherever it was.
+        ("GENEVA - Venezuelan President Luis Pena received Colombian President Ana Mora on Tuesday.\n", "Luis Pena"),
+    ],
+)
+def test_the_host_and_the_guest_as_speakers_are_the_participants(lead, host):
+    meeting = extract(
+        "Border talks\n\n" + lead + "The host said the two leaders had agreed to reopen the border.\n"
+        "His guest told reporters that trade would double.\n"
+    )
+    said = [(s.actor, s.kind) for s in meeting.statements if s.text.startswith("The host said")]
+    assert (host, "state") in said and ("both", "agree") in said  # the host speaks; the two agree
+    guest = statement_for(meeting, "His guest told")
+    assert guest.actor == ({"Luis Pena", "Ana Mora"} - {host}).pop()
+
+
 def test_readout_style_and_descriptor():
     meeting = extract(READOUT)
     assert statement_for(meeting, "Secretary Whitfield emphasized").actor == "Dana Whitfield"

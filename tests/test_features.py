@@ -197,3 +197,24 @@ def test_the_article_whose_headline_matches_the_question_is_marked_in_every_sent
     question_vector = np.eye(1, 8, k=5, dtype=np.float32)[0]  # the second article's headline
     _, matrix = featurize(parse("What did they set?", Catalog()), question_vector, contexts)
     assert matrix[:, INDEX["title_dense"]].tolist() == [-1, -1, 0, 0]
+
+
+def test_one_sentence_need_not_answer_every_part_of_a_two_part_question():
+    from bot.answer.features import ABSTAIN_NAMES, abstention_features
+
+    text = "Li met Whitfield in Oslo on Friday.\nLi urged the US to lift export controls.\nWhitfield said no."
+    article = Article(id="a3", title="Talks", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+
+    def flags(question: str) -> dict[str, float]:
+        q = parse(question, Catalog())
+        candidates, matrix = featurize(q, vectors[1], [context])
+        matrix[1, INDEX["actor_other_side"]] = 1.0  # the best sentence is someone else's
+        return dict(zip(ABSTAIN_NAMES, abstention_features(q, candidates, matrix, 1, 0.0)))
+
+    one = flags("On what date did China ask the US to lift export controls?")
+    assert one["best_other_speaker"] == 1 and one["best_type_absent"] == 1
+    two = flags("What did China ask the US to lift, and when did Whitfield answer?")
+    assert two["best_other_speaker"] == 0 and two["best_type_absent"] == 0

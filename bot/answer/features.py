@@ -460,13 +460,16 @@ def abstention_features(
     rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
     asked = asked_facts(q)
     type_absent = any(rows[:, INDEX[name]].max() == 0 for name in asked)
+    # A two-part question ("What did Bogota ask, and how did Maduro respond?") is answered by a
+    # sentence per part: one sentence need not state every fact asked, nor be the asked speaker's.
+    single = not q.parts
     return np.asarray(
         [
             logit,
             q.asks_speaker and rows[:, INDEX["actor_said"]].max() == 0,
             type_absent,
-            matrix[best, INDEX["actor_other_side"]],
-            any(matrix[best, INDEX[name]] == 0 for name in asked),
+            single and matrix[best, INDEX["actor_other_side"]],
+            single and any(matrix[best, INDEX[name]] == 0 for name in asked),
         ],
         dtype=np.float64,
     )

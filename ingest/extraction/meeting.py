@@ -74,6 +74,7 @@ def build_meeting(
         return Evidence(article_id=article_id, start=s.start, end=s.end)
 
     venue, venue_sentence = _venue(text, sentences, meeting_sentence)
+    _assign_host_and_guest(statements, participants, meeting_sentence, venue)
     when, date_sentence = _date(sentences, meeting_sentence, published)
     meeting = Meeting(
         participants=[Participant(name=p.name, title=p.title, country=p.country, side=p.country) for p in participants],
@@ -185,6 +186,53 @@ def _assign_other_side(statements: list[Attributed], participants: list[Person])
     ranked = counts.most_common(2)
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         person.country = ranked[0][0]
+
+
+# "The host said ...", "His guest told reporters ...": the host or the guest as a sentence's speaker.
+_HOST_SPEAKS = re.compile(
+    r"^\W*(?:the|his|her|their)\s+(?:(hosts?)|guests?|visitors?)\s+(?:also\s+)?"
+    r"(?:said|says|told|tells|added|noted|stressed|insisted|argued|warned|urged|replied)\b",
+    re.I,
+)
+_HOSTING = re.compile(r"\b(?:hosted|hosts|received|receives|welcomed|welcomes)\b")
+
+
+def _host(participants: list[Person], meeting_sentence: Sentence | None, venue: str | None) -> Person | None:
+    """Who hosted: the participant the meeting sentence says hosted, received or welcomed the other,
+    else the one of the country the meeting took place in (Caracas: Venezuela's president)."""
+    if meeting_sentence is not None:
+        hosting = _HOSTING.search(meeting_sentence.text)
+        if hosting:
+            before = meeting_sentence.text[: hosting.start()]
+            named = [p for p in participants if any(a in before for a in p.aliases or {p.name})]
+            if len(named) == 1:
+                return named[0]
+    countries = {side for _, _, side in find_sides(venue or "")}
+    local = [p for p in participants if p.country in countries]
+    return local[0] if len(local) == 1 else None
+
+
+def _assign_host_and_guest(
+    statements: list[Attributed], participants: list[Person], meeting_sentence: Sentence | None, venue: str | None
+) -> None:
+    """ "The host said the two leaders had agreed ...": the host speaks (and the two leaders agree, the
+    statement the sentence already has); "his guest told ..." is the other one of two participants."""
+    host = _host(participants, meeting_sentence, venue)
+    if host is None:
+        return
+    others = [p for p in participants if p is not host]
+    for st in list(statements):
+        subject = _HOST_SPEAKS.match(st.sentence.text)
+        if subject is None:
+            continue
+        speaker = host if subject.group(1) else (others[0] if len(others) == 1 else None)
+        if speaker is None or st.actor is speaker:
+            continue
+        if st.actor is None and st.side is None:
+            st.actor, st.side = speaker, speaker.country
+        elif not any(o.sentence is st.sentence and o.actor is speaker for o in statements):
+            statements.append(Attributed(st.sentence, "state", speaker, speaker.country, None, st.cue_start))
+    statements.sort(key=lambda a: a.sentence.start)
 
 
 def _placed_at_meeting(text: str, sentences: list[Sentence], people: list[Person]) -> set[str]:
