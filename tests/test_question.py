@@ -160,6 +160,9 @@ def test_two_part_and_where_when_questions_are_split(catalog):
     assert q.parts == ["What did Li urge", "what did Whitfield reply?"]
     q = parse("Where and on what day did they meet?", catalog)
     assert q.parts == ["Where did they meet?", "on what day did they meet?"]
+    q = parse("What did Li urge, and on what date did Whitfield reply?", catalog)
+    assert q.parts == ["What did Li urge", "on what date did Whitfield reply?"]
+    assert parse("Which leaders did Li meet, and on what dates?", catalog).parts == []  # one question, two facts
 
 
 def test_source_clause_is_not_part_of_the_topic(catalog):

@@ -561,11 +561,15 @@ def parse(text: str, catalog: Catalog) -> Question:
     ):
         q.actor_side = "both"
     split = re.split(
-        r",\s*and\s+(?=(?:what|how|who|where|when|which|why|whether|was|were|is|are|did|does|do|has|have)\b)",
+        r",\s*and\s+(?=(?:(?:on|in|at|for|to|with|from|by|within)\s+(?:what|which|whom|how)|what|how|who|where|when|which|"
+        r"why|whether|was|were|is|are|did|does|do|has|have)\b)",
         q.core,
         flags=re.I,
     )
-    if len(split) == 2:
+    # ", and on what date did he answer?" is a second question; ", and with whom?" only ends the first.
+    if len(split) == 2 and (
+        _VERB.search(split[1]) or not re.match(r"(?:on|in|at|for|to|with|from|by|within)\s", split[1], re.I)
+    ):
         q.parts = split
     where_when = re.match(r"^\s*where\s+and\s+(when|on\s+what\s+(?:day|date))\s+(.*)$", q.core, re.I)
     if where_when:
