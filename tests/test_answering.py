@@ -298,6 +298,13 @@ def test_the_short_fact_names_a_city_its_sentence_writes_as_a_dateline(component
     )
     answer = ask_one_article(components, text, "Where did Aino Marin and Tunde Okafor meet?")
     assert answer.answer.startswith("Aino Marin and Tunde Okafor met in Helsinki")
+    # A city no list holds, with its country after it, is still the dateline's city: "in", not "at the".
+    text = (
+        "Lund and Okafor talk grain\n\nKELANTRA, Sweden, June 9 (Wire) - Swedish Foreign Minister Eva Lund "
+        "welcomed Nigerian Foreign Minister Tunde Okafor to the Kelantra Palace on Monday.\n"
+    )
+    answer = ask_one_article(components, text, "Where did Eva Lund and Tunde Okafor meet?")
+    assert answer.answer.startswith("Eva Lund and Tunde Okafor met in Kelantra")
 
 
 def test_a_namesake_of_another_report_is_not_the_person_asked_about(components):

@@ -173,6 +173,12 @@ VENUES = {
         "SHARJAH, Sept. 21 (Wire) -- Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg.\n",
         "Sharjah",
     ),
+    "a capitalised dateline may give the country after the city": (
+        "Grid talks\n\n"
+        "KELANTRA, Malta, Sept. 21 (Wire) \u2014 Egyptian President Omar Haddad welcomed Maltese Prime Minister Anna "
+        "Borg to the Kelantra Palace on Monday.\n",
+        "Kelantra",
+    ),
     "an affiliation is no venue": (
         "Grid talks\n\n"
         "Egyptian President Omar Haddad held talks with Maltese Prime Minister Anna Borg on Monday.\n"

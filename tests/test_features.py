@@ -114,6 +114,8 @@ def test_a_building_answers_which_building():
     text = "The president was driven to the presidential palace for the ceremony.\nThey spoke for an hour."
     question = "In which building did the president receive his guest?"
     assert _features(text, question)["place_asked"].tolist() == [1, 0]
+    text = "They agreed on building a railway.\nThe talks were held in the old customs building."
+    assert _features(text, question)["place_asked"].tolist() == [0, 1]  # the noun, not the verb
 
 
 def test_today_is_a_date_only_in_a_dated_article():

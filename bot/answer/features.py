@@ -52,7 +52,8 @@ _DATE_WORDS = re.compile(
 )
 _VENUE_CUE = re.compile(
     r"\b(?:at the|on the (?:margins|sidelines) of)\b|"
-    r"\b(?:[Pp]alace|[Mm]ansion|[Rr]esidence|[Hh]otel|[Bb]uilding|[Vv]illa|[Hh]eadquarters|[Cc]hancellery)\b"
+    r"\b(?:[Pp]alace|[Mm]ansion|[Rr]esidence|[Hh]otel|[Vv]illa|[Hh]eadquarters|[Cc]hancellery)\b|"
+    r"\b(?:the|a|its|their)\s+(?:[\w-]+\s+){0,2}[Bb]uilding\b"  # the noun, not "building a railway"
 )
 WANTED_KINDS = {
     "demand": {"demand", "urge", "call-on"},

@@ -177,6 +177,7 @@ INTENT_WORDS = {
     "date",
     "city",
     "venue",
+    "building",
     "urge",
     "urged",
     "demand",

@@ -29,8 +29,10 @@ _AT_VENUE = re.compile(
     r"\b(?:at|on the (?:margins|sidelines) of|on the margins of|on the sidelines of|during)\s+(?:the\s+)?"
     r"([A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|meetings?|of|the|and|\([^)]*\)))*)"
 )
+# "SHARJAH, Sept. 21 (Xinhua) --", "BOGOR, Indonesia, March 12 (Wire) -", "KINGSTOWN, St Vincent -".
 _CAPS_DATELINE = re.compile(
-    r"^\s*([A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3})\s*(?:,\s*(?:" + MONTH_PATTERN + r")\s*\d|\(|\u2014|--|\s-\s)"
+    r"^\s*([A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3})(?:,\s*[A-Z][a-z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,3})?\s*"
+    r"(?:,\s*(?:" + MONTH_PATTERN + r")\s*\d|\(|\u2014|--|\s-\s)"
 )
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}?)\s*(?:,|\u2022|\(|\u2014|-)", re.M)
 _WEEKDAY_RE = re.compile(r"\b(?:on\s+)?(" + "|".join(w.title() for w in WEEKDAYS) + r")\b")
