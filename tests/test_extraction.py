@@ -122,6 +122,19 @@ def test_the_host_and_the_guest_as_speakers_are_the_participants(lead, host):
     assert guest.actor == ({"Luis Pena", "Ana Mora"} - {host}).pop()
 
 
+def test_the_items_of_a_list_say_what_its_lead_in_says():
+    meeting = extract(
+        "Joint statement\n\nFinnish President Eero Salo met Chilean President Ana Mora in Santiago on Monday.\n"
+        "The two sides agreed on the following:\n\n1. To raise trade to 2 billion dollars by 2030.\n\n"
+        "2. To open a consulate in Valparaiso.\n\nSalo thanked his host for the welcome.\n"
+    )
+    for item in ("To raise trade", "To open a consulate"):
+        st = statement_for(meeting, item)
+        assert (st.side, st.kind) == ("both", "agree")
+    assert any("consulate" in a.text for a in meeting.agreements)
+    assert statement_for(meeting, "Salo thanked").actor == "Eero Salo"  # the list has ended
+
+
 def test_readout_style_and_descriptor():
     meeting = extract(READOUT)
     assert statement_for(meeting, "Secretary Whitfield emphasized").actor == "Dana Whitfield"

@@ -220,3 +220,11 @@ def test_one_sentence_need_not_answer_every_part_of_a_two_part_question():
     assert one["best_other_speaker"] == 1 and one["best_type_absent"] == 1
     two = flags("What did China ask the US to lift, and when did Whitfield answer?")
     assert two["best_other_speaker"] == 0 and two["best_type_absent"] == 0
+
+
+def test_a_title_names_the_person_but_its_words_alone_are_the_topic():
+    from bot.answer.features import question_stems
+
+    assert question_stems("What did the trade minister say about security?")[0] == {"secur"}
+    assert "trade" in question_stems("What trade target did Finland and Chile set?")[0]
+    assert "state" in question_stems("What did the Secretary of State say about a Palestinian state?")[0]

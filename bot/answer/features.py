@@ -34,6 +34,7 @@ from ingest.extraction.lexicon import (
     MEETING_CUES,
     MONTH_PATTERN,
     MONTHS,
+    TITLE_HEADS,
     TITLE_WORDS,
     WEEKDAYS,
     month_spellings,
@@ -107,23 +108,29 @@ _TITLED_SIDE = re.compile(
     r"Israeli|British|French|German|[A-Z][a-z]+(?:'s|\u2019s)?)\s+(?=(?:[Ss]ecretary|[Pp]resident|[Pp]rime|[Ff]oreign|"
     r"[Mm]inister|[Cc]ommerce|[Dd]efen[cs]e|[Tt]rade|[Ll]eader|[Cc]hancellor|[Pp]remier|[Aa]mbassador|[Ee]nvoy)\b)"
 )
-_TITLE_STEMS = {stem(w) for w in TITLE_WORDS if w.isalpha()}
+# A title: title words ending in a title head ("trade minister", "Secretary of State", "national
+# security adviser", "the president"). Alone, "trade", "security" or "state" are what a question is about.
+_TITLE = re.compile(
+    r"\b(?:(?:" + "|".join(sorted((w for w in TITLE_WORDS if w.isalpha()), key=len, reverse=True)) + r")\s+)*"
+    r"(?:" + "|".join(sorted(TITLE_HEADS, key=len, reverse=True)) + r")s?(?:\s+of\s+state)?\b",
+    re.I,
+)
 
 
 def question_stems(text: str, keep_titles: bool = False) -> tuple[set[str], set[str]]:
     """(topic stems, intent stems): intent words count for half, the topic words in full.
 
-    Title words ("prime minister", "secretary") name the person asked about, not the topic, so they
-    are dropped unless the question asks for the title itself.
+    A title ("the trade minister", "Secretary of State") names the person asked about, not the topic,
+    so it is dropped unless the question asks for the title itself; its words alone ("trade",
+    "security", "a Palestinian state") are topic words.
     """
     # "US Secretary of State", "Chinese foreign minister": a country word in a title names the person.
     text = _TITLED_SIDE.sub(" ", text)
+    if not keep_titles:
+        text = _TITLE.sub(" ", text)
     rest, sides = sides_as_tokens(text)
     all_stems = content_stems(rest) | sides
     topic = content_stems(rest, drop_intent=True) | sides
-    if not keep_titles:
-        all_stems -= _TITLE_STEMS
-        topic -= _TITLE_STEMS
     return topic, all_stems - topic
 
 

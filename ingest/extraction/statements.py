@@ -84,7 +84,15 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
     quote_open = False  # a quotation runs on from the previous sentence
     speaker: Attributed | None = None  # the previous sentence's statement, whose quote may go on
     unattributed: list[Sentence] = []  # a quote's first sentences, whose speaker is named where it closes
+    lead_in: Attributed | None = None  # "The two sides agreed on the following:", whose list items follow
+    in_list = False
     for sentence in sentences:
+        if _LIST_MARKER.fullmatch(sentence.text.strip()):
+            in_list = lead_in is not None  # "1." on its own: the next sentence is an item
+            continue
+        in_list = lead_in is not None and (in_list or bool(_BULLET_BEFORE.search(text[: sentence.start])))
+        if not in_list:
+            lead_in = None
         outside, still_open = _outside_quotes(sentence.text, quote_open)
         continued = quote_open or _whole_quote(sentence.text)
         quote_open = still_open
@@ -96,8 +104,14 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
             out.append(speaker)
             continue
         statement, actor_mention, mentions = _attribute_one(text, sentence, people, focus)
+        if statement is None and in_list and lead_in is not None:
+            # "1. To upgrade relations to a partnership.": an item says what its lead-in's speaker said.
+            statement = Attributed(sentence, lead_in.kind, lead_in.actor, lead_in.side, None, sentence.start)
         if statement is not None:
             out.append(statement)
+        if statement is not None and sentence.text.rstrip().endswith(":") and (statement.actor or statement.side):
+            lead_in, in_list = statement, False
+        in_list = False
         speaker = statement if statement is not None and (statement.actor or statement.side) else None
         if continued and attributed_here and speaker is not None:
             # '"The border was left to the mafias. We will rebuild ...," Petro said.': the sentence that
@@ -164,6 +178,8 @@ def _attribute_one(
     return None, actor_mention, mentions
 
 
+_LIST_MARKER = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]")  # "1.", "2)", "(a)"
+_BULLET_BEFORE = re.compile(r"\n[ \t]*(?:[-\u2022*\u2013]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]*$")  # "- item", "1. item"
 _SPEECH_VERB = re.compile(
     r"\b(?:said|says|told|tells|added|adds|stated|noted|asked|wrote|writes|argued|insisted|replied|continued)\b", re.I
 )
