@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from bot.answer.catalog import Catalog
 from bot.answer.features import INDEX, NAMES, ArticleContext, candidate_sentences, featurize
@@ -228,3 +229,16 @@ def test_a_title_names_the_person_but_its_words_alone_are_the_topic():
     assert question_stems("What did the trade minister say about security?")[0] == {"secur"}
     assert "trade" in question_stems("What trade target did Finland and Chile set?")[0]
     assert "state" in question_stems("What did the Secretary of State say about a Palestinian state?")[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "states_a_length"),
+    [
+        ("He paid a state visit from 6 to 8 October.", True),
+        ("The delegation stayed from Monday to Wednesday.", True),
+        ("The talks lasted about two hours.", True),
+        ("Inflation rose from 5 to 8 percent.", False),  # a range, not a stay
+    ],
+)
+def test_a_stay_from_one_day_to_another_is_a_length(sentence, states_a_length):
+    assert _features(sentence, "How long did the visit last?")["duration_asked"][0] == states_a_length

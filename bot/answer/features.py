@@ -209,7 +209,10 @@ INDEX = {name: i for i, name in enumerate(NAMES)}
 _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|half|a few|many)[\s-]+"
     r"(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)\b|\b(?:an|a full|half an)\s+hour\b|"
-    r"\b(?:hour|day|week)-long\b|\bfirst time in\b|\bsince\s+(?:19|20)\d\d\b",
+    r"\b(?:hour|day|week)-long\b|\bfirst time in\b|\bsince\s+(?:19|20)\d\d\b|"
+    # "a state visit from 6 to 8 October", "from Monday to Wednesday": a stay with its first and last day
+    r"\bfrom\s+(?:\d{1,2}\s+(?:to|until)\s+\d{1,2}\s+(?:" + MONTH_PATTERN + r")|(?:" + MONTH_PATTERN + r")\s+\d{1,2}\s+"
+    r"(?:to|until)\s+\d{1,2}|(?:" + "|".join(WEEKDAYS) + r")\s+(?:to|until)\s+(?:" + "|".join(WEEKDAYS) + r"))\b",
     re.I,
 )
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
