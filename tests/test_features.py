@@ -242,3 +242,25 @@ def test_a_title_names_the_person_but_its_words_alone_are_the_topic():
 )
 def test_a_stay_from_one_day_to_another_is_a_length(sentence, states_a_length):
     assert _features(sentence, "How long did the visit last?")["duration_asked"][0] == states_a_length
+
+
+def test_for_the_next_meeting_the_reported_meetings_sentence_is_not_the_meeting_asked_about():
+    from ingest.extraction import extract_meetings
+
+    text = (
+        "Talks in Lima\n\nPeruvian Foreign Minister Rosa Quispe met Chilean Foreign Minister Ana Mora in Lima "
+        "on Monday.\nThey agreed to meet again in Quito in May."
+    )
+    article = Article(id="a4", title="Talks in Lima", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    (meeting,) = extract_meetings(article, sentences)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, meeting, sentences, vectors, {}, focus=0.0, rank=0)
+
+    def column(question: str, name: str) -> list[float]:
+        return featurize(parse(question, Catalog()), vectors[0], [context])[1][:, INDEX[name]].tolist()
+
+    assert column("Where did Quispe and Mora meet?", "meeting_sentence") == [0, 1, 0]
+    assert column("Where will Quispe and Mora meet next?", "meeting_sentence") == [0, 0, 0]
+    assert column("Where will Quispe and Mora meet next?", "planned_asked") == [0, 0, 1]
+    assert column("Where did Quispe and Mora meet?", "planned_asked") == [0, 0, 0]

@@ -184,6 +184,7 @@ BASE = (
     "place_asked",
     "duration_asked",
     "planned",
+    "planned_asked",
     "background",
     "past_year",
     "headline",
@@ -368,7 +369,8 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["kind"]] = bool(wanted) and kind_ok
             f[INDEX["demand_form"]] = bool(_DEMAND_FORM.search(text)) * (1.0 if directed else 0.5)
             f[INDEX["statement"]] = bool(said)
-            f[INDEX["meeting_sentence"]] = s.start == meeting_start
+            # "Where will they meet next?", "When did they last meet?": not the meeting the report is about.
+            f[INDEX["meeting_sentence"]] = s.start == meeting_start and not (q.wants_next or q.wants_earlier)
             f[INDEX["meeting_cue"]] = bool(MEETING_CUES.search(text))
             # "today" is a date only when the article says which day it was written.
             dated = bool(_DATE_WORDS.search(text) or (ctx.article.published and re.search(r"\btoday\b", text)))
@@ -378,6 +380,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["place_asked"]] = q.wants_place and placed
             f[INDEX["duration_asked"]] = q.wants_duration and bool(_DURATION.search(text))
             f[INDEX["planned"]] = bool(_PLANNED.search(text))
+            f[INDEX["planned_asked"]] = q.wants_next and f[INDEX["planned"]]  # "Where will they meet next?"
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))
             # A dated fact of before the meeting: a treaty's year, "their first call since December 2022",
             # "In September 2022, a swap ...". Background to the report, and what "other" questions ask.
