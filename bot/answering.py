@@ -198,8 +198,7 @@ class _Ranking:
             self.observe(q, candidates, matrix)
         if len(probabilities):
             best = int(np.argmax(probabilities))
-            logit = float(np.log(probabilities[best] / max(1e-9, 1 - probabilities[best])))
-            self.unanswerable = self.weights.unanswerable(abstention_features(q, candidates, matrix, best, logit))
+            self.unanswerable = self.weights.unanswerable(abstention_features(q, candidates, matrix, probabilities))
             self.fact_missing = asked_fact_missing(q, candidates, matrix, best)
         return best_first(candidates)
 

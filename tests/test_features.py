@@ -215,12 +215,30 @@ def test_one_sentence_need_not_answer_every_part_of_a_two_part_question():
         q = parse(question, Catalog())
         candidates, matrix = featurize(q, vectors[1], [context])
         matrix[1, INDEX["actor_other_side"]] = 1.0  # the best sentence is someone else's
-        return dict(zip(ABSTAIN_NAMES, abstention_features(q, candidates, matrix, 1, 0.0)))
+        probabilities = np.full(len(candidates), 0.1)
+        probabilities[1] = 0.5  # sentence 1 is the best
+        return dict(zip(ABSTAIN_NAMES, abstention_features(q, candidates, matrix, probabilities)))
 
     one = flags("On what date did China ask the US to lift export controls?")
     assert one["best_other_speaker"] == 1 and one["best_type_absent"] == 1
     two = flags("What did China ask the US to lift, and when did Whitfield answer?")
     assert two["best_other_speaker"] == 0 and two["best_type_absent"] == 0
+
+
+def test_abstention_sees_how_far_the_speakers_own_best_sentence_is_and_a_background_best():
+    from bot.answer.features import ABSTAIN_NAMES, abstention_features
+
+    text = "Li met Whitfield in Oslo in 2025.\nIn 2019 the two sides swapped prisoners.\nLi said talks went well."
+    article = Article(id="a5", title="Talks", source="t.txt", text=text, published="2025-05-02")
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    q = parse("What did China say about the prisoners?", Catalog())
+    candidates, matrix = featurize(q, vectors[1], [context])
+    matrix[:, INDEX["actor_said"]] = [0, 0, 1]  # only the last sentence is China's
+    flags = dict(zip(ABSTAIN_NAMES, abstention_features(q, candidates, matrix, np.array([0.1, 0.5, 0.2]))))
+    assert flags["best_past_year"] == 1  # the best sentence tells of 2019, before the report
+    assert flags["actor_best_gap"] == pytest.approx(np.log(0.5 / 0.5) - np.log(0.2 / 0.8))
 
 
 def test_a_title_names_the_person_but_its_words_alone_are_the_topic():

@@ -426,6 +426,8 @@ ABSTAIN_NAMES = (
     "type_absent",
     "best_other_speaker",
     "best_type_absent",
+    "actor_best_gap",
+    "best_past_year",
 )
 
 
@@ -462,14 +464,21 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
     return all(rows[:, INDEX[name]].max() == 0 for name in asked)
 
 
+def _logit(p: float) -> float:
+    return float(np.log(max(p, 1e-9) / max(1e-9, 1 - p)))
+
+
 def abstention_features(
-    q: Question, candidates: list[Ranked], matrix: np.ndarray, best: int, logit: float
+    q: Question, candidates: list[Ranked], matrix: np.ndarray, probabilities: np.ndarray
 ) -> np.ndarray:
-    """Question-level evidence that the articles do not answer: the best sentence's score, whether it
-    is someone else's statement or lacks the kind of fact asked for, and for its article whether the
-    speaker asked about says anything there (by the extraction), whether the kind of fact asked for
-    (a date, a place, a number, a duration, a time) appears anywhere in it, and how many of the
-    question's topic words it holds."""
+    """Question-level evidence that the articles do not answer: the best sentence's score; whether it
+    is someone else's statement, lacks the kind of fact asked for, or tells of an earlier year (the
+    background, when the meeting's own news is missing); how far behind it the asked speaker's own
+    best sentence is; and for its article whether the speaker asked about says anything there (by
+    the extraction) and whether the kind of fact asked for (a date, a place, a number, a duration, a
+    time) appears anywhere in it."""
+    best = int(np.argmax(probabilities))
+    logit = _logit(float(probabilities[best]))
     article_id = candidates[best].article.id
     rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
     asked = asked_facts(q)
@@ -477,6 +486,12 @@ def abstention_features(
     # A two-part question ("What did Bogota ask, and how did Maduro respond?") is answered by a
     # sentence per part: one sentence need not state every fact asked, nor be the asked speaker's.
     single = not q.parts
+    # How far the asked speaker's own best sentence is behind the best one ("What did Maduro say about
+    # the court?" when only his guest spoke of it).
+    actor_gap = 0.0
+    mine = matrix[:, INDEX["actor_said"]] > 0
+    if q.asks_speaker and single and mine.any():
+        actor_gap = logit - _logit(float(probabilities[mine].max()))
     return np.asarray(
         [
             logit,
@@ -484,6 +499,8 @@ def abstention_features(
             type_absent,
             single and matrix[best, INDEX["actor_other_side"]],
             single and any(matrix[best, INDEX[name]] == 0 for name in asked),
+            actor_gap,
+            matrix[best, INDEX["past_year"]],
         ],
         dtype=np.float64,
     )

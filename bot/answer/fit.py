@@ -206,9 +206,7 @@ def _abstention_rows(rankings: Sequence[Ranking], probabilities: Sequence[np.nda
     for r, p in zip(rankings, probabilities):
         if not len(p):
             continue
-        best = int(np.argmax(p))
-        logit = float(np.log(p[best] / max(1e-9, 1 - p[best])))
-        rows.append(abstention_features(r.q, r.candidates, r.matrix, best, logit))
+        rows.append(abstention_features(r.q, r.candidates, r.matrix, p))
         unanswerable.append(not r.answerable)
     return np.vstack(rows), np.asarray(unanswerable)
 
