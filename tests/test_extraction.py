@@ -109,6 +109,8 @@ def test_joint_subject_is_both_sides():
         ("CARACAS - Colombian President Ana Mora and Venezuelan President Luis Pena met on Tuesday.\n", "Luis Pena"),
         # The meeting sentence says who received whom, wherever it was.
         ("GENEVA - Venezuelan President Luis Pena received Colombian President Ana Mora on Tuesday.\n", "Luis Pena"),
+        # "was received by": the one after the verb hosted.
+        ("GENEVA - Colombian President Ana Mora was received by Venezuelan President Luis Pena.\n", "Luis Pena"),
     ],
 )
 def test_the_host_and_the_guest_as_speakers_are_the_participants(lead, host):
@@ -120,6 +122,26 @@ def test_the_host_and_the_guest_as_speakers_are_the_participants(lead, host):
     assert (host, "state") in said and ("both", "agree") in said  # the host speaks; the two agree
     guest = statement_for(meeting, "His guest told")
     assert guest.actor == ({"Luis Pena", "Ana Mora"} - {host}).pop()
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "\n1. To raise trade to 2 billion dollars by 2030.\n\n2. To open a consulate in Valparaiso.\n",
+        "\n- To raise trade to 2 billion dollars by 2030.\n- To open a consulate in Valparaiso.\n",
+        "\n(a) To raise trade. The target is 2 billion dollars by 2030.\n(b) To open a consulate in Valparaiso.\n",
+    ],
+    ids=["numbered", "dashes", "lettered, an item of two sentences"],
+)
+def test_every_kind_of_list_item_says_what_its_lead_in_says(items):
+    meeting = extract(
+        "Joint statement\n\nFinnish President Eero Salo met Chilean President Ana Mora in Santiago on Monday.\n"
+        "The two sides agreed on the following:\n" + items + "\nSalo thanked his host for the welcome.\n"
+    )
+    for item in ("To raise trade", "2 billion dollars", "To open a consulate"):
+        st = statement_for(meeting, item)
+        assert (st.side, st.kind) == ("both", "agree")
+    assert statement_for(meeting, "Salo thanked").actor == "Eero Salo"
 
 
 def test_the_items_of_a_list_say_what_its_lead_in_says():

@@ -117,6 +117,7 @@ def test_a_building_answers_which_building():
     assert _features(text, question)["place_asked"].tolist() == [1, 0]
     text = "They agreed on building a railway.\nThe talks were held in the old customs building."
     assert _features(text, question)["place_asked"].tolist() == [0, 1]  # the noun, not the verb
+    assert _features("They launched a building programme.", question)["place_asked"].tolist() == [0]
 
 
 def test_today_is_a_date_only_in_a_dated_article():
@@ -256,6 +257,7 @@ def test_a_title_names_the_person_but_its_words_alone_are_the_topic():
         ("The delegation stayed from Monday to Wednesday.", True),
         ("The talks lasted about two hours.", True),
         ("Inflation rose from 5 to 8 percent.", False),  # a range, not a stay
+        ("The vote was postponed from Monday to Wednesday.", False),  # a date moved, not a stay
     ],
 )
 def test_a_stay_from_one_day_to_another_is_a_length(sentence, states_a_length):

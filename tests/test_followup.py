@@ -53,6 +53,8 @@ def test_that_leader_is_the_person_the_last_answer_named(catalog):
     assert text == "How did Li Wen react to the talks?" and ctx.actor == "Li Wen"
     history = [turn("What did Whitfield raise?", intent="side_position", actor="Dana Whitfield")]
     assert resolve("And how did that official react?", history, catalog)[0] == "And how did Dana Whitfield react?"
+    # A noun phrase is no reference to a person.
+    assert "this official visit" in resolve("What did Li say about this official visit?", history, catalog)[0]
 
 
 def test_host_and_object_pronoun_are_the_other_participant(catalog):

@@ -271,7 +271,7 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
             return None
         fact = "They met" if len(named) != 2 else f"{named[0]} and {named[1]} met"
     if venue:
-        if venue in CITIES or re.match(r"\s*" + re.escape(venue.upper()) + r"\b", text):
+        if venue in CITIES or re.match(r"\s*" + re.escape(venue.upper()) + r"\s*[,(\u2014-]", text):
             fact += f" in {venue}"  # a known city, or one the dateline gives: "BOGOR, Indonesia, March 12 -"
         else:
             fact += f" at the {venue}" if re.search(r"\bthe\s+" + re.escape(venue), text) else f" at {venue}"

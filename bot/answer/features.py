@@ -54,7 +54,8 @@ _DATE_WORDS = re.compile(
 _VENUE_CUE = re.compile(
     r"\b(?:at the|on the (?:margins|sidelines) of)\b|"
     r"\b(?:[Pp]alace|[Mm]ansion|[Rr]esidence|[Hh]otel|[Vv]illa|[Hh]eadquarters|[Cc]hancellery)\b|"
-    r"\b(?:the|a|its|their)\s+(?:[\w-]+\s+){0,2}[Bb]uilding\b"  # the noun, not "building a railway"
+    # the noun, not "building a railway" nor "a building programme"
+    r"\b(?i:the|a|its|their)\s+(?:[\w-]+\s+){0,2}[Bb]uilding\b(?!\s+(?:programmes?|programs?|permits?|blocks?|efforts?))"
 )
 WANTED_KINDS = {
     "demand": {"demand", "urge", "call-on"},
@@ -74,11 +75,24 @@ _PLANNED = re.compile(
     r"\b(?:will|would|should|shall|to)\s+(?:meet|visit|hold|take place)\b|\bmeet again\b|\bnext\s+(?:meeting|visit|round)\b",
     re.I,
 )
+# A meeting still to come: "will meet", "agreed to meet again", "is due to visit" (not "travelled to
+# Lima to meet Mora", the reported meeting).
+_TO_COME = re.compile(
+    r"\b(?:will|would|shall)\s+(?:\w+\s+)?(?:meet|visit|hold|travel|host|convene)\b|"
+    r"\b(?:agreed|due|plans?|planned|set|expected|scheduled)\s+to\s+(?:\w+\s+)?(?:meet|visit|hold|travel|host|convene)\b|"
+    r"\bmeet again\b|\bnext\s+(?:meeting|visit|round|summit)\b",
+    re.I,
+)
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
 
 
 # "What did X agree / sign / commit to ...?" (not "What did X say about the agreement?").
-_AGREEMENT_ASKED = re.compile(r"\b(?:agree|sign|commit|decide|settle|conclude)(?:d|ed)?\b", re.I)
+_AGREEMENT_ASKED = re.compile(
+    r"\b(?:did|does|do|has|have|had|will|would)\s+(?:(?!(?:say|said|tell|told|think|about)\b)[\w'\u2019-]+\s+){1,5}?"
+    r"(?:agree|sign|commit|decide|settle|conclude)\w*\b|"
+    r"\b(?:was|were|been)\s+(?:\w+\s+)?(?:agreed|signed|decided|settled|concluded)\b",  # "What was decided?"
+    re.I,
+)
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -109,12 +123,26 @@ _TITLED_SIDE = re.compile(
     r"[Mm]inister|[Cc]ommerce|[Dd]efen[cs]e|[Tt]rade|[Ll]eader|[Cc]hancellor|[Pp]remier|[Aa]mbassador|[Ee]nvoy)\b)"
 )
 # A title: title words ending in a title head ("trade minister", "Secretary of State", "national
-# security adviser", "the president"). Alone, "trade", "security" or "state" are what a question is about.
+# security adviser", "the president"). Alone, "trade", "security" or "state" are what a question is about;
+# the words no topic is ever named by ("minister", "foreign", "pope") go wherever they stand.
+_TITLE_MODIFIERS = sorted(
+    (w for w in TITLE_WORDS if w.isalpha() and w not in {"of", "the", "under"}),
+    key=len,
+    reverse=True,
+)
 _TITLE = re.compile(
-    r"\b(?:(?:" + "|".join(sorted((w for w in TITLE_WORDS if w.isalpha()), key=len, reverse=True)) + r")\s+)*"
-    r"(?:" + "|".join(sorted(TITLE_HEADS, key=len, reverse=True)) + r")s?(?:\s+of\s+state)?\b",
+    r"\b(?:(?:"
+    + "|".join(_TITLE_MODIFIERS)
+    + r")\s+)*(?:"
+    + "|".join(sorted(TITLE_HEADS, key=len, reverse=True))
+    + r")s?"
+    r"(?:-general|\s+of\s+(?:state|defen[cs]e|foreign\s+affairs|the\s+treasury|finance|commerce|trade|the\s+interior|justice))?\b",
     re.I,
 )
+_ONLY_TITLE_STEMS = {
+    stem(w)
+    for w in (*TITLE_HEADS, "ministers", "ministry", "prime", "vice", "deputy", "foreign", "pope", "secretary-general")
+}
 
 
 def question_stems(text: str, keep_titles: bool = False) -> tuple[set[str], set[str]]:
@@ -131,6 +159,9 @@ def question_stems(text: str, keep_titles: bool = False) -> tuple[set[str], set[
     rest, sides = sides_as_tokens(text)
     all_stems = content_stems(rest) | sides
     topic = content_stems(rest, drop_intent=True) | sides
+    if not keep_titles:
+        all_stems -= _ONLY_TITLE_STEMS
+        topic -= _ONLY_TITLE_STEMS
     return topic, all_stems - topic
 
 
@@ -211,9 +242,12 @@ _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|half|a few|many)[\s-]+"
     r"(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)\b|\b(?:an|a full|half an)\s+hour\b|"
     r"\b(?:hour|day|week)-long\b|\bfirst time in\b|\bsince\s+(?:19|20)\d\d\b|"
-    # "a state visit from 6 to 8 October", "from Monday to Wednesday": a stay with its first and last day
-    r"\bfrom\s+(?:\d{1,2}\s+(?:to|until)\s+\d{1,2}\s+(?:" + MONTH_PATTERN + r")|(?:" + MONTH_PATTERN + r")\s+\d{1,2}\s+"
-    r"(?:to|until)\s+\d{1,2}|(?:" + "|".join(WEEKDAYS) + r")\s+(?:to|until)\s+(?:" + "|".join(WEEKDAYS) + r"))\b",
+    # "a state visit from 6 to 8 October", "from Monday to Wednesday": a stay with its first and last day,
+    # not a date moved ("postponed from Monday to Wednesday")
+    r"(?<!moved )(?<!postponed )(?<!delayed )(?<!rescheduled )(?<!forward )(?<!back )"
+    r"\bfrom\s+(?:\d{1,2}\s+(?:(?:" + MONTH_PATTERN + r")\s+)?(?:to|until)\s+\d{1,2}\s+(?:" + MONTH_PATTERN + r")|"
+    r"(?:" + MONTH_PATTERN + r")\s+\d{1,2}\s+(?:to|until)\s+\d{1,2}|"
+    r"(?:" + "|".join(WEEKDAYS) + r")\s+(?:to|until)\s+(?:" + "|".join(WEEKDAYS) + r"))\b",
     re.I,
 )
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
@@ -380,7 +414,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["place_asked"]] = q.wants_place and placed
             f[INDEX["duration_asked"]] = q.wants_duration and bool(_DURATION.search(text))
             f[INDEX["planned"]] = bool(_PLANNED.search(text))
-            f[INDEX["planned_asked"]] = q.wants_next and f[INDEX["planned"]]  # "Where will they meet next?"
+            f[INDEX["planned_asked"]] = q.wants_next and bool(_TO_COME.search(text))  # "Where will they meet next?"
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))
             # A dated fact of before the meeting: a treaty's year, "their first call since December 2022",
             # "In September 2022, a swap ...". Background to the report, and what "other" questions ask.

@@ -276,7 +276,8 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
     # C is chosen for the set it serves worst, not for the pooled questions: the pooled figure leans to
     # the larger set, and a C that buys one set's recall with the other's is tuning to one set.
     # Recall@1 moves by whole questions, so two values of C often tie on it; the tie goes to the one
-    # that gives the gold evidence more of each question's probability (a smooth measure of the same).
+    # whose worse set gives its gold evidence the larger mean log share of each question's probability
+    # (a smooth measure of the same ranking).
     set_names = sorted({r.set_name for r in rankings})
     best_c, best_key = C_GRID[0], (-1.0, -np.inf)
     for c in C_GRID:

@@ -27,7 +27,8 @@ _DESCRIPTOR = re.compile(
 _OTHER_SIDE = re.compile(r"\b(?:the\s+)?other\s+side\b", re.I)
 # "How did that leader react?": the person the last answer named ("Whom had he informed?" -> Zelensky).
 _DEMONSTRATIVE = re.compile(
-    r"\b(?:that|this)\s+(?:leader|man|woman|official|minister|president|diplomat|envoy|politician|person)\b|"
+    r"\b(?:that|this)\s+(?:leader|man|woman|official|minister|president|diplomat|envoy|politician|person)"
+    r"(?![\w-])(?!\s+(?:visit|trip|talks?|meeting|statement|delegation|dialogue|summit|level)\b)|"
     r"\bthe\s+latter\b",
     re.I,
 )
@@ -101,7 +102,7 @@ def resolve(question: str, history: list[Turn], catalog: Catalog) -> tuple[str, 
         return titled[0].name if len(titled) == 1 else m.group(0)
 
     text = _DESCRIPTOR.sub(descriptor, text)
-    named = answered[0] if answered else last_actor
+    named = answered[-1] if answered else last_actor  # the last one the answer named ("the latter")
     if named and _DEMONSTRATIVE.search(text):
         text = _DEMONSTRATIVE.sub(lambda _m: named, text, count=1)  # names are literal, never templates
         ctx.actor = named

@@ -78,7 +78,7 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         "side_position",
         re.compile(
             r"\b(?:say|said|tell|told|emphasi[sz]e|stress|warn|raise|raised|concerns?|describe|describ\w+|"
-            r"characteri[sz]e|thank|thanked|support|respond|react|condemn|promise|propose|reject|insist|"
+            r"characteri[sz]e|thank|thanked|support|respond|react\w*|condemn|promise|propose|reject|insist|"
             r"call|view|position|stance|defend|intend\w*|think|believe|continue)\b",
             re.I,
         ),
@@ -568,7 +568,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     )
     # ", and on what date did he answer?" is a second question; ", and with whom?" only ends the first.
     if len(split) == 2 and (
-        _VERB.search(split[1]) or not re.match(r"(?:on|in|at|for|to|with|from|by|within)\s", split[1], re.I)
+        _AUXILIARY_WORD.search(split[1]) or not re.match(r"(?:on|in|at|for|to|with|from|by|within)\s", split[1], re.I)
     ):
         q.parts = split
     where_when = re.match(r"^\s*where\s+and\s+(when|on\s+what\s+(?:day|date))\s+(.*)$", q.core, re.I)
@@ -579,6 +579,9 @@ def parse(text: str, catalog: Catalog) -> Question:
 
 
 _VERB = re.compile(r"\b(?:did|does|do|was|is|were|has|have|will)\b", re.I)
+_AUXILIARY_WORD = re.compile(
+    r"\b(?:did|does|do|was|is|were|are|am|has|have|had|will|would|shall|should|can|could|may|might|must)\b", re.I
+)
 
 
 def _set_actor(

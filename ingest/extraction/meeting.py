@@ -31,7 +31,7 @@ _AT_VENUE = re.compile(
 )
 # "SHARJAH, Sept. 21 (Xinhua) --", "BOGOR, Indonesia, March 12 (Wire) -", "KINGSTOWN, St Vincent -".
 _CAPS_DATELINE = re.compile(
-    r"^\s*([A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3})(?:,\s*[A-Z][a-z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,3})?\s*"
+    r"^\s*([A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3})(,\s*[A-Z][a-z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,3})?\s*"
     r"(?:,\s*(?:" + MONTH_PATTERN + r")\s*\d|\(|\u2014|--|\s-\s)"
 )
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}?)\s*(?:,|\u2022|\(|\u2014|-)", re.M)
@@ -197,6 +197,7 @@ _HOST_SPEAKS = re.compile(
     re.I,
 )
 _HOSTING = re.compile(r"\b(?:hosted|hosts|received|receives|welcomed|welcomes)\b")
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$")
 
 
 def _host(participants: list[Person], meeting_sentence: Sentence | None, venue: str | None) -> Person | None:
@@ -205,8 +206,10 @@ def _host(participants: list[Person], meeting_sentence: Sentence | None, venue: 
     if meeting_sentence is not None:
         hosting = _HOSTING.search(meeting_sentence.text)
         if hosting:
-            before = meeting_sentence.text[: hosting.start()]
-            named = [p for p in participants if any(a in before for a in p.aliases or {p.name})]
+            before, after = meeting_sentence.text[: hosting.start()], meeting_sentence.text[hosting.end() :]
+            # "A received B": A; "B was received by A": the one after the verb.
+            side = after if _PASSIVE.search(before) else before
+            named = [p for p in participants if any(a in side for a in p.aliases or {p.name})]
             if len(named) == 1:
                 return named[0]
     countries = {side for _, _, side in find_sides(venue or "")}
@@ -230,9 +233,10 @@ def _assign_host_and_guest(
         speaker = host if subject.group(1) else (others[0] if len(others) == 1 else None)
         if speaker is None or st.actor is speaker:
             continue
-        if st.actor is None and st.side is None:
-            st.actor, st.side = speaker, speaker.country
+        if st.side != "both":
+            st.actor, st.side = speaker, speaker.country  # the host is the subject, whoever else was named
         elif not any(o.sentence is st.sentence and o.actor is speaker for o in statements):
+            # "The host said the two leaders had agreed ...": the two agree, and the host says so.
             statements.append(Attributed(st.sentence, "state", speaker, speaker.country, None, st.cue_start))
     statements.sort(key=lambda a: a.sentence.start)
 
@@ -279,10 +283,12 @@ def _venue(
             if city in CITIES:
                 return city, s
         caps = _CAPS_DATELINE.match(s.text)
-        if caps:
+        name = caps.group(1).strip() if caps else ""
+        # "BOGOR, Indonesia, March 12 -" names a city and its country; "EU, Japan - ..." two sides.
+        if caps and not (caps.group(2) and (len(name) <= 3 or find_sides(name) or find_sides(name.title()))):
             # A dateline in capitals ("SHARJAH, Sept. 21 (Xinhua) --") names a city by news
             # convention, whether or not the city list has it.
-            return caps.group(1).strip().title(), s
+            return name.title(), s
     for s in sentences:
         if s is meeting_sentence or s is headline or _ANOTHER_OCCASION.search(s.text):
             continue

@@ -85,14 +85,20 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
     speaker: Attributed | None = None  # the previous sentence's statement, whose quote may go on
     unattributed: list[Sentence] = []  # a quote's first sentences, whose speaker is named where it closes
     lead_in: Attributed | None = None  # "The two sides agreed on the following:", whose list items follow
-    in_list = False
+    in_list = False  # the sentence is (part of) an item of lead_in's list
+    previous_end = 0
     for sentence in sentences:
+        gap, previous_end = text[previous_end : sentence.start], sentence.end
         if _LIST_MARKER.fullmatch(sentence.text.strip()):
             in_list = lead_in is not None  # "1." on its own: the next sentence is an item
             continue
-        in_list = lead_in is not None and (in_list or bool(_BULLET_BEFORE.search(text[: sentence.start])))
-        if not in_list:
-            lead_in = None
+        if lead_in is not None:
+            # An item starts with a marker ("1. ...", "- ...", "(a) ..."), before it or in it; an item's
+            # second sentence goes on in its paragraph; a paragraph with no marker ends the list.
+            marked = bool(_BULLET_BEFORE.search(gap) or _MARKED_ITEM.match(sentence.text))
+            in_list = marked or (in_list and "\n" not in gap)
+            if not in_list:
+                lead_in = None
         outside, still_open = _outside_quotes(sentence.text, quote_open)
         continued = quote_open or _whole_quote(sentence.text)
         quote_open = still_open
@@ -111,7 +117,6 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
             out.append(statement)
         if statement is not None and sentence.text.rstrip().endswith(":") and (statement.actor or statement.side):
             lead_in, in_list = statement, False
-        in_list = False
         speaker = statement if statement is not None and (statement.actor or statement.side) else None
         if continued and attributed_here and speaker is not None:
             # '"The border was left to the mafias. We will rebuild ...," Petro said.': the sentence that
@@ -178,8 +183,9 @@ def _attribute_one(
     return None, actor_mention, mentions
 
 
-_LIST_MARKER = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]")  # "1.", "2)", "(a)"
-_BULLET_BEFORE = re.compile(r"\n[ \t]*(?:[-\u2022*\u2013]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]*$")  # "- item", "1. item"
+_LIST_MARKER = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]")  # "1." split off as a sentence of its own
+_BULLET_BEFORE = re.compile(r"\n[ \t]*(?:[-\u2022*\u2013]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]*$")  # "\n1. " before the item
+_MARKED_ITEM = re.compile(r"\s*(?:[-\u2022*\u2013]|\((?:\d{1,2}|[a-z])\)|\d{1,2}[.)])\s+")  # "- item", "(a) item" in it
 _SPEECH_VERB = re.compile(
     r"\b(?:said|says|told|tells|added|adds|stated|noted|asked|wrote|writes|argued|insisted|replied|continued)\b", re.I
 )
