@@ -27,7 +27,7 @@ from langchain_core.embeddings import Embeddings
 from bot.answer.abstain import located_city
 from bot.answer.compose import NOISE_LINE, Ranked
 from bot.answer.names import name_in_text, same_person
-from bot.answer.question import Question
+from bot.answer.question import AUXILIARY, YEAR, Question
 from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, stem
 from ingest.extraction.lexicon import (
     CUE_PATTERNS,
@@ -71,13 +71,9 @@ _DIRECTED_Q = re.compile(r"\b(?:ask|asked|urge|urged|press|pressed|call\w*\s+on|
 _BACKGROUND = re.compile(
     r"\blast\s+(?:month|year|week)\b|\bprevious(?:ly)?\b|\bearlier\s+this\s+(?:year|month)\b|\bfollows\b", re.I
 )
-_PLANNED = re.compile(
-    r"\b(?:will|would|should|shall|to)\s+(?:meet|visit|hold|take place)\b|\bmeet again\b|\bnext\s+(?:meeting|visit|round)\b",
-    re.I,
-)
 # A meeting still to come: "will meet", "agreed to meet again", "is due to visit" (not "travelled to
 # Lima to meet Mora", the reported meeting).
-_TO_COME = re.compile(
+_PLANNED = re.compile(
     r"\b(?:will|would|shall)\s+(?:\w+\s+)?(?:meet|visit|hold|travel|host|convene)\b|"
     r"\b(?:agreed|due|plans?|planned|set|expected|scheduled)\s+to\s+(?:\w+\s+)?(?:meet|visit|hold|travel|host|convene)\b|"
     r"\bmeet again\b|\bnext\s+(?:meeting|visit|round|summit)\b",
@@ -88,14 +84,11 @@ _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\
 
 # "What did X agree / sign / commit to ...?" (not "What did X say about the agreement?").
 _AGREEMENT_ASKED = re.compile(
-    r"\b(?:did|does|do|has|have|had|will|would)\s+(?:(?!(?:say|said|tell|told|think|about)\b)[\w'\u2019-]+\s+){1,5}?"
+    r"\b" + AUXILIARY + r"\s+(?:(?!(?:say|said|tell|told|think|about)\b)[\w'\u2019-]+\s+){1,5}?"
     r"(?:agree|sign|commit|decide|settle|conclude)\w*\b|"
     r"\b(?:was|were|been)\s+(?:\w+\s+)?(?:agreed|signed|decided|settled|concluded)\b",  # "What was decided?"
     re.I,
 )
-
-
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _report_year(ctx: ArticleContext) -> str:
@@ -414,11 +407,11 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["place_asked"]] = q.wants_place and placed
             f[INDEX["duration_asked"]] = q.wants_duration and bool(_DURATION.search(text))
             f[INDEX["planned"]] = bool(_PLANNED.search(text))
-            f[INDEX["planned_asked"]] = q.wants_next and bool(_TO_COME.search(text))  # "Where will they meet next?"
+            f[INDEX["planned_asked"]] = q.wants_next and f[INDEX["planned"]]  # "Where will they meet next?"
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))
             # A dated fact of before the meeting: a treaty's year, "their first call since December 2022",
             # "In September 2022, a swap ...". Background to the report, and what "other" questions ask.
-            f[INDEX["past_year"]] = bool(year_now) and any(y < year_now for y in _YEAR.findall(text))
+            f[INDEX["past_year"]] = bool(year_now) and any(y < year_now for y in YEAR.findall(text))
             f[INDEX["headline"]] = s.start == 0 or text.strip() == ctx.article.title.strip()
             f[INDEX["position"]] = i / n
             f[INDEX["topic_evidence"]] = s.start in topic_starts

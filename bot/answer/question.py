@@ -215,7 +215,7 @@ _FIRST_WORDS = {
     "other",
 }
 _PLACE = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*)")
-_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DAY = r"(?:(" + MONTH_PATTERN + r")\s+(\d{1,2})|(\d{1,2})\s+(" + MONTH_PATTERN + r"))(?:,?\s+\d{4})?"
 _MEETING_WORD = r"(?:meeting|talks|visit|summit|call|conversation)"
 # A day given for the meeting itself: "their August 31, 2022 meeting", "the talks on 27 February".
@@ -516,7 +516,7 @@ def parse(text: str, catalog: Catalog) -> Question:
                 q.unknown_names.remove(place)
     sides = find_sides(text)
     q.sides = list(dict.fromkeys(s for _, _, s in sides))
-    q.years = _YEAR.findall(text)
+    q.years = YEAR.findall(text)
     for pattern in _MEETING_DAY:
         for m in pattern.finditer(text):
             month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
@@ -568,7 +568,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     )
     # ", and on what date did he answer?" is a second question; ", and with whom?" only ends the first.
     if len(split) == 2 and (
-        _AUXILIARY_WORD.search(split[1]) or not re.match(r"(?:on|in|at|for|to|with|from|by|within)\s", split[1], re.I)
+        _VERB.search(split[1]) or not re.match(r"(?:on|in|at|for|to|with|from|by|within)\s", split[1], re.I)
     ):
         q.parts = split
     where_when = re.match(r"^\s*where\s+and\s+(when|on\s+what\s+(?:day|date))\s+(.*)$", q.core, re.I)
@@ -578,10 +578,12 @@ def parse(text: str, catalog: Catalog) -> Question:
     return q
 
 
-_VERB = re.compile(r"\b(?:did|does|do|was|is|were|has|have|will)\b", re.I)
-_AUXILIARY_WORD = re.compile(
-    r"\b(?:did|does|do|was|is|were|are|am|has|have|had|will|would|shall|should|can|could|may|might|must)\b", re.I
-)
+# The auxiliary of a question ("What did X ...?", "Where would they ...?"): its subject follows it.
+AUXILIARY = r"(?:did|does|do|was|is|were|are|am|has|have|had|will|would|shall|should|can|could|may|might|must)"
+_VERB = re.compile(r"\b" + AUXILIARY + r"\b", re.I)
+
+
+_ACCORDING = re.compile(r"\W*according\s+to\s+[^,?]+,", re.I)
 
 
 def _set_actor(
@@ -611,3 +613,5 @@ def _set_actor(
         q.actor_side = first_person[1].country
     elif first_side:
         q.actor_side = first_side[1]
+    elif sides and (source := _ACCORDING.match(text)) and sides[0][0] < source.end():
+        q.actor_side = sides[0][2]  # "According to the Kremlin, what must a deal rest on?": the source speaks

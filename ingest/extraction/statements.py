@@ -183,9 +183,11 @@ def _attribute_one(
     return None, actor_mention, mentions
 
 
-_LIST_MARKER = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]")  # "1." split off as a sentence of its own
-_BULLET_BEFORE = re.compile(r"\n[ \t]*(?:[-\u2022*\u2013]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]*$")  # "\n1. " before the item
-_MARKED_ITEM = re.compile(r"\s*(?:[-\u2022*\u2013]|\((?:\d{1,2}|[a-z])\)|\d{1,2}[.)])\s+")  # "- item", "(a) item" in it
+_NUMBER = r"\(?(?:\d{1,2}|[a-z])[.)]"  # "1.", "2)", "(a)"
+_LIST_MARKER = re.compile(_NUMBER)  # "1." split off as a sentence of its own
+_BULLET_BEFORE = re.compile(r"\n[ \t]*(?:[-\u2022*\u2013]|" + _NUMBER + r")[ \t]*$")  # "\n1. " before the item
+# "- item", "(a) item", "1) item" in the sentence; not "a. ", which a sentence may open with ("A. Smith").
+_MARKED_ITEM = re.compile(r"\s*(?:[-\u2022*\u2013]|\((?:\d{1,2}|[a-z])\)|\d{1,2}[.)])\s+")
 _SPEECH_VERB = re.compile(
     r"\b(?:said|says|told|tells|added|adds|stated|noted|asked|wrote|writes|argued|insisted|replied|continued)\b", re.I
 )
