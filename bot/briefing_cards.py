@@ -168,7 +168,7 @@ def build_card(article: Article, meeting: Meeting, index: int) -> Card:
     )
 
 
-_PRONOUN_SUBJECT = re.compile(r"^(?:He|She|They)\b")
+_PRONOUN_SUBJECT = re.compile(r"^(?:He|She|They)\b(?!\s+[A-Z][a-z])")  # not "He Lifeng said"
 # A whole sentence ends as one; a clause ("lift the sanctions") does not.
 _WHOLE_SENTENCE = re.compile(r"[.!?][\"'\u201d\u2019)]?$")
 

@@ -408,3 +408,20 @@ def test_check_citations_rejects_markers_without_citations():
         check_citations(Answer(question="q", answer="A fact [2].", citations=[cite]))
     with pytest.raises(AssertionError):
         check_citations(Answer(question="q", answer="A fact.", citations=[cite]))
+
+
+def test_a_name_opening_with_he_is_no_pronoun_to_explain(components):
+    # "He Jianwen said ..." names its speaker: the answer cites that sentence alone, without the
+    # sentence before it that a "He said ..." would bring to show who "he" is.
+    text = (
+        "Geneva trade talks\n\nGENEVA, May 12 (Wire) - Chinese Vice Premier He Jianwen met US Trade "
+        "Representative Dana Whitfield in Geneva for talks on tariffs.\n"
+        "He Jianwen told reporters that the talks on tariffs had been long.\n"
+        "He Jianwen said the talks had been candid and constructive.\n"
+        "Whitfield urged Beijing to buy more American soybeans.\n"
+    )
+    doc = LoadedDocument(text=text, title="Geneva trade talks", source="geneva.txt", published="2025-05-12")
+    assert [r.status for r in components.ingest.ingest_documents([doc])] == ["new"]
+    answer = components.chat.ask("How did He Jianwen describe the talks?")
+    assert [c.text for c in answer.citations] == ["He Jianwen said the talks had been candid and constructive."]
+    assert_well_cited(answer, components.store)

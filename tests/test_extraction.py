@@ -345,6 +345,22 @@ def test_name_particles_and_any_part_of_the_name():
     assert st.actor == "Luiz Inácio Lula da Silva" and st.side == "Brazil"
 
 
+def test_a_name_whose_first_part_is_an_english_function_word():
+    # Vietnamese and Chinese names may open with "To", "He": between a title and a name, capitalised
+    # mid-sentence, they are the name's first part, and "He" there is no pronoun.
+    text = (
+        "Talks in Hanoi\n\nVietnamese General Secretary To Minh Khoa met Chinese Vice Premier He Jianwen "
+        "and President Dr Amara Osei in Hanoi on Monday.\nHe Jianwen urged Hanoi to open its rice market.\n"
+        "He also called for a new rail link.\n"
+    )
+    people = {p.name: p for p in find_people(text)}
+    assert set(people) == {"To Minh Khoa", "He Jianwen", "Amara Osei"}
+    assert "He" not in people["He Jianwen"].aliases and "To" not in people["To Minh Khoa"].aliases
+    assert people["He Jianwen"].country == "China"
+    st = statement_for(extract(text), "He Jianwen urged")
+    assert st.actor == "He Jianwen" and st.side == "China"
+
+
 def test_a_country_is_never_a_person():
     text = "Talks\n\nPresident of the United States Dana Whitfield met the Prime Minister of Norway.\n"
     assert "United States" not in {p.name for p in find_people(text)}

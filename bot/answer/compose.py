@@ -84,7 +84,7 @@ _CONTINUES = re.compile(
 )
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 _WHOLE_QUOTE = re.compile(r"^[\"\u201c][^\"\u201c\u201d]+[\"\u201d]$")
-_PRONOUN_START = re.compile(r"^(?:He|She|They)\b")
+_PRONOUN_START = re.compile(r"^(?:He|She|They)\b(?!\s+[A-Z][a-z])")  # not "He Lifeng said"
 
 
 def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float) -> list[Ranked]:

@@ -138,6 +138,18 @@ def _split_run(run: str) -> tuple[str, str]:
         if re.fullmatch(r"[A-Z]\.", tokens[i - 1]) and i < len(tokens) and i >= 2 and _is_name_token(tokens[i - 2]):
             i -= 1
             continue
+        # A short capitalised word that English writes lowercase mid-sentence, between a title and a
+        # name, is the name's first part: "General Secretary To Lam", "Vice Premier He Lifeng".
+        if (
+            i < len(tokens)
+            and i >= 2
+            and re.fullmatch(r"[A-Z][a-z]{1,2}", tokens[i - 1])
+            and tokens[i - 1].casefold() in NON_NAME
+            and tokens[i - 1].casefold() not in TITLE_WORDS  # "President Dr Irfaan Ali"
+            and tokens[i - 2].casefold().rstrip(".") in TITLE_WORDS
+        ):
+            i -= 1
+            continue
         # particles inside a name: "Lula da Silva", "von der Leyen", "bin Salman"
         j = i
         while j > 0 and tokens[j - 1] in _PARTICLES:
@@ -412,7 +424,8 @@ def _assign_aliases(people: list[Person]) -> None:
             p.aliases.add(tokens[0])
 
 
-_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+# "He" before a capitalised word is a name's first part ("Vice Premier He Lifeng"), not a pronoun.
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b(?!\s+[A-Z][a-z])")
 _DESCRIPTOR = re.compile(r"\b[Tt]he\s+((?:[\w.\-]+\s+){0,3}?(?:" + _HEADS + r"))(?:['\u2019]s)?\b", re.I)
 
 
