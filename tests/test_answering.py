@@ -425,3 +425,16 @@ def test_a_name_opening_with_he_is_no_pronoun_to_explain(components):
     answer = components.chat.ask("How did He Jianwen describe the talks?")
     assert [c.text for c in answer.citations] == ["He Jianwen said the talks had been candid and constructive."]
     assert_well_cited(answer, components.store)
+
+
+def test_who_met_says_spoke_with_for_a_call_its_sentence_does_not_call_by_phone(components):
+    text = (
+        "Readout of President Whitfield's Call with Prime Minister Osei of Ghana\n\n"
+        "President Dana Whitfield spoke today with Prime Minister Kwame Osei of Ghana.\n"
+        "President Whitfield urged Ghana to join the maritime initiative.\n"
+    )
+    doc = LoadedDocument(text=text, title=text.split("\n")[0], source="readout.txt", published="2025-01-02")
+    assert [r.status for r in components.ingest.ingest_documents([doc])] == ["new"]
+    answer = components.chat.ask("Who did Whitfield speak with?")
+    assert answer.answer.startswith("Dana Whitfield spoke with Kwame Osei. [1]")
+    assert_well_cited(answer, components.store)

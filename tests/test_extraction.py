@@ -361,6 +361,18 @@ def test_a_name_whose_first_part_is_an_english_function_word():
     assert st.actor == "He Jianwen" and st.side == "China"
 
 
+def test_a_readout_whose_headline_names_the_call_reports_a_call():
+    text = (
+        "Readout of President Whitfield's Call with Prime Minister Osei of Ghana\n\n"
+        "President Dana Whitfield spoke today with Prime Minister Kwame Osei of Ghana.\n"
+        "The leaders discussed cocoa prices and regional security.\n"
+    )
+    assert extract(text, "2025-01-02").mode == "phone"
+    # A headline about a call does not make a meeting in person one.
+    visit = text.replace("spoke today with", "met")
+    assert extract(visit, "2025-01-02").mode == "visit"
+
+
 def test_a_country_is_never_a_person():
     text = "Talks\n\nPresident of the United States Dana Whitfield met the Prime Minister of Norway.\n"
     assert "United States" not in {p.name for p in find_people(text)}

@@ -264,8 +264,10 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
         if not others or (asked is None and len(others) < 2):
             return None
         subject, objects = (asked, others) if asked else (others[0], others[1:])
-        by_phone = meeting.mode == "phone" and PHONE_CALL.search(text)
-        fact = f"{subject} {'spoke by phone with' if by_phone else 'met'} {_join(objects)}"
+        # A call is no meeting; "by phone" only when the cited sentence says so (a readout's body may
+        # say only "spoke with", its headline "Call with").
+        verb = "met" if meeting.mode != "phone" else "spoke by phone with" if PHONE_CALL.search(text) else "spoke with"
+        fact = f"{subject} {verb} {_join(objects)}"
     else:
         if not venue and not date:
             return None

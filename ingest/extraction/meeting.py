@@ -84,7 +84,7 @@ def build_meeting(
         venue_evidence=ev(venue_sentence) if venue_sentence else None,
         date=when,
         date_evidence=ev(date_sentence) if date_sentence else None,
-        mode=_mode(text, meeting_sentence),
+        mode=_mode(sentences, meeting_sentence),
         evidence=ev(meeting_sentence) if meeting_sentence else None,
     )
     for st in statements:
@@ -400,10 +400,24 @@ def _full_date(sentences: list[Sentence]) -> str | None:
 _PLACE_BEFORE = re.compile(r"\s*(?:[A-Z][A-Za-z .'-]{1,30},\s*)?")
 
 
-def _mode(text: str, meeting_sentence: Sentence | None) -> str | None:
+# A readout's headline names the call ("Readout of the President's Call with ...") and its body says
+# only that they "spoke": the headline says how.
+_CALL_HEADLINE = re.compile(r"\b[Cc]alls?\s+(?:with|between)\b|\b(?:[Pp]hone|[Tt]elephone)\b")
+_SPOKE = re.compile(r"\bsp(?:oke|eaks?|eaking)\b|\btalked\b")
+
+
+def _mode(sentences: list[Sentence], meeting_sentence: Sentence | None) -> str | None:
     if meeting_sentence is None:
         return None
     if PHONE_CALL.search(meeting_sentence.text):
+        return "phone"
+    headline = _headline(sentences)
+    if (
+        headline is not None
+        and headline is not meeting_sentence
+        and _CALL_HEADLINE.search(headline.text)
+        and _SPOKE.search(meeting_sentence.text)
+    ):
         return "phone"
     if _MULTI.search(meeting_sentence.text):
         return "third-party"
