@@ -96,7 +96,10 @@ def test_each_text_embeds_like_sentence_transformers(onnx_embedder, reference) -
     assert ours.shape == theirs.shape == (len(SAMPLE), 384)
     cosines = _cosines(ours, theirs)
     worst = int(np.argmin(cosines))
-    assert cosines.min() >= 0.98, f"cosine {cosines[worst]:.4f} for {SAMPLE[worst][:60]!r}"
+    # The worst text is the Russian one: 0.980 with the 7-bit weights on an AVX2 CPU (the 8-bit ones
+    # gave 0.978 there); the mean is 0.990.
+    assert cosines.min() >= 0.975, f"cosine {cosines[worst]:.4f} for {SAMPLE[worst][:60]!r}"
+    assert cosines.mean() >= 0.985
     # Vectors are unit length, like the reference's normalize_embeddings=True.
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
 
@@ -156,6 +159,20 @@ def test_export_is_made_once_and_reused(onnx_embedder) -> None:
     assert again.stat().st_mtime_ns == stamp
     assert first.name == "model-int8.onnx"
     assert isinstance(first, Path) and first.stat().st_size > 1_000_000
+
+
+def test_int8_weights_use_seven_bits_so_every_cpu_computes_the_same_vectors(onnx_embedder) -> None:
+    # A CPU without VNNI adds two uint8 x int8 products into 16 bits, saturating above 32767: with
+    # weights within +-64 the sum stays below 2 * 255 * 64 = 32640, so it computes what a VNNI CPU
+    # does, and the ranker's weights fit on one machine reproduce on another.
+    import onnx
+    from onnx import numpy_helper
+
+    onnx_embedder.embed_query("warm up")
+    model = onnx.load(str(ensure_model(onnx_embedder.cache_dir)))
+    weights = [numpy_helper.to_array(t) for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8]
+    assert len(weights) >= 36  # six layers of query, key, value, output and two feed-forward MatMuls
+    assert max(int(np.abs(w.astype(np.int32)).max()) for w in weights) <= 64
 
 
 def test_empty_input_gives_no_vectors(onnx_embedder) -> None:
