@@ -27,6 +27,7 @@ from bot.answer.compose import (
     compose_cross,
     sentences_of,
     term_in_text,
+    whole_quotations,
 )
 from bot.answer.features import (
     ArticleContext,
@@ -224,7 +225,8 @@ class _Ranking:
                 best = [r for r in best if r.row is not None and states_asked_facts(sub, r.row)] or best
                 if best and all(c.sentence.start != best[0].sentence.start for c in chosen):
                     chosen.append(best[0])
-            chosen.sort(key=lambda r: r.sentence.start)
+            # A part's sentence that opens a quotation brings the rest of it, as a whole answer's does.
+            chosen = whole_quotations(chosen, ranked) if chosen else chosen
         else:
             chosen = choose(ranked, q, weights.add_ratio, weights.add_floor)
         overlap_at = {r.sentence.start: r.overlap for r in ranked if r.article.id == top.article.id}

@@ -438,3 +438,22 @@ def test_who_met_says_spoke_with_for_a_call_its_sentence_does_not_call_by_phone(
     answer = components.chat.ask("Who did Whitfield speak with?")
     assert answer.answer.startswith("Dana Whitfield spoke with Kwame Osei. [1]")
     assert_well_cited(answer, components.store)
+
+
+def test_a_part_of_a_two_part_question_quotes_its_speaker_whole(components):
+    # The part's best sentence opens a quotation that the next sentence closes: both are cited, as
+    # for a one-part question, or the answer would cut the speaker off mid-quotation.
+    text = (
+        "Ruiz and Osei sign port pact\n\nPANAMA CITY, June 3 (Wire) - Panamanian President Elena Ruiz met "
+        "Ghanaian President Kwame Osei in Panama City on Tuesday.\n"
+        '"The port was left in the hands of smugglers for years.\n'
+        'We will rebuild the customs service with our neighbours," Ruiz said.\n'
+        "The two presidents signed a maritime customs pact.\n"
+    )
+    doc = LoadedDocument(text=text, title=text.split("\n")[0], source="panama.txt", published="2025-06-03")
+    assert [r.status for r in components.ingest.ingest_documents([doc])] == ["new"]
+    answer = components.chat.ask("What did Ruiz say had happened to the port, and what did the two presidents sign?")
+    cited = [c.text for c in answer.citations]
+    assert '"The port was left in the hands of smugglers for years.' in cited
+    assert 'We will rebuild the customs service with our neighbours," Ruiz said.' in cited
+    assert_well_cited(answer, components.store)

@@ -119,6 +119,13 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             continue
         chosen.append(r)
         words += extra
+    return whole_quotations(chosen, ranked)
+
+
+def whole_quotations(chosen: list[Ranked], ranked: list[Ranked]) -> list[Ranked]:
+    """`chosen` (sentences of one article, among that article's `ranked` candidates) with the
+    quotations they belong to made whole, in document order."""
+    mine = sorted((r for r in ranked if r.article.id == chosen[0].article.id), key=lambda r: r.sentence.start)
     return _whole_quotations(chosen, mine)
 
 
