@@ -29,6 +29,7 @@ from bench.corpus import write_corpus
 from bot.components import Components
 from bot.evaluation import ask_all, evidence_recall, load_questions, score, summarise
 from bot.settings import Settings
+from vectorstore.onnx_embeddings import EXPORT_RECIPE
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ("full_answer", "cite_precision", "cite_recall", "abstain_ok", "false_abstain", "answer_words")
@@ -36,7 +37,8 @@ KEYS = ("full_answer", "cite_precision", "cite_recall", "abstain_ok", "false_abs
 
 def records_fingerprint() -> str:
     """A digest of the code that makes the distractors and decides what their stored records hold:
-    the corpus generator, loading, cleaning, metadata, segmentation and extraction."""
+    the corpus generator, loading, cleaning, metadata, segmentation and extraction, and the
+    embedder's export recipe."""
     digest = hashlib.sha256()
     ingest = ROOT / "ingest"
     files = [
@@ -48,6 +50,7 @@ def records_fingerprint() -> str:
     ]
     for path in files:
         digest.update(path.read_bytes())
+    digest.update(EXPORT_RECIPE.encode())  # the stored sentence vectors are the embedder's
     return digest.hexdigest()[:16]
 
 
