@@ -373,6 +373,35 @@ def test_a_readout_whose_headline_names_the_call_reports_a_call():
     assert extract(visit, "2025-01-02").mode == "visit"
 
 
+TRANSCRIPT = """Press conference by Foreign Minister Ana Duarte and Foreign Minister Tomas Kerekes after talks in Lisbon
+
+LISBON, 14 April 2025
+
+DUARTE: Good afternoon. I welcomed my colleague to Lisbon today.
+
+KEREKES: Thank you. I asked Portugal to back our request for cohesion funds. We reject any attempt to link funds to political conditions.
+
+QUESTION (Radio Lisboa): Minister Duarte, did you discuss the rule of law?
+
+DUARTE: We did. I made clear that every member state must respect the rulings of the Court.
+
+The two ministers agreed to meet again in Budapest in the autumn.
+"""
+
+
+def test_a_transcripts_turns_are_their_speakers_statements():
+    meeting = extract(TRANSCRIPT, "2025-04-14")
+    # A speaker whom only the headline names in full, by a label in capitals, is that person.
+    assert "Tomas Kerekes" in {p.name for p in meeting.participants}
+    assert statement_for(meeting, "I asked Portugal").actor == "Tomas Kerekes"
+    assert statement_for(meeting, "I asked Portugal").kind == "demand"
+    assert statement_for(meeting, "We reject any attempt").actor == "Tomas Kerekes"  # the turn goes on
+    assert statement_for(meeting, "I made clear").actor == "Ana Duarte"
+    # A question's label names no speaker, and a line without a label ends the turn.
+    assert all(st.actor != "Tomas Kerekes" for st in meeting.statements if "did you discuss" in st.text)
+    assert statement_for(meeting, "The two ministers agreed").side == "both"
+
+
 def test_a_country_is_never_a_person():
     text = "Talks\n\nPresident of the United States Dana Whitfield met the Prime Minister of Norway.\n"
     assert "United States" not in {p.name for p in find_people(text)}

@@ -251,6 +251,7 @@ def find_people(text: str) -> list[Person]:
                 fuller[0].first_seen = min(fuller[0].first_seen, person.first_seen)
                 del people[key]
     result = sorted(people.values(), key=lambda p: p.first_seen)
+    result.extend(_turn_speakers(text, result))
     _assign_aliases(result)
     _add_spelling_variants(text, result)
     _countries_from_descriptors(text, result)
@@ -260,6 +261,48 @@ def find_people(text: str) -> list[Person]:
             known = [p for p in result if served[person.name] in p.aliases]
             person.country = known[0].country if known else None
     return result
+
+
+# A transcript's turn: "VARGA: Thank you.", "HIGH REPRESENTATIVE BORRELL (via video): ...", "Borrell: ..."
+# at the start of a line; the label is the speaker.
+TURN_LABEL = re.compile(
+    r"^[ \t]*((?:[A-Z][\w.'\u2019-]*[ \t]+){0,4}[A-Z][\w.'\u2019-]*)(?:[ \t]*\([^)\n]{0,40}\))?:[ \t]", re.M
+)
+
+
+def turn_speaker(label: str, people: list[Person]) -> Person | None:
+    """The person a turn label names by its last word ("HIGH REPRESENTATIVE BORRELL" is Borrell)."""
+    last = label.split()[-1].casefold()
+    for person in people:
+        if any(part.casefold() == last for part in person.name.split()):
+            return person
+    return None
+
+
+def _turn_speakers(text: str, people: list[Person]) -> list[Person]:
+    """The speakers of a transcript's turns whom no title introduced in the text: a label in capitals
+    ("VARGA:") is the person the text names in full with that surname anywhere, the headline too
+    ("... Foreign Minister Tomas Varga ..."); the label's other words are the title."""
+    found: list[Person] = []
+    for m in TURN_LABEL.finditer(text):
+        label = m.group(1)
+        words = label.split()
+        if not label.isupper() or turn_speaker(label, people + found) is not None:
+            continue
+        surname = words[-1].title()
+        if surname.casefold() in NON_NAME or surname.casefold() in TITLE_WORDS:
+            continue  # "QUESTION:", "MODERATOR:"
+        named = re.search(rf"((?:{_CAP}[ \t]+){{1,3}}){re.escape(surname)}(?![\w-])", text)
+        if named is None:
+            continue
+        name = _clean_name(_split_run(named.group(0))[1])
+        if len(name.split()) < 2:
+            continue
+        title = " ".join(w.title() for w in words[:-1]) or None
+        found.append(
+            Person(name=name, title=title, country=_country_of(title) if title else None, first_seen=m.start())
+        )
+    return found
 
 
 def _add_spelling_variants(text: str, people: list[Person]) -> None:

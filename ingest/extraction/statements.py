@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.extraction.lexicon import CUE_PATTERNS
-from ingest.extraction.people import Mention, Person, find_mentions
+from ingest.extraction.people import TURN_LABEL, Mention, Person, find_mentions, turn_speaker
 from vectorstore.models import STATEMENT_KINDS, Sentence, StatementKind
 
 _ACCORDING = re.compile(
@@ -86,9 +86,13 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
     unattributed: list[Sentence] = []  # a quote's first sentences, whose speaker is named where it closes
     lead_in: Attributed | None = None  # "The two sides agreed on the following:", whose list items follow
     in_list = False  # the sentence is (part of) an item of lead_in's list
+    turn: Person | None = None  # a transcript's speaker ("VARGA: ..."), until a line without a label
     previous_end = 0
     for sentence in sentences:
         gap, previous_end = text[previous_end : sentence.start], sentence.end
+        if "\n" in gap or sentence.start == 0:
+            label = TURN_LABEL.match(sentence.text)
+            turn = turn_speaker(label.group(1), people) if label else None
         if _LIST_MARKER.fullmatch(sentence.text.strip()):
             in_list = lead_in is not None  # "1." on its own: the next sentence is an item
             continue
@@ -110,6 +114,10 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
             out.append(speaker)
             continue
         statement, actor_mention, mentions = _attribute_one(text, sentence, people, focus)
+        if turn is not None and (statement is None or not (statement.actor or statement.side)):
+            # A turn's sentence that names no one else as its speaker is the turn speaker's, in the
+            # first person ("I asked Portugal to ...", "We did."); "the two leaders agreed" stays theirs.
+            statement = _statement(sentence, turn, turn.country)
         if statement is None and in_list and lead_in is not None:
             # "1. To upgrade relations to a partnership.": an item says what its lead-in's speaker said.
             statement = Attributed(sentence, lead_in.kind, lead_in.actor, lead_in.side, None, sentence.start)
