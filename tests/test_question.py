@@ -60,6 +60,18 @@ def test_country_words_name_a_side(catalog):
         assert q.actor_side == "China", question
 
 
+def test_a_place_that_names_a_document_or_a_process_speaks_for_no_one(catalog):
+    for question in (
+        "What does the Beijing agreement say about troops?",
+        "What did the Beijing declaration commit to?",
+        "Under the Beijing format, what must the talks include?",
+    ):
+        q = parse(question, catalog)
+        assert q.actor_side is None and q.actor is None, question
+        assert "China" in q.sides, question  # still an anchor of the question
+    assert parse("What did Beijing say about the agreement?", catalog).actor_side == "China"
+
+
 def test_person_is_the_actor_and_carries_the_side(catalog):
     q = parse("What did Whitfield tell Li about cyber attacks?", catalog)
     assert q.actor is not None and q.actor.name == "Dana Whitfield"

@@ -584,12 +584,20 @@ _VERB = re.compile(r"\b" + AUXILIARY + r"\b", re.I)
 
 
 _ACCORDING = re.compile(r"\W*according\s+to\s+[^,?]+,", re.I)
+_NAMES_A_THING = re.compile(
+    r"\s+(?:agreements?|accords?|deal|declaration|protocol|treaty|memorandum|format|process|framework|"
+    r"communiqu\w+|roadmap|formula|plan|ceasefire|truce)\b",
+    re.I,
+)
 
 
 def _set_actor(
     q: Question, text: str, matched: list[tuple[int, KnownPerson]], sides: list[tuple[int, int, str]]
 ) -> None:
     """The subject of the question: the first person or side after the auxiliary ("What did X ...")."""
+    # "the Pretoria agreement", "the Minsk accords": a place that names a document or a process speaks
+    # for no one.
+    sides = [s for s in sides if not _NAMES_A_THING.match(text, s[1])]
     aux = _VERB.search(text)
     if aux is None and re.match(r"\W*(?:who|which|what)\b", text, re.I):
         return  # "Who made up the African Union's panel?": the question word is the subject, no one speaks
