@@ -301,13 +301,27 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     return out
 
 
+# A line that opens with a list marker ("1. ", "- ", "(a) ") is an item of a list, never a soft wrap.
+_LIST_ITEM_LINE = re.compile(r"^[ \t]*(?:[-\u2022*\u2013]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]+\S")
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; single line breaks inside a paragraph are soft wraps
-    unless the text has no blank lines at all (then every line is a paragraph)."""
+    unless the text has no blank lines at all (then every line is a paragraph), or the next line is
+    an item of a list ("The two sides agreed on the following:\n1. To ...\n2. To ...")."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if re.search(r"\n\s*\n", text):
-        return [" ".join(block.split("\n")) for block in re.split(r"\n\s*\n", text)]
-    return text.split("\n")
+    if not re.search(r"\n\s*\n", text):
+        return text.split("\n")
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines: list[str] = []
+        for line in block.split("\n"):
+            if lines and _LIST_ITEM_LINE.match(line):
+                paragraphs.append(" ".join(lines))
+                lines = []
+            lines.append(line)
+        paragraphs.append(" ".join(lines))
+    return paragraphs
 
 
 def clean_text(text: str) -> str:

@@ -457,3 +457,25 @@ def test_a_part_of_a_two_part_question_quotes_its_speaker_whole(components):
     assert '"The port was left in the hands of smugglers for years.' in cited
     assert 'We will rebuild the customs service with our neighbours," Ruiz said.' in cited
     assert_well_cited(answer, components.store)
+
+
+def test_what_was_agreed_is_answered_with_the_lead_in_and_every_item_of_its_list(components):
+    text = (
+        "Ruto and Ishikawa sign port deal\n\nTOKYO, Feb. 8 (Wire) - Kenyan President William Ruto met Japanese "
+        "Prime Minister Fumio Ishikawa in Tokyo on Thursday.\n\n"
+        "The two sides agreed on the following:\n"
+        "1. To expand the Mombasa container terminal with a new loan.\n"
+        "2. To launch talks on a bilateral investment treaty.\n"
+        "3. To hold annual consultations between their foreign ministers.\n\n"
+        "Ruto made clear that Kenya would not take on debt it could not repay.\n"
+    )
+    doc = LoadedDocument(text=text, title=text.split("\n")[0], source="tokyo.txt", published="2025-02-08")
+    assert [r.status for r in components.ingest.ingest_documents([doc])] == ["new"]
+    answer = components.chat.ask("What did Kenya and Japan agree?")
+    assert [c.text for c in answer.citations] == [
+        "The two sides agreed on the following:",
+        "To expand the Mombasa container terminal with a new loan.",
+        "To launch talks on a bilateral investment treaty.",
+        "To hold annual consultations between their foreign ministers.",
+    ]
+    assert_well_cited(answer, components.store)

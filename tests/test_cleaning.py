@@ -270,3 +270,20 @@ def test_every_gold_evidence_sentence_is_stored_in_all_sets(eval_dir):
             ids = question["article_id"] if isinstance(question["article_id"], list) else [question["article_id"]]
             for sentence in question.get("evidence") or []:
                 assert any(sentence in texts.get(i, "") for i in ids if i), (split, question["id"], sentence)
+
+
+def test_a_list_item_on_its_own_line_is_never_a_soft_wrap():
+    from ingest.cleaning import split_paragraphs
+
+    text = (
+        "The two sides agreed on the following:\n1. To expand the port\nwith a new loan.\n"
+        "2. To start talks on an investment treaty.\n- To meet every year.\n\n"
+        "Ruto said Kenya would not take on\nmore debt."
+    )
+    assert split_paragraphs(text) == [
+        "The two sides agreed on the following:",
+        "1. To expand the port with a new loan.",
+        "2. To start talks on an investment treaty.",
+        "- To meet every year.",
+        "Ruto said Kenya would not take on more debt.",
+    ]

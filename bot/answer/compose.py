@@ -119,7 +119,55 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             continue
         chosen.append(r)
         words += extra
-    return whole_quotations(chosen, ranked)
+    chosen = whole_quotations(chosen, ranked)
+    return _with_list_items(chosen, ranked) if many else chosen
+
+
+# A list item's marker, before the item ("\n1. ", "\n- ", "\n(a) ") or opening it.
+_ITEM_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-\u2022*\u2013]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]*$")
+_BARE_MARKER = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]")
+_ITEM_OPENING = re.compile(r"^\s*(?:[-\u2022*\u2013]|\((?:\d{1,2}|[a-z])\)|\d{1,2}[.)])\s+")
+
+
+def _with_list_items(chosen: list[Ranked], ranked: list[Ranked], max_words: int = 90) -> list[Ranked]:
+    """A list that a lead-in announces ("The two sides agreed on the following:" and "1. To expand the
+    port ...", as joint statements write them) is answered whole when the lead-in or one of its items is
+    chosen: the lead-in alone says nothing, and an item alone does not say who agreed to it."""
+    article = chosen[0].article
+    text = article.text
+    known = {r.sentence.start: r for r in ranked if r.article.id == article.id}
+    known.update({r.sentence.start: r for r in chosen})
+    # Every sentence but a marker on its own ("1."), which stays in the gap before its item.
+    sentences = [s for s in sentences_of(article) if not _BARE_MARKER.fullmatch(s.text.strip())]
+    at = {s.start: i for i, s in enumerate(sentences)}
+
+    def is_item(i: int) -> bool:
+        gap = text[sentences[i - 1].end : sentences[i].start] if i > 0 else ""
+        return bool(_ITEM_MARKER.search(gap.rstrip(" \t")) or ("\n" in gap and _ITEM_OPENING.match(sentences[i].text)))
+
+    def lead_in(i: int) -> bool:
+        return sentences[i].text.rstrip().endswith(":")
+
+    picked = {r.sentence.start for r in chosen}
+    words = sum(len(r.sentence.text.split()) for r in chosen)
+    for r in chosen:
+        lead = at.get(r.sentence.start)
+        if lead is None:
+            continue
+        while lead > 0 and is_item(lead) and not lead_in(lead):
+            lead -= 1
+        if not lead_in(lead) or lead + 1 >= len(sentences) or not is_item(lead + 1):
+            continue
+        for i in range(lead, len(sentences)):
+            if i > lead and not is_item(i):
+                break  # a sentence that no marker opens ends the list
+            if sentences[i].start in picked:
+                continue
+            words += len(sentences[i].text.split())
+            if words > max_words:
+                break
+            picked.add(sentences[i].start)
+    return [known.get(s.start) or Ranked(sentence=s, article=article, overlap=0.0) for s in sentences if s.start in picked]
 
 
 def whole_quotations(chosen: list[Ranked], ranked: list[Ranked]) -> list[Ranked]:
