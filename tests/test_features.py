@@ -284,3 +284,21 @@ def test_for_the_next_meeting_the_reported_meetings_sentence_is_not_the_meeting_
     assert column("Where will Quispe and Mora meet next?", "meeting_sentence") == [0, 0, 0]
     assert column("Where will Quispe and Mora meet next?", "planned_asked") == [0, 0, 1]
     assert column("Where did Quispe and Mora meet?", "planned_asked") == [0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lasted", "since"),
+    [
+        ("The two leaders talked for about 90 minutes before a working dinner.", True, False),
+        ("The talks lasted about two hours.", True, False),
+        ("It was the first visit by a Kenyan leader to Japan in nine years.", False, True),
+        ("The meeting came two weeks after the election.", False, True),
+        ("Their first meeting in two years lasted three hours.", True, True),
+    ],
+)
+def test_how_long_it_lasted_and_how_long_since_are_two_spans(sentence, lasted, since):
+    # "How long did the talks last?" is not answered by "the first visit in nine years", nor "How
+    # long after the election ...?" by "talked for 90 minutes".
+    assert _features(sentence, "How long did the talks last?")["duration_asked"][0] == lasted
+    assert _features(sentence, "How long after the election did they meet?")["duration_asked"][0] == since
+    assert _features(sentence, "How long was the visit?")["duration_asked"][0] == 1  # either will do

@@ -243,6 +243,17 @@ _DURATION = re.compile(
     r"(?:" + "|".join(WEEKDAYS) + r")\s+(?:to|until)\s+(?:" + "|".join(WEEKDAYS) + r"))\b",
     re.I,
 )
+# A span of time that tells how long ago or since when, not how long something lasted: "the first
+# visit in nine years", "two years after the war", "since 2019", "for the first time in a decade".
+_UNITS = r"(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)"
+_INTERVAL = re.compile(
+    r"\b(?:in|after|since|within)\s+(?:more\s+than\s+|over\s+|nearly\s+|almost\s+|about\s+|some\s+)?"
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|many|a)[\s-]+" + _UNITS + r"\b|"
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|many)[\s-]+"
+    + _UNITS
+    + r"\s+(?:ago|after|before|since|later|earlier)\b|\bfirst\s+time\s+in\b|\bsince\s+(?:19|20)\d\d\b",
+    re.I,
+)
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
@@ -317,6 +328,28 @@ def candidate_sentences(sentences: list[Sentence]) -> list[Sentence]:
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z]{2,}\b")
+
+
+_FOR_BEFORE = re.compile(r"\bfor\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def states_duration(text: str, interval: bool | None) -> bool:
+    """Whether a sentence states the kind of span asked for: how long something lasted ("talked for 90
+    minutes", "a two-day visit") when `interval` is False, how long ago or since when ("the first visit
+    in nine years") when True, either when None."""
+    spans = [m.span() for m in _DURATION.finditer(text)]
+    # "for (about) 90 minutes" is how long, whatever follows ("... before a working dinner").
+    lasted = [(a, b) for a, b in spans if _FOR_BEFORE.search(text[max(0, a - 30) : a])]
+    intervals = [
+        (a, b)
+        for a, b in (m.span() for m in _INTERVAL.finditer(text))
+        if not any(x <= a < y or a <= x < b for x, y in lasted)
+    ]
+    if interval is None:
+        return bool(spans or intervals)
+    if interval:
+        return bool(intervals)
+    return any(not any(a <= start < b or start <= a < end for a, b in intervals) for start, end in spans)
 
 
 def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext]) -> tuple[list[Ranked], np.ndarray]:
@@ -405,7 +438,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             # "In which city?" wants a city; "Where?" is also answered by a venue ("on the margins of ...").
             placed = bool(located_city(text) or (not q.wants_city and _VENUE_CUE.search(text)))
             f[INDEX["place_asked"]] = q.wants_place and placed
-            f[INDEX["duration_asked"]] = q.wants_duration and bool(_DURATION.search(text))
+            f[INDEX["duration_asked"]] = q.wants_duration and states_duration(text, q.wants_interval)
             f[INDEX["planned"]] = bool(_PLANNED.search(text))
             f[INDEX["planned_asked"]] = q.wants_next and f[INDEX["planned"]]  # "Where will they meet next?"
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))

@@ -237,6 +237,8 @@ _WANTS_PLACE = re.compile(
     re.I,
 )
 _WANTS_DURATION = re.compile(r"\bhow\s+long\b|\bfor\s+how\s+long\b|\bhow\s+many\s+(?:hours|days|years|months)\b", re.I)
+_ASKS_INTERVAL = re.compile(r"\b(?:after|since|before|ago|been|gap|passed|elapsed)\b", re.I)
+_ASKS_LENGTH = re.compile(r"\b(?:last|lasted|take|took|talk|talked|meet|met|stay|stayed|spend|spent|run|ran)\b", re.I)
 _WANTS_NUMBER = re.compile(
     r"\bhow\s+(?:much|many)\b|\bwhat\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|share|size|total)\b",
     re.I,
@@ -288,6 +290,9 @@ class Question:
     wants_place: bool = False  # a where/when question about a place
     wants_city: bool = False  # "In which city ...?": a venue or an event is not an answer
     wants_duration: bool = False
+    # "How long after / since ...?", "How long had it been ...?" ask how long ago (True); "How long did
+    # the talks last?" how long something lasted (False); None when the question does not say.
+    wants_interval: bool | None = None
     wants_number: bool = False
     wants_time: bool = False  # a deadline or a period
     wants_name: bool = False  # "who", "which leaders"
@@ -526,6 +531,8 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.wants_place = bool(_WANTS_PLACE.search(text)) and intent == "where_when"
     q.wants_city = q.wants_place and bool(re.search(r"\b(?:city|town)\b", text, re.I))
     q.wants_duration = bool(_WANTS_DURATION.search(text))
+    if q.wants_duration:
+        q.wants_interval = True if _ASKS_INTERVAL.search(text) else False if _ASKS_LENGTH.search(text) else None
     q.wants_number = bool(_WANTS_NUMBER.search(text))
     q.wants_time = bool(_WANTS_TIME.search(text))
     q.wants_name = bool(_WANTS_NAME.search(text))
