@@ -167,7 +167,9 @@ def _with_list_items(chosen: list[Ranked], ranked: list[Ranked], max_words: int 
             if words > max_words:
                 break
             picked.add(sentences[i].start)
-    return [known.get(s.start) or Ranked(sentence=s, article=article, overlap=0.0) for s in sentences if s.start in picked]
+    return [
+        known.get(s.start) or Ranked(sentence=s, article=article, overlap=0.0) for s in sentences if s.start in picked
+    ]
 
 
 def whole_quotations(chosen: list[Ranked], ranked: list[Ranked]) -> list[Ranked]:
