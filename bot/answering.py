@@ -30,6 +30,7 @@ from bot.answer.compose import (
     whole_quotations,
 )
 from bot.answer.features import (
+    PLANNED,
     ArticleContext,
     abstention_features,
     asked_fact_missing,
@@ -344,14 +345,14 @@ _EARLIER = re.compile(
 
 def place_of_meeting(place: str, article: Article, meeting) -> bool:
     """The place is where this meeting was: its venue, the dateline or lead, or a meeting sentence that is
-    not about an earlier encounter."""
+    not about an earlier encounter or one still to come."""
     if meeting is not None and meeting.venue and place.casefold() in meeting.venue.casefold():
         return True
     for i, sentence in enumerate(sentences_of(article)):
         if not term_in_text(place, sentence.text):
             continue
-        if _EARLIER.search(sentence.text):
-            continue
+        if _EARLIER.search(sentence.text) or PLANNED.search(sentence.text):
+            continue  # "after talks in Buenos Aires in January", "agreed to meet again in Santiago"
         if i <= 2 or MEETING_CUES.search(sentence.text):
             return True
     return False

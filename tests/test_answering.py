@@ -479,3 +479,26 @@ def test_what_was_agreed_is_answered_with_the_lead_in_and_every_item_of_its_list
         "To hold annual consultations between their foreign ministers.",
     ]
     assert_well_cited(answer, components.store)
+
+
+def test_a_place_asked_is_where_the_meeting_was_not_where_the_next_one_will_be(components):
+    first = (
+        "Gallo and Reyes hold first talks\n\nBUENOS AIRES, Jan. 14 (Wire) - Argentine President Martin Gallo "
+        "received Chilean President Camila Reyes at the Casa Rosada on Tuesday.\n"
+        "Gallo urged Chile to lower port fees for Argentine grain.\n"
+        "The two leaders agreed to meet again in Santiago in March.\n"
+    )
+    second = (
+        "Reyes hosts Gallo\n\nSANTIAGO, March 3 (Wire) - Chilean President Camila Reyes hosted Argentine President "
+        "Martin Gallo at La Moneda palace on Monday.\n"
+        "Reyes warned that new tariffs on Chilean wine would trigger retaliation.\n"
+        "Both presidents agreed to set up a binational lithium council.\n"
+    )
+    docs = [
+        LoadedDocument(text=t, title=t.split("\n")[0], source=f"{n}.txt", published=p)
+        for n, t, p in (("ba", first, "2025-01-14"), ("santiago", second, "2025-03-03"))
+    ]
+    assert [r.status for r in components.ingest.ingest_documents(docs)] == ["new", "new"]
+    answer = components.chat.ask("What did the two presidents agree in Santiago?")
+    assert [c.text for c in answer.citations] == ["Both presidents agreed to set up a binational lithium council."]
+    assert_well_cited(answer, components.store)

@@ -73,7 +73,7 @@ _BACKGROUND = re.compile(
 )
 # A meeting still to come: "will meet", "agreed to meet again", "is due to visit" (not "travelled to
 # Lima to meet Mora", the reported meeting).
-_PLANNED = re.compile(
+PLANNED = re.compile(
     r"\b(?:will|would|shall)\s+(?:\w+\s+)?(?:meet|visit|hold|travel|host|convene)\b|"
     r"\b(?:agreed|due|plans?|planned|set|expected|scheduled)\s+to\s+(?:\w+\s+)?(?:meet|visit|hold|travel|host|convene)\b|"
     r"\bmeet again\b|\bnext\s+(?:meeting|visit|round|summit)\b",
@@ -439,7 +439,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             placed = bool(located_city(text) or (not q.wants_city and _VENUE_CUE.search(text)))
             f[INDEX["place_asked"]] = q.wants_place and placed
             f[INDEX["duration_asked"]] = q.wants_duration and states_duration(text, q.wants_interval)
-            f[INDEX["planned"]] = bool(_PLANNED.search(text))
+            f[INDEX["planned"]] = bool(PLANNED.search(text))
             f[INDEX["planned_asked"]] = q.wants_next and f[INDEX["planned"]]  # "Where will they meet next?"
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))
             # A dated fact of before the meeting: a treaty's year, "their first call since December 2022",
