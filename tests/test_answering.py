@@ -502,3 +502,11 @@ def test_a_place_asked_is_where_the_meeting_was_not_where_the_next_one_will_be(c
     answer = components.chat.ask("What did the two presidents agree in Santiago?")
     assert [c.text for c in answer.citations] == ["Both presidents agreed to set up a binational lithium council."]
     assert_well_cited(answer, components.store)
+
+
+def test_whether_a_topic_the_report_never_names_came_up_is_not_answered(chat):
+    assert chat.ask("Did Li and Whitfield discuss debt relief?").answer == ABSTAIN
+    answer = chat.ask("Did Li and Whitfield discuss cyber attacks?")
+    assert [c.text for c in answer.citations] == [
+        "Whitfield raised concerns about cyber attacks on American utilities."
+    ]

@@ -305,3 +305,19 @@ def test_the_day_a_question_gives_for_the_meeting(catalog, question, days):
 )
 def test_the_embedder_sees_the_question_without_its_interrogative_word(question, embedded):
     assert embedding_text(question) == embedded
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Did they discuss debt relief?", "debt relief"),
+        ("Did Whitfield and Li discuss debt relief at the talks?", "debt relief"),
+        ("Was the issue of fisheries discussed during the visit?", "fisheries"),
+        ("Was Taiwan raised?", "Taiwan"),
+    ],
+)
+def test_whether_a_topic_came_up_asks_about_that_topic(catalog, question, topic):
+    # The topic must be in the article, or the articles don't say: the same rule as "What did they
+    # say about debt relief?".
+    q = parse(question, catalog)
+    assert (q.about, q.about_strict) == (topic, True)

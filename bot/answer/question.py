@@ -230,6 +230,14 @@ _ABOUT = re.compile(
     r"(?:\s+(?:when|during|at|in|with)\s+.*)?\??$",
     re.I,
 )
+# A yes-or-no question whether a topic came up: "Did they discuss X?", "Was X raised at the talks?"
+_DISCUSSED = re.compile(
+    r"\W*(?:did|do|does|have|has|had)\b.{0,60}?\b(?:discuss|raise|address|mention|bring\s+up|talk\s+about|touch\s+on)\s+"
+    r"(?:the\s+(?:issue|question|subject|topic)\s+of\s+|the\s+)?(.+?)(?:\s+(?:when|during|at|in|with|after|before)\s+.*)?\??$|"
+    r"\W*(?:was|were|is|are)\s+(?:the\s+(?:issue|question|subject|topic)\s+of\s+|the\s+)?(.+?)\s+"
+    r"(?:discussed|raised|addressed|mentioned|brought\s+up|on\s+the\s+agenda)\b.*$",
+    re.I,
+)
 # The kind of fact a question asks for, which the answer must state.
 _WANTS_PLACE = re.compile(
     r"\bwhere\b|\bcity\b|\btown\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b|"
@@ -539,10 +547,14 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.wants_next = bool(_WANTS_NEXT.search(text))
     q.wants_earlier = bool(_WANTS_EARLIER.search(text))
     about = _ABOUT.search(text)
+    discussed = _DISCUSSED.match(text)
     if about and intent in ("side_position", "outcome", "demands", "other"):
         q.about = about.group(1)
         # Only an explicit topic ("about fentanyl") may rule a meeting out; "in terms of timing" only ranks.
         q.about_strict = bool(re.match(r"about|regarding|concerning", about.group(0), re.I))
+    elif discussed:
+        # "Did they discuss debt relief?", "Was Taiwan raised?": a topic the meeting must have touched.
+        q.about, q.about_strict = discussed.group(1) or discussed.group(2), True
     _set_actor(q, text, matched, sides)
     core = text
     for pattern in _CORE_DROP:
