@@ -510,3 +510,16 @@ def test_whether_a_topic_the_report_never_names_came_up_is_not_answered(chat):
     assert [c.text for c in answer.citations] == [
         "Whitfield raised concerns about cyber attacks on American utilities."
     ]
+
+
+def test_the_short_fact_names_a_venue_written_with_of_the_and_its_city(components):
+    text = (
+        "Xi holds talks with Faye\n\nBEIJING, Sept. 3 (Xinhua) -- Chinese President Xi Jinping held talks with "
+        "Senegalese President Bassirou Faye at the Great Hall of the People in Beijing on Tuesday.\n"
+        "Faye said Senegal would import more Chinese machinery.\n"
+    )
+    doc = LoadedDocument(text=text, title="Xi holds talks with Faye", source="x.txt", published="2024-09-03")
+    assert [r.status for r in components.ingest.ingest_documents([doc])] == ["new"]
+    answer = components.chat.ask("Where did Xi and Faye hold talks?")
+    assert answer.answer.startswith("Xi Jinping and Bassirou Faye met at the Great Hall of the People in Beijing")
+    assert_well_cited(answer, components.store)

@@ -354,7 +354,8 @@ def _written(venue: str, text: str) -> bool:
 
 _CITY_AFTER = re.compile(r",?\s+(in|outside|near)\s+(" + trie_pattern(CITIES) + r")(?![\w-])")
 _MEETING_Q = re.compile(r"\b(?:meet|met|meeting|talks?|held|hold|receiv\w*|host\w*|visit\w*|summit)\b", re.I)
-_PLAIN_VENUE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,4}$")
+# A venue named in capitalised words, with "of (the)" between them: "Kantei", "Great Hall of the People".
+_PLAIN_VENUE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'\u2019.-]*){0,4}$")
 
 
 def _join(names: list[str]) -> str:
