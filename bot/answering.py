@@ -351,8 +351,11 @@ def place_of_meeting(place: str, article: Article, meeting) -> bool:
     for i, sentence in enumerate(sentences_of(article)):
         if not term_in_text(place, sentence.text):
             continue
-        if _EARLIER.search(sentence.text) or PLANNED.search(sentence.text):
-            continue  # "after talks in Buenos Aires in January", "agreed to meet again in Santiago"
+        if _EARLIER.search(sentence.text):
+            continue  # "after their talks in Buenos Aires in January"
+        planned = PLANNED.search(sentence.text)
+        if planned and term_in_text(place, sentence.text[planned.start() :]):
+            continue  # "agreed to meet again in Santiago": where the next meeting will be
         if i <= 2 or MEETING_CUES.search(sentence.text):
             return True
     return False

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.segment import MARKED_ITEM
+
 _NOISE_LINE = re.compile(
     r"""^\s*(?:
         (?:photo|image|picture|pictured|video|graphic|illustration|file\ photo)s?\s*(?:credits?)?\s*[:|\-\u2013\u2014]
@@ -301,24 +303,26 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     return out
 
 
-# A line that opens with a list marker ("1. ", "- ", "(a) ") is an item of a list, never a soft wrap.
-_LIST_ITEM_LINE = re.compile(r"^[ \t]*(?:[-\u2022*\u2013]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]+\S")
-
-
 def split_paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; single line breaks inside a paragraph are soft wraps
     unless the text has no blank lines at all (then every line is a paragraph), or the next line is
-    an item of a list ("The two sides agreed on the following:\n1. To ...\n2. To ...")."""
+    an item of a list that a lead-in opens ("The two sides agreed on the following:\n1. To ...\n2. To
+    ...")."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not re.search(r"\n\s*\n", text):
         return text.split("\n")
     paragraphs: list[str] = []
     for block in re.split(r"\n\s*\n", text):
         lines: list[str] = []
+        in_list = False  # the lines so far are a lead-in ("... the following:") or an item of its list
         for line in block.split("\n"):
-            if lines and _LIST_ITEM_LINE.match(line):
+            item = bool(MARKED_ITEM.match(line) and line.strip(" \t-\u2022*\u2013()0123456789.").strip())
+            # A marker opens an item only after a lead-in or another item: "Tuesday\n- the first such
+            # meeting since 2022 -" is a dash in a wrapped sentence.
+            if lines and item and (in_list or lines[-1].rstrip().endswith((":", ";"))):
                 paragraphs.append(" ".join(lines))
                 lines = []
+                in_list = True
             lines.append(line)
         paragraphs.append(" ".join(lines))
     return paragraphs

@@ -12,6 +12,16 @@ import re
 
 from vectorstore.models import Passage, Sentence
 
+# A list item's marker: "- ", "1. ", "2) ", "(a) ", "(3) ". Joint statements and readouts write their
+# points this way; cleaning keeps each item on its own line, extraction gives each item its lead-in's
+# speaker, and an answer that cites a lead-in cites its items.
+_BARE_NUMBER = r"\(?(?:\d{1,2}|[a-z])[.)]"
+LIST_MARKER = re.compile(_BARE_NUMBER)  # a marker split off as a sentence of its own ("1.")
+MARKER_BEFORE = re.compile(r"\n[ \t]*(?:[-\u2022*\u2013]|" + _BARE_NUMBER + r")[ \t]*$")  # "\n1. " before an item
+# "- item", "(a) item", "1) item" opening a sentence; not "a. ", which a sentence may open with ("A. Smith").
+MARKED_ITEM = re.compile(r"\s*(?:[-\u2022*\u2013]|\((?:\d{1,2}|[a-z])\)|\d{1,2}[.)])\s+")
+
+
 _ABBREVIATIONS = {
     "mr",
     "mrs",

@@ -479,6 +479,22 @@ def test_check_citations_rejects_markers_without_citations():
             ],
             "The two sides agreed on the following: [1] To expand",
         ),
+        (  # an item of two sentences is one item; the list goes on after it
+            "Ruto and Ishikawa sign port deal\n\nTOKYO, Feb. 8 (Wire) - Kenyan President William Ruto met "
+            "Japanese Prime Minister Fumio Ishikawa in Tokyo on Thursday.\n\n"
+            "The two sides agreed on the following:\n"
+            "1. To expand the Mombasa container terminal. The loan will total 40 billion yen.\n"
+            "2. To hold annual consultations between their foreign ministers.\n\n"
+            "Ruto made clear that Kenya would not take on debt it could not repay.\n",
+            "What did Kenya and Japan agree?",
+            [
+                "The two sides agreed on the following:",
+                "To expand the Mombasa container terminal.",
+                "The loan will total 40 billion yen.",
+                "To hold annual consultations between their foreign ministers.",
+            ],
+            "The two sides agreed on the following: [1] To expand",
+        ),
     ],
 )
 def test_the_answer_says_and_cites_what_answers_whole_and_nothing_else(components, report, question, cited, opening):
@@ -518,3 +534,17 @@ def test_whether_a_topic_the_report_never_names_came_up_is_not_answered(chat):
     assert [c.text for c in answer.citations] == [
         "Whitfield raised concerns about cyber attacks on American utilities."
     ]
+
+
+def test_the_place_of_a_meeting_is_not_given_up_for_a_summit_to_come_named_after_it():
+    from bot.answering import place_of_meeting
+    from vectorstore.models import Article
+
+    text = (
+        "Lula hosts Xi\n\nBrazilian President Lula received Chinese President Xi Jinping at the Alvorada Palace "
+        "in Brasilia on Wednesday, ahead of the next summit of BRICS leaders.\n"
+        "The two leaders agreed to meet again in Kazan in October.\n"
+    )
+    article = Article(id="b1", title="Lula hosts Xi", source="b.txt", text=text)
+    assert place_of_meeting("Brasilia", article, None)
+    assert not place_of_meeting("Kazan", article, None)  # where the next meeting will be

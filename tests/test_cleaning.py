@@ -287,3 +287,13 @@ def test_a_list_item_on_its_own_line_is_never_a_soft_wrap():
         "- To meet every year.",
         "Ruto said Kenya would not take on more debt.",
     ]
+
+
+def test_a_dash_or_a_number_opening_a_wrapped_line_is_no_list_item():
+    from ingest.cleaning import split_paragraphs
+
+    text = "He met Rubio in Geneva on Tuesday\n- the first such meeting since 2022 - and agreed\nto resume talks on March\n3. Officials said so.\n\nNext."
+    assert split_paragraphs(text)[0] == (
+        "He met Rubio in Geneva on Tuesday - the first such meeting since 2022 - and agreed to resume talks on March "
+        "3. Officials said so."
+    )

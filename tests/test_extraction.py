@@ -377,9 +377,15 @@ def test_a_readout_whose_headline_names_the_call_reports_a_call():
         "The leaders discussed cocoa prices and regional security.\n"
     )
     assert extract(text, "2025-01-02").mode == "phone"
-    # A headline about a call does not make a meeting in person one.
+    # A headline about a call does not make a meeting in person one, nor does one that mentions calls
+    # over a meeting in person.
     visit = text.replace("spoke today with", "met")
     assert extract(visit, "2025-01-02").mode == "visit"
+    in_person = (
+        "Whitfield and Osei meet in person after months of phone calls\n\n"
+        "President Dana Whitfield spoke with Prime Minister Kwame Osei of Ghana for four hours in Accra.\n"
+    )
+    assert extract(in_person, "2025-01-02").mode == "visit"
 
 
 TRANSCRIPT = """Press conference by Foreign Minister Ana Duarte and Foreign Minister Tomas Kerekes after talks in Lisbon
@@ -409,6 +415,15 @@ def test_a_transcripts_turns_are_their_speakers_statements():
     # A question's label names no speaker, and a line without a label ends the turn.
     assert all(st.actor != "Tomas Kerekes" for st in meeting.statements if "did you discuss" in st.text)
     assert statement_for(meeting, "The two ministers agreed").side == "both"
+
+
+def test_a_dateline_in_capitals_with_a_colon_is_no_speaker():
+    text = (
+        "Talks in Malaysia\n\nKUALA LUMPUR: Malaysian Prime Minister Anwar Ibrahim met Japanese Prime Minister "
+        "Fumio Kishida in Kuala Lumpur on Monday.\nAnwar urged Japan to invest in chip plants.\n"
+    )
+    assert {p.name for p in find_people(text)} == {"Anwar Ibrahim", "Fumio Kishida"}
+    assert statement_for(extract(text, "2025-01-06"), "Anwar urged").actor == "Anwar Ibrahim"
 
 
 def test_a_country_is_never_a_person():

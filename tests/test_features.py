@@ -294,6 +294,9 @@ def test_for_the_next_meeting_the_reported_meetings_sentence_is_not_the_meeting_
         ("It was the first visit by a Kenyan leader to Japan in nine years.", False, True),
         ("The meeting came two weeks after the election.", False, True),
         ("Their first meeting in two years lasted three hours.", True, True),
+        ("After three hours of talks, they signed a deal.", True, False),
+        ("It was his first visit to Norway for nine years.", False, True),
+        ("The summit came a week after the election.", False, True),
     ],
 )
 def test_how_long_it_lasted_and_how_long_since_are_two_spans(sentence, lasted, since):

@@ -70,6 +70,9 @@ def test_a_place_that_names_a_document_or_a_process_speaks_for_no_one(catalog):
         assert q.actor_side is None and q.actor is None, question
         assert "China" in q.sides, question  # still an anchor of the question
     assert parse("What did Beijing say about the agreement?", catalog).actor_side == "China"
+    # Nor does the side the document's question is about speak, and "plan" after a country is a verb.
+    assert parse("What does the Beijing agreement say about Norwegian troops?", catalog).actor_side is None
+    assert parse("Does Norway plan to lift sanctions on China?", catalog).actor_side == "Norway"
 
 
 def test_person_is_the_actor_and_carries_the_side(catalog):
@@ -314,6 +317,7 @@ def test_the_embedder_sees_the_question_without_its_interrogative_word(question,
         ("Did Whitfield and Li discuss debt relief at the talks?", "debt relief"),
         ("Was the issue of fisheries discussed during the visit?", "fisheries"),
         ("Was Taiwan raised?", "Taiwan"),
+        ("Have they discussed climate change before?", "climate change"),
     ],
 )
 def test_whether_a_topic_came_up_asks_about_that_topic(catalog, question, topic):
@@ -321,3 +325,21 @@ def test_whether_a_topic_came_up_asks_about_that_topic(catalog, question, topic)
     # say about debt relief?".
     q = parse(question, catalog)
     assert (q.about, q.about_strict) == (topic, True)
+    # With a second question after it, the topic only ranks: the other part may be answered.
+    q = parse(question.rstrip("?") + ", and where did they meet?", catalog)
+    assert (q.about, q.about_strict) == (topic, False)
+
+
+@pytest.mark.parametrize(
+    ("question", "interval"),
+    [
+        ("How long did the talks last?", False),
+        ("How long did the talks last before they broke off?", False),
+        ("How long did Whitfield stay in Oslo before flying to Lima?", False),
+        ("How long after the election did they meet?", True),
+        ("How long had it been since their last meeting?", True),
+        ("How long was the visit?", None),
+    ],
+)
+def test_how_long_it_lasted_or_how_long_since(catalog, question, interval):
+    assert parse(question, catalog).wants_interval is interval

@@ -26,7 +26,7 @@ from ingest.extraction.lexicon import (
     trie_pattern,
 )
 from ingest.extraction.meeting import PHONE_CALL
-from ingest.segment import split_sentences
+from ingest.segment import LIST_MARKER, MARKED_ITEM, MARKER_BEFORE, split_sentences
 from vectorstore.models import Article, Meeting, Sentence
 
 NOISE_LINE = re.compile(
@@ -123,12 +123,6 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
     return _with_list_items(chosen, ranked) if many else chosen
 
 
-# A list item's marker, before the item ("\n1. ", "\n- ", "\n(a) ") or opening it.
-_ITEM_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-\u2022*\u2013]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]*$")
-_BARE_MARKER = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]")
-_ITEM_OPENING = re.compile(r"^\s*(?:[-\u2022*\u2013]|\((?:\d{1,2}|[a-z])\)|\d{1,2}[.)])\s+")
-
-
 def _with_list_items(chosen: list[Ranked], ranked: list[Ranked], max_words: int = 90) -> list[Ranked]:
     """A list that a lead-in announces ("The two sides agreed on the following:" and "1. To expand the
     port ...", as joint statements write them) is answered whole when the lead-in or one of its items is
@@ -138,12 +132,20 @@ def _with_list_items(chosen: list[Ranked], ranked: list[Ranked], max_words: int 
     known = {r.sentence.start: r for r in ranked if r.article.id == article.id}
     known.update({r.sentence.start: r for r in chosen})
     # Every sentence but a marker on its own ("1."), which stays in the gap before its item.
-    sentences = [s for s in sentences_of(article) if not _BARE_MARKER.fullmatch(s.text.strip())]
+    sentences = [s for s in sentences_of(article) if not LIST_MARKER.fullmatch(s.text.strip())]
     at = {s.start: i for i, s in enumerate(sentences)}
 
-    def is_item(i: int) -> bool:
-        gap = text[sentences[i - 1].end : sentences[i].start] if i > 0 else ""
-        return bool(_ITEM_MARKER.search(gap.rstrip(" \t")) or ("\n" in gap and _ITEM_OPENING.match(sentences[i].text)))
+    def gap(i: int) -> str:
+        return text[sentences[i - 1].end : sentences[i].start] if i > 0 else "\n"
+
+    def opens_item(i: int) -> bool:
+        """A marker before sentence i or opening it."""
+        return bool(MARKER_BEFORE.search(gap(i).rstrip(" \t")) or MARKED_ITEM.match(sentences[i].text))
+
+    def in_list(i: int) -> bool:
+        """Sentence i opens an item, or goes on with the one before it in the same line (an item of two
+        sentences)."""
+        return "\n" not in gap(i) or opens_item(i)
 
     def lead_in(i: int) -> bool:
         return sentences[i].text.rstrip().endswith(":")
@@ -154,13 +156,13 @@ def _with_list_items(chosen: list[Ranked], ranked: list[Ranked], max_words: int 
         lead = at.get(r.sentence.start)
         if lead is None:
             continue
-        while lead > 0 and is_item(lead) and not lead_in(lead):
+        while lead > 0 and in_list(lead) and not lead_in(lead):
             lead -= 1
-        if not lead_in(lead) or lead + 1 >= len(sentences) or not is_item(lead + 1):
+        if not lead_in(lead) or lead + 1 >= len(sentences) or not opens_item(lead + 1):
             continue
         for i in range(lead, len(sentences)):
-            if i > lead and not is_item(i):
-                break  # a sentence that no marker opens ends the list
+            if i > lead and not in_list(i):
+                break  # a paragraph that no marker opens ends the list
             if sentences[i].start in picked:
                 continue
             words += len(sentences[i].text.split())
@@ -176,7 +178,8 @@ def whole_quotations(chosen: list[Ranked], ranked: list[Ranked]) -> list[Ranked]
     """`chosen` (sentences of one article, among that article's `ranked` candidates) with the
     quotations they belong to made whole, in document order."""
     mine = sorted((r for r in ranked if r.article.id == chosen[0].article.id), key=lambda r: r.sentence.start)
-    return _whole_quotations(chosen, mine)
+    own = {r.sentence.start: r for r in chosen}  # a part's sentences keep the part's scores, for "why"
+    return [own.get(r.sentence.start, r) for r in _whole_quotations(chosen, mine)]
 
 
 def _whole_quotations(chosen: list[Ranked], mine: list[Ranked]) -> list[Ranked]:

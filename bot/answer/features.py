@@ -246,14 +246,18 @@ _DURATION = re.compile(
 # A span of time that tells how long ago or since when, not how long something lasted: "the first
 # visit in nine years", "two years after the war", "since 2019", "for the first time in a decade".
 _UNITS = r"(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)"
+_COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|many|a)"
+_ABOUT = r"(?:more\s+than\s+|over\s+|nearly\s+|almost\s+|about\s+|some\s+)?"
 _INTERVAL = re.compile(
-    r"\b(?:in|after|since|within)\s+(?:more\s+than\s+|over\s+|nearly\s+|almost\s+|about\s+|some\s+)?"
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|many|a)[\s-]+" + _UNITS + r"\b|"
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|many)[\s-]+"
-    + _UNITS
-    + r"\s+(?:ago|after|before|since|later|earlier)\b|\bfirst\s+time\s+in\b|\bsince\s+(?:19|20)\d\d\b",
+    rf"\b(?:in|after|since)\s+{_ABOUT}{_COUNT}[\s-]+{_UNITS}\b|"
+    rf"\b{_COUNT}[\s-]+{_UNITS}\s+(?:ago|after|before|since|later|earlier)\b|"
+    # "the first visit in nine years", British "for nine years"
+    rf"\bfirst\b[^.;]{{0,60}}?\b(?:in|for)\s+{_ABOUT}{_COUNT}[\s-]+{_UNITS}\b|"
+    r"\bfirst\s+time\s+in\b|\bsince\s+(?:19|20)\d\d\b",
     re.I,
 )
+# How long talks took, whatever word comes before: "after three hours of talks", "two-hour talks".
+_OF_TALKS = re.compile(r"(?:\s+of)?\s+(?:talks|negotiations|discussions|meetings?|consultations)\b", re.I)
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
@@ -338,13 +342,18 @@ def states_duration(text: str, interval: bool | None) -> bool:
     minutes", "a two-day visit") when `interval` is False, how long ago or since when ("the first visit
     in nine years") when True, either when None."""
     spans = [m.span() for m in _DURATION.finditer(text)]
-    # "for (about) 90 minutes" is how long, whatever follows ("... before a working dinner").
-    lasted = [(a, b) for a, b in spans if _FOR_BEFORE.search(text[max(0, a - 30) : a])]
-    intervals = [
+    intervals = [m.span() for m in _INTERVAL.finditer(text)]
+    # "for (about) 90 minutes" is how long, whatever follows ("... before a working dinner"), unless a
+    # "first" makes it how long since ("the first visit for nine years"); so is "three hours of talks".
+    lasted = [
         (a, b)
-        for a, b in (m.span() for m in _INTERVAL.finditer(text))
-        if not any(x <= a < y or a <= x < b for x, y in lasted)
+        for a, b in spans
+        if _OF_TALKS.match(text, b)
+        or (
+            _FOR_BEFORE.search(text[max(0, a - 30) : a]) and not re.search(r"\bfirst\b", text[max(0, a - 70) : a], re.I)
+        )
     ]
+    intervals = [(a, b) for a, b in intervals if not any(a <= x < b or x <= a < y for x, y in lasted)]
     if interval is None:
         return bool(spans or intervals)
     if interval:

@@ -232,12 +232,17 @@ _ABOUT = re.compile(
 )
 # A yes-or-no question whether a topic came up: "Did they discuss X?", "Was X raised at the talks?"
 _DISCUSSED = re.compile(
-    r"\W*(?:did|do|does|have|has|had)\b.{0,60}?\b(?:discuss|raise|address|mention|bring\s+up|talk\s+about|touch\s+on)\s+"
-    r"(?:the\s+(?:issue|question|subject|topic)\s+of\s+|the\s+)?(.+?)(?:\s+(?:when|during|at|in|with|after|before)\s+.*)?\??$|"
+    r"\W*(?:did|do|does|have|has|had)\b.{0,60}?\b(?:discuss(?:ed)?|raised?|address(?:ed)?|mention(?:ed)?|"
+    r"(?:bring|brought)\s+up|talk(?:ed)?\s+about|touch(?:ed)?\s+on)\s+"
+    r"(?:the\s+(?:issue|question|subject|topic)\s+of\s+|the\s+)?(.+?)"
+    # what follows the topic: the meeting ("at the talks"), a time ("before"), or a second question
+    r"(?:\s+(?:when|during|at|in|with|after|before)\s+.*|,?\s+and\s+(?:what|where|when|who|whom|how|which|did|was|were)\b.*|"
+    r"\s+(?:before|earlier|again|previously|yet|already)\b.*)?\??$|"
     r"\W*(?:was|were|is|are)\s+(?:the\s+(?:issue|question|subject|topic)\s+of\s+|the\s+)?(.+?)\s+"
     r"(?:discussed|raised|addressed|mentioned|brought\s+up|on\s+the\s+agenda)\b.*$",
     re.I,
 )
+_SECOND_QUESTION = re.compile(r",?\s+and\s+(?:what|where|when|who|whom|how|which|did|was|were)\b", re.I)
 # The kind of fact a question asks for, which the answer must state.
 _WANTS_PLACE = re.compile(
     r"\bwhere\b|\bcity\b|\btown\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b|"
@@ -245,7 +250,9 @@ _WANTS_PLACE = re.compile(
     re.I,
 )
 _WANTS_DURATION = re.compile(r"\bhow\s+long\b|\bfor\s+how\s+long\b|\bhow\s+many\s+(?:hours|days|years|months)\b", re.I)
-_ASKS_INTERVAL = re.compile(r"\b(?:after|since|before|ago|been|gap|passed|elapsed)\b", re.I)
+# "How long after / since / before ...?", "How long ago ...?", "How long had it been ...?": how long
+# ago; "How long did the talks last?", "... did Biden stay in Beijing before flying on?": how long.
+_ASKS_INTERVAL = re.compile(r"\bhow\s+long\s+(?:after|since|before|ago|(?:had|has|was|is)\s+it\s+been)\b", re.I)
 _ASKS_LENGTH = re.compile(r"\b(?:last|lasted|take|took|talk|talked|meet|met|stay|stayed|spend|spent|run|ran)\b", re.I)
 _WANTS_NUMBER = re.compile(
     r"\bhow\s+(?:much|many)\b|\bwhat\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|share|size|total)\b",
@@ -553,8 +560,9 @@ def parse(text: str, catalog: Catalog) -> Question:
         # Only an explicit topic ("about fentanyl") may rule a meeting out; "in terms of timing" only ranks.
         q.about_strict = bool(re.match(r"about|regarding|concerning", about.group(0), re.I))
     elif discussed:
-        # "Did they discuss debt relief?", "Was Taiwan raised?": a topic the meeting must have touched.
-        q.about, q.about_strict = discussed.group(1) or discussed.group(2), True
+        # "Did they discuss debt relief?", "Was Taiwan raised?": a topic the meeting must have touched;
+        # with a second question after it ("..., and where did they meet?") it only ranks.
+        q.about, q.about_strict = discussed.group(1) or discussed.group(2), not _SECOND_QUESTION.search(text)
     _set_actor(q, text, matched, sides)
     core = text
     for pattern in _CORE_DROP:
@@ -603,9 +611,10 @@ _VERB = re.compile(r"\b" + AUXILIARY + r"\b", re.I)
 
 
 _ACCORDING = re.compile(r"\W*according\s+to\s+[^,?]+,", re.I)
+# A place naming a document or a process: "the Pretoria agreement", "the Minsk accords", "the Astana format".
 _NAMES_A_THING = re.compile(
-    r"\s+(?:agreements?|accords?|deal|declaration|protocol|treaty|memorandum|format|process|framework|"
-    r"communiqu\w+|roadmap|formula|plan|ceasefire|truce)\b",
+    r"\s+(?:agreements?|accords?|declaration|protocol|treaty|memorandum|format|process|framework|"
+    r"communiqu\w+|roadmap|formula|ceasefire|truce)\b",
     re.I,
 )
 
@@ -614,9 +623,6 @@ def _set_actor(
     q: Question, text: str, matched: list[tuple[int, KnownPerson]], sides: list[tuple[int, int, str]]
 ) -> None:
     """The subject of the question: the first person or side after the auxiliary ("What did X ...")."""
-    # "the Pretoria agreement", "the Minsk accords": a place that names a document or a process speaks
-    # for no one.
-    sides = [s for s in sides if not _NAMES_A_THING.match(text, s[1])]
     aux = _VERB.search(text)
     if aux is None and re.match(r"\W*(?:who|which|what)\b", text, re.I):
         return  # "Who made up the African Union's panel?": the question word is the subject, no one speaks
@@ -625,6 +631,15 @@ def _set_actor(
     sides_after = [(s, side) for s, _, side in sides if s >= start]
     first_person = people_after[0] if people_after else (matched[0] if matched else None)
     first_side = sides_after[0] if sides_after else None
+    thing = next(((s, e) for s, e, _ in sides if s >= start), None)
+    subject_is_a_thing = (
+        thing is not None
+        and _NAMES_A_THING.match(text, thing[1]) is not None
+        and re.search(r"\bthe\s+$", text[: thing[0]], re.I) is not None
+        and (not first_person or first_person[0] > thing[0])
+    )
+    if subject_is_a_thing:
+        return  # "What does the Pretoria agreement say about Eritrean troops?": a document, no speaker
     for (pos_a, _), (pos_b, _) in itertools.pairwise(matched):
         between = text[pos_a:pos_b]
         # "the Blinken–Wang discussion", "Kishida and Yoon": the two together, no single speaker

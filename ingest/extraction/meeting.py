@@ -402,8 +402,11 @@ _PLACE_BEFORE = re.compile(r"\s*(?:[A-Z][A-Za-z .'-]{1,30},\s*)?")
 
 # A readout's headline names the call ("Readout of the President's Call with ...") and its body says
 # only that they "spoke": the headline says how.
-_CALL_HEADLINE = re.compile(r"\b[Cc]alls?\s+(?:with|between)\b|\b(?:[Pp]hone|[Tt]elephone)\b")
-_SPOKE = re.compile(r"\bsp(?:oke|eaks?|eaking)\b|\btalked\b")
+_CALL_HEADLINE = re.compile(r"\b(?:(?:[Pp]hone|[Tt]elephone)\s+)?[Cc]all\s+(?:with|between)\b")
+_IN_PERSON_HEADLINE = re.compile(
+    r"\b(?:meets?|met|meeting|visits?|visited|hosts?|hosted|receives?|summit)\b|\bin\s+person\b", re.I
+)
+_SPOKE = re.compile(r"\bsp(?:oke|eaks?|eaking)\s+(?:\w+\s+)?(?:with|to)\b")
 
 
 def _mode(sentences: list[Sentence], meeting_sentence: Sentence | None) -> str | None:
@@ -416,6 +419,7 @@ def _mode(sentences: list[Sentence], meeting_sentence: Sentence | None) -> str |
         headline is not None
         and headline is not meeting_sentence
         and _CALL_HEADLINE.search(headline.text)
+        and not _IN_PERSON_HEADLINE.search(headline.text)
         and _SPOKE.search(meeting_sentence.text)
     ):
         return "phone"

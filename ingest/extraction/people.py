@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ingest.extraction.lexicon import NON_NAME, SIDE_ALIASES, TITLE_HEADS, TITLE_WORDS, find_sides
+from ingest.extraction.lexicon import CITIES, NON_NAME, SIDE_ALIASES, TITLE_HEADS, TITLE_WORDS, find_sides
 
 # A capitalised word: "Blinken", "Jong-un", "Suk-yeol", "U.S.", "O'Brien"; possessive 's is cut off later.
 # A capitalised word of a name run. Only initials and title abbreviations keep a full stop ("J.",
@@ -292,11 +292,13 @@ def _turn_speakers(text: str, people: list[Person]) -> list[Person]:
         surname = words[-1].title()
         if surname.casefold() in NON_NAME or surname.casefold() in TITLE_WORDS:
             continue  # "QUESTION:", "MODERATOR:"
+        if find_sides(label.title()) or label.title() in CITIES:
+            continue  # a dateline: "KUALA LUMPUR: ...", "WASHINGTON: ..."
         named = re.search(rf"((?:{_CAP}[ \t]+){{1,3}}){re.escape(surname)}(?![\w-])", text)
         if named is None:
             continue
         name = _clean_name(_split_run(named.group(0))[1])
-        if len(name.split()) < 2:
+        if len(name.split()) < 2 or name in CITIES or _names_a_country(name):
             continue
         title = " ".join(w.title() for w in words[:-1]) or None
         found.append(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ingest.extraction.lexicon import CUE_PATTERNS
 from ingest.extraction.people import TURN_LABEL, Mention, Person, find_mentions, turn_speaker
+from ingest.segment import LIST_MARKER, MARKED_ITEM, MARKER_BEFORE
 from vectorstore.models import STATEMENT_KINDS, Sentence, StatementKind
 
 _ACCORDING = re.compile(
@@ -93,13 +94,13 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
         if "\n" in gap or sentence.start == 0:
             label = TURN_LABEL.match(sentence.text)
             turn = turn_speaker(label.group(1), people) if label else None
-        if _LIST_MARKER.fullmatch(sentence.text.strip()):
+        if LIST_MARKER.fullmatch(sentence.text.strip()):
             in_list = lead_in is not None  # "1." on its own: the next sentence is an item
             continue
         if lead_in is not None:
             # An item starts with a marker ("1. ...", "- ...", "(a) ..."), before it or in it; an item's
             # second sentence goes on in its paragraph; a paragraph with no marker ends the list.
-            marked = bool(_BULLET_BEFORE.search(gap) or _MARKED_ITEM.match(sentence.text))
+            marked = bool(MARKER_BEFORE.search(gap) or MARKED_ITEM.match(sentence.text))
             in_list = marked or (in_list and "\n" not in gap)
             if not in_list:
                 lead_in = None
@@ -191,11 +192,6 @@ def _attribute_one(
     return None, actor_mention, mentions
 
 
-_NUMBER = r"\(?(?:\d{1,2}|[a-z])[.)]"  # "1.", "2)", "(a)"
-_LIST_MARKER = re.compile(_NUMBER)  # "1." split off as a sentence of its own
-_BULLET_BEFORE = re.compile(r"\n[ \t]*(?:[-\u2022*\u2013]|" + _NUMBER + r")[ \t]*$")  # "\n1. " before the item
-# "- item", "(a) item", "1) item" in the sentence; not "a. ", which a sentence may open with ("A. Smith").
-_MARKED_ITEM = re.compile(r"\s*(?:[-\u2022*\u2013]|\((?:\d{1,2}|[a-z])\)|\d{1,2}[.)])\s+")
 _SPEECH_VERB = re.compile(
     r"\b(?:said|says|told|tells|added|adds|stated|noted|asked|wrote|writes|argued|insisted|replied|continued)\b", re.I
 )
