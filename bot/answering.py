@@ -227,7 +227,8 @@ class _Ranking:
                 if best and all(c.sentence.start != best[0].sentence.start for c in chosen):
                     chosen.append(best[0])
             # A part's sentence that opens a quotation brings the rest of it, as a whole answer's does.
-            chosen = whole_quotations(chosen, ranked) if chosen else chosen
+            if chosen:
+                chosen = whole_quotations(chosen, ranked)
         else:
             chosen = choose(ranked, q, weights.add_ratio, weights.add_floor)
         overlap_at = {r.sentence.start: r.overlap for r in ranked if r.article.id == top.article.id}

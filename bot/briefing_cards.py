@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from bot.answer.text import content_stems
 from ingest.extraction.lexicon import SIDE_ALIASES, find_sides
+from ingest.extraction.people import PRONOUN_OPENING
 from vectorstore.models import Agreement, Article, Evidence, Meeting, Statement
 
 KIND_LABELS = {
@@ -168,7 +169,6 @@ def build_card(article: Article, meeting: Meeting, index: int) -> Card:
     )
 
 
-_PRONOUN_SUBJECT = re.compile(r"^(?:He|She|They)\b(?!\s+[A-Z][a-z])")  # not "He Lifeng said"
 # A whole sentence ends as one; a clause ("lift the sanctions") does not.
 _WHOLE_SENTENCE = re.compile(r"[.!?][\"'\u201d\u2019)]?$")
 
@@ -189,8 +189,8 @@ def statement_line(statement: Statement) -> str:
     speaker = {w for w in re.findall(r"\w+", actor) if w[:1].isupper()}
     if not speaker or speaker & set(re.findall(r"\w+", text)):
         return text
-    if _PRONOUN_SUBJECT.match(text):
-        return _PRONOUN_SUBJECT.sub(lambda _: f"[{actor}]", text, count=1)
+    if PRONOUN_OPENING.match(text):
+        return PRONOUN_OPENING.sub(lambda _: f"[{actor}]", text, count=1)
     if _speaks_through_country(statement, text):
         return text
     if _WHOLE_SENTENCE.search(text):

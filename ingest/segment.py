@@ -22,6 +22,33 @@ MARKER_BEFORE = re.compile(r"\n[ \t]*(?:[-\u2022*\u2013]|" + _BARE_NUMBER + r")[
 MARKED_ITEM = re.compile(r"\s*(?:[-\u2022*\u2013]|\((?:\d{1,2}|[a-z])\)|\d{1,2}[.)])\s+")
 
 
+def list_items(text: str, sentences: list[Sentence]) -> dict[int, int]:
+    """The items of the lists in a text, each item sentence's start mapped to its lead-in's start.
+
+    A lead-in ends with ":" ("The two sides agreed on the following:") and the sentence after it opens
+    an item: a marker before it on a new line ("\n1. To expand ...") or opening it ("- To expand ...").
+    An item's second sentence goes on in its line; a line that no marker opens ends the list. A marker
+    split off as a sentence of its own ("1.") is no item. Extraction gives an item its lead-in's speaker,
+    and an answer that cites one of them cites the whole list."""
+    items: dict[int, int] = {}
+    lead: int | None = None
+    in_item = False
+    previous_end = 0
+    for sentence in sentences:
+        if LIST_MARKER.fullmatch(sentence.text.strip()):
+            continue  # stays in the gap before its item
+        gap, previous_end = text[previous_end : sentence.start], sentence.end
+        opens = bool(MARKER_BEFORE.search(gap.rstrip(" \t")) or MARKED_ITEM.match(sentence.text))
+        if lead is not None and (opens or (in_item and "\n" not in gap)):
+            items[sentence.start] = lead
+            in_item = True
+        else:
+            lead, in_item = None, False
+        if sentence.text.rstrip().endswith(":"):
+            lead, in_item = sentence.start, False
+    return items
+
+
 _ABBREVIATIONS = {
     "mr",
     "mrs",

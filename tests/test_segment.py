@@ -68,3 +68,23 @@ def test_no_ends_a_sentence_unless_a_number_follows():
 def test_an_initialism_ends_a_sentence_when_a_new_one_starts():
     texts = [s.text for s in split_sentences("The plan was backed by the U.S. The two sides agreed. U.S. envoys left.")]
     assert texts == ["The plan was backed by the U.S.", "The two sides agreed.", "U.S. envoys left."]
+
+
+def test_list_items_belong_to_the_lead_in_that_announces_them():
+    from ingest.segment import list_items
+
+    text = (
+        "The two sides agreed on the following:\n1. To expand the port. The loan is new.\n"
+        "2. To meet every year.\n\nRuto said Kenya would not borrow more.\n"
+        "He listed his aims: growth and jobs.\nThe talks ended."
+    )
+    sentences = split_sentences(text)
+    items = list_items(text, sentences)
+    lead = sentences[0].start
+    assert [s.text for s in sentences if items.get(s.start) == lead] == [
+        "To expand the port.",
+        "The loan is new.",
+        "To meet every year.",
+    ]
+    # A lead-in whose next line opens no item announces no list.
+    assert len(items) == 3

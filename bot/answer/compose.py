@@ -26,7 +26,8 @@ from ingest.extraction.lexicon import (
     trie_pattern,
 )
 from ingest.extraction.meeting import PHONE_CALL
-from ingest.segment import LIST_MARKER, MARKED_ITEM, MARKER_BEFORE, split_sentences
+from ingest.extraction.people import PRONOUN_OPENING
+from ingest.segment import list_items, split_sentences
 from vectorstore.models import Article, Meeting, Sentence
 
 NOISE_LINE = re.compile(
@@ -84,7 +85,6 @@ _CONTINUES = re.compile(
 )
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 _WHOLE_QUOTE = re.compile(r"^[\"\u201c][^\"\u201c\u201d]+[\"\u201d]$")
-_PRONOUN_START = re.compile(r"^(?:He|She|They)\b(?!\s+[A-Z][a-z])")  # not "He Lifeng said"
 
 
 def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float) -> list[Ranked]:
@@ -128,50 +128,31 @@ def _with_list_items(chosen: list[Ranked], ranked: list[Ranked], max_words: int 
     port ...", as joint statements write them) is answered whole when the lead-in or one of its items is
     chosen: the lead-in alone says nothing, and an item alone does not say who agreed to it."""
     article = chosen[0].article
-    text = article.text
+    items = _list_items(article.id, article.text)
+    leads = {items.get(r.sentence.start, r.sentence.start) for r in chosen} & set(items.values())
+    if not leads:
+        return chosen
     known = {r.sentence.start: r for r in ranked if r.article.id == article.id}
     known.update({r.sentence.start: r for r in chosen})
-    # Every sentence but a marker on its own ("1."), which stays in the gap before its item.
-    sentences = [s for s in sentences_of(article) if not LIST_MARKER.fullmatch(s.text.strip())]
-    at = {s.start: i for i, s in enumerate(sentences)}
-
-    def gap(i: int) -> str:
-        return text[sentences[i - 1].end : sentences[i].start] if i > 0 else "\n"
-
-    def opens_item(i: int) -> bool:
-        """A marker before sentence i or opening it."""
-        return bool(MARKER_BEFORE.search(gap(i).rstrip(" \t")) or MARKED_ITEM.match(sentences[i].text))
-
-    def in_list(i: int) -> bool:
-        """Sentence i opens an item, or goes on with the one before it in the same line (an item of two
-        sentences)."""
-        return "\n" not in gap(i) or opens_item(i)
-
-    def lead_in(i: int) -> bool:
-        return sentences[i].text.rstrip().endswith(":")
-
     picked = {r.sentence.start for r in chosen}
     words = sum(len(r.sentence.text.split()) for r in chosen)
-    for r in chosen:
-        lead = at.get(r.sentence.start)
-        if lead is None:
+    for s in sentences_of(article):
+        if s.start in picked or not (s.start in leads or items.get(s.start) in leads):
             continue
-        while lead > 0 and in_list(lead) and not lead_in(lead):
-            lead -= 1
-        if not lead_in(lead) or lead + 1 >= len(sentences) or not opens_item(lead + 1):
-            continue
-        for i in range(lead, len(sentences)):
-            if i > lead and not in_list(i):
-                break  # a paragraph that no marker opens ends the list
-            if sentences[i].start in picked:
-                continue
-            words += len(sentences[i].text.split())
-            if words > max_words:
-                break
-            picked.add(sentences[i].start)
+        words += len(s.text.split())
+        if words > max_words:
+            break
+        picked.add(s.start)
     return [
-        known.get(s.start) or Ranked(sentence=s, article=article, overlap=0.0) for s in sentences if s.start in picked
+        known.get(s.start) or Ranked(sentence=s, article=article, overlap=0.0)
+        for s in sentences_of(article)
+        if s.start in picked
     ]
+
+
+@lru_cache(maxsize=4096)
+def _list_items(article_id: str, text: str) -> dict[int, int]:
+    return list_items(text, list(_sentences(article_id, text)))
 
 
 def whole_quotations(chosen: list[Ranked], ranked: list[Ranked]) -> list[Ranked]:
@@ -367,7 +348,7 @@ def _join(names: list[str]) -> str:
 
 def _antecedent(r: Ranked, meeting: Meeting | None) -> Sentence | None:
     """For "He also said ...", the sentence just before that names the same speaker: it shows who "he" is."""
-    if meeting is None or not _PRONOUN_START.match(r.sentence.text):
+    if meeting is None or not PRONOUN_OPENING.match(r.sentence.text):
         return None
     sentences = sentences_of(r.article)
     index = next((i for i, s in enumerate(sentences) if s.start == r.sentence.start), 0)

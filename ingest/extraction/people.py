@@ -471,6 +471,8 @@ def _assign_aliases(people: list[Person]) -> None:
 
 # "He" before a capitalised word is a name's first part ("Vice Premier He Lifeng"), not a pronoun.
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b(?!\s+[A-Z][a-z])")
+# A sentence whose subject is a pronoun ("He also urged ..."), not a name ("He Lifeng said ...").
+PRONOUN_OPENING = re.compile(r"^(?:He|She|They)\b(?!\s+[A-Z][a-z])")
 _DESCRIPTOR = re.compile(r"\b[Tt]he\s+((?:[\w.\-]+\s+){0,3}?(?:" + _HEADS + r"))(?:['\u2019]s)?\b", re.I)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ingest.extraction.lexicon import CUE_PATTERNS
 from ingest.extraction.people import TURN_LABEL, Mention, Person, find_mentions, turn_speaker
-from ingest.segment import LIST_MARKER, MARKED_ITEM, MARKER_BEFORE
+from ingest.segment import LIST_MARKER, list_items
 from vectorstore.models import STATEMENT_KINDS, Sentence, StatementKind
 
 _ACCORDING = re.compile(
@@ -85,8 +85,8 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
     quote_open = False  # a quotation runs on from the previous sentence
     speaker: Attributed | None = None  # the previous sentence's statement, whose quote may go on
     unattributed: list[Sentence] = []  # a quote's first sentences, whose speaker is named where it closes
-    lead_in: Attributed | None = None  # "The two sides agreed on the following:", whose list items follow
-    in_list = False  # the sentence is (part of) an item of lead_in's list
+    items = list_items(text, sentences)  # a list item's start -> its lead-in's start
+    said_at: dict[int, Attributed] = {}  # a lead-in's statement, for its items
     turn: Person | None = None  # a transcript's speaker ("VARGA: ..."), until a line without a label
     previous_end = 0
     for sentence in sentences:
@@ -95,15 +95,7 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
             label = TURN_LABEL.match(sentence.text)
             turn = turn_speaker(label.group(1), people) if label else None
         if LIST_MARKER.fullmatch(sentence.text.strip()):
-            in_list = lead_in is not None  # "1." on its own: the next sentence is an item
-            continue
-        if lead_in is not None:
-            # An item starts with a marker ("1. ...", "- ...", "(a) ..."), before it or in it; an item's
-            # second sentence goes on in its paragraph; a paragraph with no marker ends the list.
-            marked = bool(MARKER_BEFORE.search(gap) or MARKED_ITEM.match(sentence.text))
-            in_list = marked or (in_list and "\n" not in gap)
-            if not in_list:
-                lead_in = None
+            continue  # "1." on its own says nothing
         outside, still_open = _outside_quotes(sentence.text, quote_open)
         continued = quote_open or _whole_quote(sentence.text)
         quote_open = still_open
@@ -119,13 +111,14 @@ def attribute(text: str, sentences: list[Sentence], people: list[Person]) -> lis
             # A turn's sentence that names no one else as its speaker is the turn speaker's, in the
             # first person ("I asked Portugal to ...", "We did."); "the two leaders agreed" stays theirs.
             statement = _statement(sentence, turn, turn.country)
-        if statement is None and in_list and lead_in is not None:
+        lead_in = said_at.get(items.get(sentence.start, -1))
+        if statement is None and lead_in is not None:
             # "1. To upgrade relations to a partnership.": an item says what its lead-in's speaker said.
             statement = Attributed(sentence, lead_in.kind, lead_in.actor, lead_in.side, None, sentence.start)
         if statement is not None:
             out.append(statement)
-        if statement is not None and sentence.text.rstrip().endswith(":") and (statement.actor or statement.side):
-            lead_in, in_list = statement, False
+            if statement.actor or statement.side:
+                said_at[sentence.start] = statement
         speaker = statement if statement is not None and (statement.actor or statement.side) else None
         if continued and attributed_here and speaker is not None:
             # '"The border was left to the mafias. We will rebuild ...," Petro said.': the sentence that
