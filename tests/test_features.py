@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from bot.answer.catalog import Catalog
+from bot.answer.compose import best_first, choose
 from bot.answer.features import INDEX, NAMES, ArticleContext, candidate_sentences, featurize
 from bot.answer.question import parse
 from bot.answer.ranker import WEIGHTS_FILE, load_weights
@@ -305,3 +306,29 @@ def test_how_long_it_lasted_and_how_long_since_are_two_spans(sentence, lasted, s
     assert _features(sentence, "How long did the talks last?")["duration_asked"][0] == lasted
     assert _features(sentence, "How long after the election did they meet?")["duration_asked"][0] == since
     assert _features(sentence, "How long was the visit?")["duration_asked"][0] == 1  # either will do
+
+
+@pytest.mark.parametrize(
+    ("question", "runner_up_score", "joins"),
+    [
+        ("What deadline did they set for the border talks?", 0.25, True),  # the best sentence states none
+        ("What deadline did they set for the border talks?", 0.1, False),  # far below the best one
+        ("What did they say about the border talks?", 0.25, False),  # no kind of fact asked for
+    ],
+)
+def test_a_runner_up_that_states_the_fact_asked_for_joins_a_best_sentence_that_lacks_it(
+    question: str, runner_up_score: float, joins: bool
+) -> None:
+    article = Article(id="a1", title="Ministers meet", source="t.txt", text=TEXT)
+    sentences = split_sentences(TEXT)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    q = parse(question, Catalog())
+    candidates, _ = featurize(q, vectors[4], [context])
+    scores = {"Fishing quotas were also on the agenda.": 0.4, "Both sides agreed to finish": runner_up_score}
+    for c in candidates:
+        c.score = next((p for opening, p in scores.items() if c.sentence.text.startswith(opening)), 0.01)
+    chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
+    best = "Fishing quotas were also on the agenda."
+    deadline = "Both sides agreed to finish the border talks within four months."
+    assert chosen == ([deadline, best] if joins else [best])  # in the article's order

@@ -384,6 +384,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         # weigh that without the wording, so here it is no overlap.
         intent_stems = set()
     wanted = wanted_kinds(q)
+    facts = asked_facts(q)
     directed = bool(_DIRECTED_Q.search(q.text))
     asks_actor = q.asks_speaker
     candidates: list[Ranked] = []
@@ -472,7 +473,8 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["title_dense"]] = title_dense
             for name in _CROSSED:
                 f[INDEX[f"{name}@{group}"]] = f[INDEX[name]]
-            candidates.append(Ranked(s, ctx.article, overlap, actor_ok, kind_ok, bool(said)))
+            states_fact = all(f[INDEX[name]] for name in facts) if facts else None
+            candidates.append(Ranked(s, ctx.article, overlap, actor_ok, kind_ok, bool(said), states_fact))
             rows.append(f)
     matrix = np.vstack(rows) if rows else np.zeros((0, len(NAMES)), dtype=np.float32)
     if len(matrix):
