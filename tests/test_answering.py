@@ -376,6 +376,8 @@ def test_the_end_of_a_quotation_brings_the_sentence_that_opens_it(components):
     # The closing sentence alone would not say who is speaking: the one that opens the quotation comes first.
     assert 'Okafor said: "Our commitment' in answer.answer
     assert answer.answer.index("Okafor said") < answer.answer.index("every partner")
+    # Its closing mark closes the quotation: what follows it is no part of it.
+    assert "Marin praised" not in answer.answer
 
 
 def test_a_quotation_with_no_speaker_named_carries_on_the_one_before(components):

@@ -214,7 +214,12 @@ def _whole_quotations(chosen: list[Ranked], mine: list[Ranked]) -> list[Ranked]:
         ):
             picked.add(after)
     for at in sorted(picked):
+        if at - 1 in picked:
+            continue  # a quotation is read from the first sentence of the run that holds it
         end = at
+        while end + 1 in picked:
+            end += 1
+        # A run whose last sentence closes a quotation ('... strong."') has no quotation left open.
         while quote_left_open(text(at, end + 1)) and end + 1 < len(mine) and end + 1 not in picked and words() <= 80:
             end += 1
             picked.add(end)
