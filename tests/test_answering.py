@@ -464,6 +464,17 @@ def test_check_citations_rejects_markers_without_citations():
             ],
             '"The port was left',
         ),
+        (  # "Who hosted X?": the short fact's subject is the host, not X
+            "Whitfield hosts Osei and Ruto\n\nBRUSSELS, May 14 (Wire) - Council President Dana Whitfield hosted "
+            "Ghana's President Kwame Osei and Kenya's President William Ruto in Brussels on Sunday.\n"
+            "Osei said the talks had been useful.\n",
+            "Who hosted Ghana's president in Brussels?",
+            [
+                "BRUSSELS, May 14 (Wire) - Council President Dana Whitfield hosted Ghana's President Kwame Osei "
+                "and Kenya's President William Ruto in Brussels on Sunday."
+            ],
+            "Dana Whitfield met Kwame Osei and William Ruto",
+        ),
         (  # what was agreed: the lead-in and every item of its list
             "Ruto and Ishikawa sign port deal\n\nTOKYO, Feb. 8 (Wire) - Kenyan President William Ruto met "
             "Japanese Prime Minister Fumio Ishikawa in Tokyo on Thursday.\n\n"

@@ -17,7 +17,7 @@ import numpy as np
 from bot.answer.abstain import ABSTAIN
 from bot.answer.catalog import Catalog
 from bot.answer.names import name_in_text
-from bot.answer.question import Question, without_cross_phrase
+from bot.answer.question import AUXILIARY, Question, without_cross_phrase
 from bot.answer.text import contains_word, content_stems, sentence_stems
 from bot.models import Citation
 from ingest.extraction.lexicon import (
@@ -299,6 +299,10 @@ def compose_chosen(
     return Composed(text=" ".join(parts), citations=citations, article_ids=[article.id], answered_people=answered)
 
 
+# "Who hosted X?": X is the object ("Who did X meet?", "Which official did X meet?": the subject).
+_WHO_HOSTED = re.compile(r"\W*(?:and\s+)?who\s+(?!" + AUXILIARY + r"\b)[a-z]+\b", re.I)
+
+
 def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | None:
     """The short fact a who-met or where/when question asks for, before the sentence that states it:
     "Li Wen met Dana Whitfield in Oslo on Friday." Every part must be in the cited sentence itself
@@ -314,7 +318,8 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
         # "how long did the talks last": a place and a day are no length.
         return None
     text = top.sentence.text
-    named = [p.name for p in meeting.participants if len(p.name.split()) > 1 and p.name in text]
+    # In the order the sentence names them: its subject, usually the host, comes first.
+    named = sorted((p.name for p in meeting.participants if len(p.name.split()) > 1 and p.name in text), key=text.index)
     venue = (
         meeting.venue if meeting.venue and _written(meeting.venue, text) and _PLAIN_VENUE.match(meeting.venue) else None
     )
@@ -324,7 +329,11 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
         others = [n for n in named if n != asked]
         if not others or (asked is None and len(others) < 2):
             return None
-        subject, objects = (asked, others) if asked else (others[0], others[1:])
+        if asked and _WHO_HOSTED.match(q.text):
+            # "Who hosted Ghana's president?": the one asked about is the object; the host, the subject.
+            subject, objects = others[0], [asked, *others[1:]]
+        else:
+            subject, objects = (asked, others) if asked else (others[0], others[1:])
         # A call is no meeting; "by phone" only when the cited sentence says so (a readout's body may
         # say only "spoke with", its headline "Call with").
         verb = "met" if meeting.mode != "phone" else "spoke by phone with" if PHONE_CALL.search(text) else "spoke with"
