@@ -27,7 +27,9 @@ from bot.answer.compose import (
     compose_cross,
     sentences_of,
     term_in_text,
+    title_fact,
     whole_quotations,
+    writes_title,
 )
 from bot.answer.features import (
     PLANNED,
@@ -231,6 +233,11 @@ class _Ranking:
                 chosen = whole_quotations(chosen, ranked)
         else:
             chosen = choose(ranked, q, weights.add_ratio, weights.add_floor)
+            titled = title_fact(q, meeting)
+            if titled is not None:
+                # "What position does Abbas hold?": the best sentence that gives him his title
+                writes = [r for r in ranked if r.article.id == top.article.id and writes_title(r.sentence.text, titled)]
+                chosen = writes[:1] or chosen
         overlap_at = {r.sentence.start: r.overlap for r in ranked if r.article.id == top.article.id}
         composed = compose_chosen(q, chosen, meeting, overlap_at)
         composed.why = [

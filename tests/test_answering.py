@@ -475,6 +475,18 @@ def test_check_citations_rejects_markers_without_citations():
             ],
             "Dana Whitfield met Kwame Osei and William Ruto",
         ),
+        (  # "What position does X hold?": the title the report gives X, from the sentence that gives it
+            "Osei visits Oslo\n\nOSLO, May 14 (Wire) - Norwegian Prime Minister Ingrid Dahl met Ghanaian Foreign "
+            "Minister Kwame Osei in Oslo on Sunday.\n"
+            "Osei said Ghana wanted more investment in its cocoa processing.\n"
+            "Osei also called for a new shipping route to Tema.\n",
+            "What position does Kwame Osei hold?",
+            [
+                "OSLO, May 14 (Wire) - Norwegian Prime Minister Ingrid Dahl met Ghanaian Foreign Minister Kwame Osei "
+                "in Oslo on Sunday."
+            ],
+            "Kwame Osei is the Ghanaian Foreign Minister. [1]",
+        ),
         (  # what was agreed: the lead-in and every item of its list
             "Ruto and Ishikawa sign port deal\n\nTOKYO, Feb. 8 (Wire) - Kenyan President William Ruto met "
             "Japanese Prime Minister Fumio Ishikawa in Tokyo on Thursday.\n\n"

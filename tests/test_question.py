@@ -346,3 +346,17 @@ def test_whether_a_topic_came_up_asks_about_that_topic(catalog, question, topic)
 )
 def test_how_long_it_lasted_or_how_long_since(catalog, question, interval):
     assert parse(question, catalog).wants_interval is interval
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_title"),
+    [
+        ("What position does Whitfield hold?", True),
+        ("What is Whitfield's official title?", True),
+        ("What role did Whitfield play in the talks?", False),  # a part in events, not a title
+        ("What did the office of Whitfield say?", False),
+        ("What position do Whitfield and Li hold?", False),  # one person's title is asked
+    ],
+)
+def test_a_question_asking_one_persons_title(catalog, question: str, asks_title: bool) -> None:
+    assert parse(question, catalog).asks_title is asks_title

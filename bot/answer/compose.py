@@ -16,13 +16,14 @@ import numpy as np
 
 from bot.answer.abstain import ABSTAIN
 from bot.answer.catalog import Catalog
-from bot.answer.names import name_in_text
+from bot.answer.names import name_in_text, same_person
 from bot.answer.question import AUXILIARY, Question, without_cross_phrase
 from bot.answer.text import contains_word, content_stems, sentence_stems
 from bot.models import Citation
 from ingest.extraction.lexicon import (
     CITIES,
     SIDE_ALIASES,
+    TITLE_HEADS,
     trie_pattern,
 )
 from ingest.extraction.meeting import PHONE_CALL
@@ -84,6 +85,7 @@ _CONTINUES = re.compile(
     r"^(?:(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b|"
     r"The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b)"
 )
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 _WHOLE_QUOTE = re.compile(r"^[\"\u201c][^\"\u201c\u201d]+[\"\u201d]$")
 
@@ -303,11 +305,32 @@ def compose_chosen(
 _WHO_HOSTED = re.compile(r"\W*(?:and\s+)?who\s+(?!" + AUXILIARY + r"\b)[a-z]+\b", re.I)
 
 
+def title_fact(q: Question, meeting: Meeting | None) -> tuple[str, str] | None:
+    """ "What position does Abbas hold?": the person asked about and the title the report gives them, when
+    it names an office ("Palestinian Authority President"; not a bare "Venezuela's")."""
+    if not q.asks_title or meeting is None:
+        return None
+    for p in meeting.participants:
+        words = {w.casefold() for w in (p.title or "").split()}
+        if same_person(q.people[0].name, p.name) and p.title and words & TITLE_HEADS:
+            return p.name, p.title
+    return None
+
+
+def writes_title(sentence: str, fact: tuple[str, str]) -> bool:
+    return fact[1] in sentence and name_in_text(fact[0], sentence)
+
+
 def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | None:
     """The short fact a who-met or where/when question asks for, before the sentence that states it:
     "Li Wen met Dana Whitfield in Oslo on Friday." Every part must be in the cited sentence itself
     (a participant named there, the venue and date as written there), so the lead never claims what
     its citation does not show; extraction that found something elsewhere adds nothing here."""
+    titled = title_fact(q, meeting)
+    if titled is not None and writes_title(top.sentence.text, titled):
+        name, title = titled
+        article = "" if _POSSESSIVE.search(title) else "the "  # "Azerbaijan's President" takes none
+        return f"{name} is {article}{title}."
     if meeting is None or q.intent not in ("who_met", "where_when") or q.cross:
         return None
     if q.intent == "where_when" and (

@@ -311,6 +311,7 @@ class Question:
     wants_number: bool = False
     wants_time: bool = False  # a deadline or a period
     wants_name: bool = False  # "who", "which leaders"
+    asks_title: bool = False  # "What position does Abbas hold?": the title the report gives one person
     wants_next: bool = False  # about a meeting or step still to come ("Where will they meet next?")
     wants_earlier: bool = False  # about a meeting before the one reported ("When did they last meet?")
     quantity: str | None = None  # "duration" or "number" when the question opens with "How long/much/many"
@@ -495,6 +496,12 @@ _BESIDES = re.compile(r"\b(?:besides|apart from|other than|except)\s+(?:the\s+)?
 _JOINT = re.compile(
     r"\b(?:the\s+two\s+(?:sides|leaders|countries|governments|ministers)|both\s+sides|they|the\s+pair)\b", re.I
 )
+# "What position does X hold?", "What is X's title?"; not "What role did X play?" (a part in events).
+_ASKS_TITLE = re.compile(
+    r"\b(?:what|which)\s+(?:official\s+)?(?:position|title|post|job|office)\s+(?:does|did|do|is|was|has|had)\b|"
+    r"\bwhat\s+(?:is|was)\s+[^?]*?['\u2019]s?\s+(?:official\s+)?(?:position|title|post|job)\b",
+    re.I,
+)
 _ROLE = re.compile(r"\b(?:position|title|role|post|job|office)\b.*\b(?:hold|have|has)\b|\bwho\s+is\b", re.I)
 _CORE_DROP = [
     re.compile(
@@ -579,6 +586,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     elif _ASKS_QUANTITY_OF.match(core):
         q.quantity = "number"
     q.role = bool(_ROLE.search(text))
+    q.asks_title = bool(_ASKS_TITLE.search(text)) and len(q.people) == 1
     joined = any(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a[1] : b[0]]) for a, b in itertools.pairwise(sides))
     joint = _JOINT.search(text)
     # "What did the two sides ...?" asks both; "What did Colombia's president say ..., and how will the two
