@@ -332,3 +332,25 @@ def test_a_runner_up_that_states_the_fact_asked_for_joins_a_best_sentence_that_l
     best = "Fishing quotas were also on the agenda."
     deadline = "Both sides agreed to finish the border talks within four months."
     assert chosen == ([deadline, best] if joins else [best])  # in the article's order
+
+
+@pytest.mark.parametrize(
+    ("second", "joins"),
+    [
+        ("They also agreed to resume direct flights.", True),  # goes on with the chosen sentence
+        ("Direct flights were suspended in 2020.", False),  # a sentence of its own, scored far below
+    ],
+)
+def test_a_sentence_that_goes_on_with_a_chosen_one_joins_it(second: str, joins: bool) -> None:
+    text = f"Ministers meet\nThe two ministers agreed to reopen the border crossing.\n{second}\nIt rained."
+    article = Article(id="a1", title="Ministers meet", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    q = parse("What did the two ministers agree?", Catalog())
+    candidates, _ = featurize(q, vectors[1], [context])
+    first = "The two ministers agreed to reopen the border crossing."
+    for c in candidates:
+        c.score = 0.6 if c.sentence.text == first else 0.1 if c.sentence.text == second else 0.01
+    chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
+    assert chosen == ([first, second] if joins else [first])

@@ -119,10 +119,13 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
     for r in ranked[1:]:
         if len(chosen) >= limit:
             break
-        if r.article.id != top.article.id or r.score < max(add_floor, add_ratio * top.score):
+        if r.article.id != top.article.id:
             continue
         next_to = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen)
         follows = next_to and _CONTINUES.match(r.sentence.text)
+        # "They also agreed ..." right after a chosen sentence goes on with it: only the floor applies.
+        if r.score < (add_floor if follows else max(add_floor, add_ratio * top.score)):
+            continue
         if not (r.actor_ok and r.kind_ok) and not (follows and not r.has_statement):
             continue
         extra = len(r.sentence.text.split())
