@@ -180,6 +180,30 @@ def test_a_long_cross_article_answer_stays_short_and_every_marker_has_its_citati
     assert_well_cited(answer, components.store)
 
 
+def test_what_each_of_two_meetings_agreed_is_quoted_for_both(components):
+    agreement = (
+        "The two sides agreed to open a joint customs office, to share weather data from their northern "
+        "stations and to review the fishing quotas in {sea} every year."
+    )
+    docs = [
+        LoadedDocument(
+            text=f"Marin and {name} meet\n\nFinnish Foreign Minister Aino Marin met {title} {name} in {city} "
+            f"on Monday.\n{agreement.format(sea=sea)}\n",
+            title=f"Marin and {name} meet",
+            source=f"{city}.txt",
+        )
+        for name, title, city, sea in (
+            ("Tunde Okafor", "Nigerian Foreign Minister", "Geneva", "the Gulf of Guinea"),
+            ("Lars Berg", "Norwegian Foreign Minister", "Oslo", "the Barents Sea"),
+        )
+    ]
+    list(components.ingest.ingest_documents(docs))
+    answer = components.chat.ask("In the meetings covered here, what did Aino Marin agree in each?")
+    lines = answer.answer.splitlines()
+    assert len(lines) == 2 and all(": The two sides agreed to open a joint customs office" in line for line in lines)
+    assert_well_cited(answer, components.store)
+
+
 def test_a_which_question_about_issues_quotes_them(chat, components):
     answer = chat.ask("Which issues did Dana Whitfield raise in these articles?")
     assert ": " in answer.answer  # issues asked for, so what each meeting's sentence says

@@ -478,7 +478,9 @@ def compose_cross(q: Question, articles: list[Article], catalog: Catalog) -> Com
     return Composed(text=text, citations=citations, article_ids=[a.id for a, _, _, _ in lines])
 
 
-CROSS_QUOTE_WORDS = 60  # answers stay short: past this, a meeting's line is its label and citation
+# Answers stay short: past this, a meeting's line is its label and citation. Enough for two meetings'
+# agreements quoted side by side ("What did it agree to in each?"), which 60 words cut to one.
+CROSS_QUOTE_WORDS = 90
 
 
 def _agreement_sentences(article: Article, meeting: Meeting) -> list[Sentence]:
