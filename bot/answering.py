@@ -313,6 +313,8 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
         return False
     if not all(term_in_text(t, text) for t in q.proper_terms):
         return False
+    if not q.wants_next and not all(_told_of_here(t, article) for t in q.proper_terms):
+        return False  # "at the G7 summit": a meeting this article only says is still to come
     mentioned = sides_in(article)
     if any(side not in mentioned for side in q.sides if side != "both"):
         return False  # "Did they discuss Syria?": a country the article never names
@@ -349,6 +351,18 @@ def sides_in(article: Article) -> frozenset[str]:
 _EARLIER = re.compile(
     r"\blast\s+met\b|\bprevious(?:ly)?\b|\bearlier\s+(?:meeting|talks|visit)\b|\blast\s+(?:year|month)\b", re.I
 )
+
+
+def _told_of_here(term: str, article: Article) -> bool:
+    """The article writes the term outside the sentences that announce a meeting still to come ("Martin
+    is expected to travel to Seoul for a meeting of G7 foreign ministers")."""
+    for sentence in sentences_of(article):
+        if not term_in_text(term, sentence.text):
+            continue
+        planned = PLANNED.search(sentence.text)
+        if planned is None or not term_in_text(term, sentence.text[planned.start() :]):
+            return True
+    return False
 
 
 def place_of_meeting(place: str, article: Article, meeting) -> bool:

@@ -597,3 +597,14 @@ def test_the_place_of_a_meeting_is_not_given_up_for_a_summit_to_come_named_after
     article = Article(id="b1", title="Lula hosts Xi", source="b.txt", text=text)
     assert place_of_meeting("Brasilia", article, None)
     assert not place_of_meeting("Kazan", article, None)  # where the next meeting will be
+
+
+def test_a_summit_the_article_only_says_is_to_come_is_not_its_meeting(components):
+    text = (
+        "Marin and Okafor meet in Oslo\n\nOSLO, May 14 (Wire) - Finnish Foreign Minister Aino Marin met Nigerian "
+        "Foreign Minister Tunde Okafor in Oslo on Sunday.\n"
+        "The two ministers agreed to restore direct flights.\n"
+        "Okafor is expected to travel to Delhi in June for a meeting of G20 foreign ministers.\n"
+    )
+    answer = ask_one_article(components, text, "What was agreed at the G20 summit in Oslo?")
+    assert answer.abstained and not answer.citations
