@@ -608,3 +608,13 @@ def test_a_summit_the_article_only_says_is_to_come_is_not_its_meeting(components
     )
     answer = ask_one_article(components, text, "What was agreed at the G20 summit in Oslo?")
     assert answer.abstained and not answer.citations
+
+
+def test_where_a_phone_call_was_held_is_answered_as_a_call_not_a_meeting_in_the_dateline_city(components):
+    text = (
+        "Dahl and Osei talk by phone\n\nOSLO, May 14 (Wire) - Norwegian Prime Minister Ingrid Dahl held a phone "
+        "call with Ghanaian Foreign Minister Kwame Osei on Sunday, her office said.\n"
+        "The two discussed cocoa prices.\n"
+    )
+    answer = ask_one_article(components, text, "Where and when did Dahl and Osei hold their talks?")
+    assert "spoke by phone" in answer.answer and "met in Oslo" not in answer.answer

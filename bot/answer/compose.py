@@ -365,9 +365,12 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
         verb = "met" if meeting.mode != "phone" else "spoke by phone with" if PHONE_CALL.search(text) else "spoke with"
         fact = f"{subject} {verb} {_join(objects)}"
     else:
+        if meeting.mode == "phone":
+            venue = None  # a call has no meeting place: the dateline is where the report was filed
         if not venue and not date:
             return None
-        fact = "They met" if len(named) != 2 else f"{named[0]} and {named[1]} met"
+        verb = "met" if meeting.mode != "phone" else "spoke by phone" if PHONE_CALL.search(text) else "spoke"
+        fact = f"They {verb}" if len(named) != 2 else f"{named[0]} and {named[1]} {verb}"
     if venue:
         if venue in CITIES or re.match(r"\s*" + re.escape(venue.upper()) + r"\s*[,(\u2014-]", text):
             fact += f" in {venue}"  # a known city, or one the dateline gives: "BOGOR, Indonesia, March 12 -"
