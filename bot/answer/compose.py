@@ -309,8 +309,8 @@ _WHO_HOSTED = re.compile(r"\W*(?:and\s+)?who\s+(?!" + AUXILIARY + r"\b)[a-z]+\b"
 
 
 def title_fact(q: Question, meeting: Meeting | None) -> tuple[str, str] | None:
-    """ "What position does Abbas hold?": the person asked about and the title the report gives them, when
-    it names an office ("Palestinian Authority President"; not a bare "Venezuela's")."""
+    """The person a title question asks about ("What position does Abbas hold?") and the title the report
+    gives them, when it names an office ("Palestinian Authority President"; not a bare "Venezuela's")."""
     if not q.asks_title or meeting is None:
         return None
     for p in meeting.participants:
