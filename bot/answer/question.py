@@ -349,13 +349,9 @@ def embedding_text(question: str) -> str:
     statements: the "What"/"How" and the "?" carry no content, yet in a short question they pull the
     vector towards other questions. Dropping them raised the rank of the gold evidence sentence on
     both gold sets, out of fold (mean reciprocal rank dev 0.839 -> 0.843, dev2 0.747 -> 0.771); also
-    dropping the auxiliary ("What did" -> "") or keeping the "?" did less well on dev2. Dropping the
-    "besides X" clause stops those questions from being answered with the sentence about X (the gold
-    sets' figures unchanged but one out-of-fold dev2 question, within the fit's noise).
+    dropping the auxiliary ("What did" -> "") or keeping the "?" did less well on dev2.
     """
-    # "Which issues came up besides Ukraine?": what the answer is not about is no part of its meaning.
-    kept = _EXCLUDED.sub("", question).strip(" ,")
-    stripped = _INTERROGATIVE.sub("", kept).rstrip(" ?")
+    stripped = _INTERROGATIVE.sub("", question).rstrip(" ?")
     return stripped or question
 
 
