@@ -154,25 +154,33 @@ def test_a_cross_article_what_question_quotes_each_meetings_answer(chat, compone
     assert_well_cited(answer, components.store)
 
 
-def test_a_long_cross_article_answer_stays_short_and_every_marker_has_its_citation(components):
-    long_agreement = (
-        "The two sides agreed to open a joint customs office, to share weather data from their northern "
-        "stations and to hold a yearly review of the fishing quotas that both fleets use in {sea}."
-    )
+_MARIN_AGREED = (
+    "The two sides agreed to open a joint customs office, to share weather data from their northern "
+    "stations and to hold a yearly review of the fishing quotas that both fleets use in {sea}."
+)
+_MARIN_MEETINGS = (
+    ("Tunde Okafor", "Nigerian Foreign Minister", "Geneva", "the Gulf of Guinea"),
+    ("Lars Berg", "Norwegian Foreign Minister", "Oslo", "the Barents Sea"),
+    ("Rosa Quispe", "Peruvian President", "Lima", "the Pacific"),
+)
+
+
+def _ingest_marin_meetings(components, count: int) -> None:
+    """`count` reports of Aino Marin's meetings, each with a long agreement sentence."""
     docs = [
         LoadedDocument(
             text=f"Marin and {name} meet\n\nFinnish Foreign Minister Aino Marin met {title} {name} in {city} "
-            f"on Monday.\n{long_agreement.format(sea=sea)}\n",
+            f"on Monday.\n{_MARIN_AGREED.format(sea=sea)}\n",
             title=f"Marin and {name} meet",
             source=f"{city}.txt",
         )
-        for name, title, city, sea in (
-            ("Tunde Okafor", "Nigerian Foreign Minister", "Geneva", "the Gulf of Guinea"),
-            ("Lars Berg", "Norwegian Foreign Minister", "Oslo", "the Barents Sea"),
-            ("Rosa Quispe", "Peruvian President", "Lima", "the Pacific"),
-        )
+        for name, title, city, sea in _MARIN_MEETINGS[:count]
     ]
     list(components.ingest.ingest_documents(docs))
+
+
+def test_a_long_cross_article_answer_stays_short_and_every_marker_has_its_citation(components):
+    _ingest_marin_meetings(components, 3)
     answer = components.chat.ask("In the meetings covered here, what did Aino Marin agree?")
     assert not answer.abstained
     assert len(answer.answer.splitlines()) == 3  # every meeting keeps its line
@@ -181,23 +189,7 @@ def test_a_long_cross_article_answer_stays_short_and_every_marker_has_its_citati
 
 
 def test_what_each_of_two_meetings_agreed_is_quoted_for_both(components):
-    agreement = (
-        "The two sides agreed to open a joint customs office, to share weather data from their northern "
-        "stations and to review the fishing quotas in {sea} every year."
-    )
-    docs = [
-        LoadedDocument(
-            text=f"Marin and {name} meet\n\nFinnish Foreign Minister Aino Marin met {title} {name} in {city} "
-            f"on Monday.\n{agreement.format(sea=sea)}\n",
-            title=f"Marin and {name} meet",
-            source=f"{city}.txt",
-        )
-        for name, title, city, sea in (
-            ("Tunde Okafor", "Nigerian Foreign Minister", "Geneva", "the Gulf of Guinea"),
-            ("Lars Berg", "Norwegian Foreign Minister", "Oslo", "the Barents Sea"),
-        )
-    ]
-    list(components.ingest.ingest_documents(docs))
+    _ingest_marin_meetings(components, 2)
     answer = components.chat.ask("In the meetings covered here, what did Aino Marin agree in each?")
     lines = answer.answer.splitlines()
     assert len(lines) == 2 and all(": The two sides agreed to open a joint customs office" in line for line in lines)
