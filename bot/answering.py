@@ -313,7 +313,7 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
         return False
     if not all(term_in_text(t, text) for t in q.proper_terms):
         return False
-    if not q.wants_next and not all(_told_of_here(t, article) for t in q.proper_terms):
+    if not q.wants_next and not all(_told_of_here(t, article) for t in _setting_terms(q)):
         return False  # "at the G7 summit": a meeting this article only says is still to come
     mentioned = sides_in(article)
     if any(side not in mentioned for side in q.sides if side != "both"):
@@ -353,16 +353,31 @@ _EARLIER = re.compile(
 )
 
 
+def _setting_terms(q: Question) -> list[str]:
+    """The names the question gives as the meeting's setting ("at the G7 summit", "during the ASEAN
+    meeting"), not as its topic ("What did she say about the COP30 summit?")."""
+    return [
+        t
+        for t in q.proper_terms
+        if re.search(
+            r"\b(?:at|during|on\s+the\s+(?:sidelines|margins)\s+of)\s+(?:the\s+)?(?:[\w'\u2019-]+\s+){0,2}"
+            + re.escape(t),
+            q.text,
+            re.I,
+        )
+    ]
+
+
+def _announces_to_come(term: str, sentence: str) -> bool:
+    """The sentence names the term only as where or what a meeting still to come will be ("agreed to meet
+    again in Santiago", "is expected to travel to Seoul for a meeting of G7 foreign ministers")."""
+    planned = PLANNED.search(sentence)
+    return planned is not None and term_in_text(term, sentence[planned.start() :])
+
+
 def _told_of_here(term: str, article: Article) -> bool:
-    """The article writes the term outside the sentences that announce a meeting still to come ("Martin
-    is expected to travel to Seoul for a meeting of G7 foreign ministers")."""
-    for sentence in sentences_of(article):
-        if not term_in_text(term, sentence.text):
-            continue
-        planned = PLANNED.search(sentence.text)
-        if planned is None or not term_in_text(term, sentence.text[planned.start() :]):
-            return True
-    return False
+    """The article writes the term outside the sentences that announce a meeting still to come."""
+    return any(term_in_text(term, s.text) and not _announces_to_come(term, s.text) for s in sentences_of(article))
 
 
 def place_of_meeting(place: str, article: Article, meeting) -> bool:
@@ -375,8 +390,7 @@ def place_of_meeting(place: str, article: Article, meeting) -> bool:
             continue
         if _EARLIER.search(sentence.text):
             continue  # "after their talks in Buenos Aires in January"
-        planned = PLANNED.search(sentence.text)
-        if planned and term_in_text(place, sentence.text[planned.start() :]):
+        if _announces_to_come(place, sentence.text):
             continue  # "agreed to meet again in Santiago": where the next meeting will be
         if i <= 2 or MEETING_CUES.search(sentence.text):
             return True

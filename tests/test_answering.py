@@ -491,6 +491,17 @@ def test_check_citations_rejects_markers_without_citations():
             ],
             "Dana Whitfield met Kwame Osei and William Ruto",
         ),
+        (  # "Who else did X meet?": X is the subject
+            "Whitfield hosts Osei and Ruto\n\nBRUSSELS, May 14 (Wire) - Council President Dana Whitfield hosted "
+            "Ghana's President Kwame Osei and Kenya's President William Ruto in Brussels on Sunday.\n"
+            "Osei said the talks had been useful.\n",
+            "Who else did Kwame Osei meet in Brussels?",
+            [
+                "BRUSSELS, May 14 (Wire) - Council President Dana Whitfield hosted Ghana's President Kwame Osei "
+                "and Kenya's President William Ruto in Brussels on Sunday."
+            ],
+            "Kwame Osei met Dana Whitfield and William Ruto",
+        ),
         (  # "What position does X hold?": the title the report gives X, from the sentence that gives it
             "Osei visits Oslo\n\nOSLO, May 14 (Wire) - Norwegian Prime Minister Ingrid Dahl met Ghanaian Foreign "
             "Minister Kwame Osei in Oslo on Sunday.\n"
@@ -600,6 +611,9 @@ def test_a_summit_the_article_only_says_is_to_come_is_not_its_meeting(components
     )
     answer = ask_one_article(components, text, "What was agreed at the G20 summit in Oslo?")
     assert answer.abstained and not answer.citations
+    # As the topic of the question, the summit to come is what the sentence is about.
+    about = components.chat.ask("What did the report say about Okafor and the G20 meeting?")
+    assert "G20 foreign ministers" in about.answer
 
 
 def test_where_a_phone_call_was_held_is_answered_as_a_call_not_a_meeting_in_the_dateline_city(components):
@@ -610,3 +624,5 @@ def test_where_a_phone_call_was_held_is_answered_as_a_call_not_a_meeting_in_the_
     )
     answer = ask_one_article(components, text, "Where and when did Dahl and Osei hold their talks?")
     assert "spoke by phone" in answer.answer and "met in Oslo" not in answer.answer
+    whom = components.chat.ask("Who did Dahl speak with?")
+    assert whom.answer.startswith("Ingrid Dahl spoke by phone with Kwame Osei") and "in Oslo" not in whom.answer

@@ -9,7 +9,7 @@ import pytest
 
 from bot.answer.catalog import Catalog
 from bot.answer.compose import best_first, choose
-from bot.answer.features import INDEX, NAMES, ArticleContext, candidate_sentences, featurize
+from bot.answer.features import INDEX, NAMES, ArticleContext, answer_facts, candidate_sentences, featurize
 from bot.answer.question import parse
 from bot.answer.ranker import WEIGHTS_FILE, load_weights
 from ingest.extraction.lexicon import find_sides
@@ -354,3 +354,9 @@ def test_a_sentence_that_goes_on_with_a_chosen_one_joins_it(second: str, joins: 
         c.score = 0.6 if c.sentence.text == first else 0.1 if c.sentence.text == second else 0.01
     chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
     assert chosen == ([first, second] if joins else [first])
+
+
+def test_the_facts_an_answer_must_state_are_those_the_question_asks_for_not_its_when_clause() -> None:
+    assert answer_facts(parse("When did the ministers meet?", Catalog())) == ["date_asked"]
+    assert answer_facts(parse("What deadline did they set for the border talks?", Catalog())) == ["time_asked"]
+    assert answer_facts(parse("What did Marin say when the ministers met?", Catalog())) == []

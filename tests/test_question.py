@@ -351,6 +351,9 @@ def test_how_long_it_lasted_or_how_long_since(catalog, question, interval):
         ("What position does Whitfield hold?", True),
         ("What is Whitfield's official title?", True),
         ("What role did Whitfield play in the talks?", False),  # a part in events, not a title
+        ("What position did Whitfield take on export controls?", False),  # a stance
+        ("What is Whitfield's position on investment?", False),
+        ("What title did Whitfield give the agreement?", False),
         ("What did the office of Whitfield say?", False),
         ("What position do Whitfield and Li hold?", False),  # one person's title is asked
     ],

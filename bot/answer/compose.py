@@ -81,9 +81,10 @@ def term_in_text(term: str, text: str) -> bool:
     return contains_word(text, term) or all(contains_word(text, w) for w in term.split())
 
 
+# "They also agreed ...": the sentence goes on with the one before it, its subject the same.
+_GOES_ON = re.compile(r"^(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b")
 _CONTINUES = re.compile(
-    r"^(?:(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|likewise)\b|"
-    r"The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b)"
+    _GOES_ON.pattern + r"|^The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b"
 )
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
@@ -124,7 +125,8 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
         next_to = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen)
         follows = next_to and _CONTINUES.match(r.sentence.text)
         # "They also agreed ..." right after a chosen sentence goes on with it: only the floor applies.
-        if r.score < (add_floor if follows else max(add_floor, add_ratio * top.score)):
+        goes_on = next_to and _GOES_ON.match(r.sentence.text)
+        if r.score < (add_floor if goes_on else max(add_floor, add_ratio * top.score)):
             continue
         if not (r.actor_ok and r.kind_ok) and not (follows and not r.has_statement):
             continue
@@ -135,9 +137,22 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
         words += extra
     if top.states_fact is False:
         # "What deadline did they set?" answered by a sentence with no deadline in it: the best
-        # sentence of the same article that states one joins, unless it scores far below.
-        stating = next((r for r in ranked[1:] if r.article.id == top.article.id and r.states_fact), None)
-        if stating is not None and stating.score >= FACT_RATIO * top.score and stating not in chosen:
+        # sentence of the same article that states one joins, unless it scores far below or is another
+        # speaker's statement.
+        stating = next(
+            (
+                r
+                for r in ranked[1:]
+                if r.article.id == top.article.id and r.states_fact and (r.actor_ok or not r.has_statement)
+            ),
+            None,
+        )
+        if (
+            stating is not None
+            and stating.score >= FACT_RATIO * top.score
+            and all(c.sentence.start != stating.sentence.start for c in chosen)
+            and words + len(stating.sentence.text.split()) <= 70
+        ):
             chosen.append(stating)
     chosen = whole_quotations(chosen, ranked)
     return _with_list_items(chosen, ranked) if many else chosen
@@ -304,13 +319,16 @@ def compose_chosen(
     return Composed(text=" ".join(parts), citations=citations, article_ids=[article.id], answered_people=answered)
 
 
-# "Who hosted X?": X is the object ("Who did X meet?", "Which official did X meet?": the subject).
-_WHO_HOSTED = re.compile(r"\W*(?:and\s+)?who\s+(?!" + AUXILIARY + r"\b)[a-z]+\b", re.I)
+# "Who hosted X?": "who" is the subject and X the object ("Who did X meet?", "Who else did X meet?",
+# "Which official did X meet?": X is the subject).
+_WHO_AS_SUBJECT = re.compile(
+    r"\W*(?:and\s+)?who\s+(?!(?:else|exactly|all|then|first|among)\b)(?!" + AUXILIARY + r"\b)[a-z]+\b", re.I
+)
 
 
 def title_fact(q: Question, meeting: Meeting | None) -> tuple[str, str] | None:
-    """The person a title question asks about ("What position does Abbas hold?") and the title the report
-    gives them, when it names an office ("Palestinian Authority President"; not a bare "Venezuela's")."""
+    """The person a title question asks about ("What position does Abbas hold?", "What is Abbas's
+    title?") and the title the report gives them, when it names an office ("Palestinian Authority President"; not a bare "Venezuela's")."""
     if not q.asks_title or meeting is None:
         return None
     for p in meeting.participants:
@@ -321,6 +339,8 @@ def title_fact(q: Question, meeting: Meeting | None) -> tuple[str, str] | None:
 
 
 def writes_title(sentence: str, fact: tuple[str, str]) -> bool:
+    """Whether the sentence gives the person (`fact`'s name) the title, as "Palestinian Authority
+    President Mahmoud Abbas" does."""
     return fact[1] in sentence and name_in_text(fact[0], sentence)
 
 
@@ -350,12 +370,14 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
         meeting.venue if meeting.venue and _written(meeting.venue, text) and _PLAIN_VENUE.match(meeting.venue) else None
     )
     date = meeting.date if meeting.date and meeting.date in text and meeting.date[:1].isupper() else None
+    if meeting.mode == "phone":
+        venue = None  # a call has no meeting place: the dateline is where the report was filed
     if q.intent == "who_met":
         asked = q.actor.name if q.actor and q.actor.name in named else None
         others = [n for n in named if n != asked]
         if not others or (asked is None and len(others) < 2):
             return None
-        if asked and _WHO_HOSTED.match(q.text):
+        if asked and _WHO_AS_SUBJECT.match(q.text):
             # "Who hosted Ghana's president?": the one asked about is the object; the host, the subject.
             subject, objects = others[0], [asked, *others[1:]]
         else:
@@ -365,8 +387,6 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
         verb = "met" if meeting.mode != "phone" else "spoke by phone with" if PHONE_CALL.search(text) else "spoke with"
         fact = f"{subject} {verb} {_join(objects)}"
     else:
-        if meeting.mode == "phone":
-            venue = None  # a call has no meeting place: the dateline is where the report was filed
         if not venue and not date:
             return None
         verb = "met" if meeting.mode != "phone" else "spoke by phone" if PHONE_CALL.search(text) else "spoke"

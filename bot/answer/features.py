@@ -384,7 +384,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         # weigh that without the wording, so here it is no overlap.
         intent_stems = set()
     wanted = wanted_kinds(q)
-    facts = asked_facts(q)
+    facts = answer_facts(q)
     directed = bool(_DIRECTED_Q.search(q.text))
     asks_actor = q.asks_speaker
     candidates: list[Ranked] = []
@@ -473,7 +473,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["title_dense"]] = title_dense
             for name in _CROSSED:
                 f[INDEX[f"{name}@{group}"]] = f[INDEX[name]]
-            states_fact = all(f[INDEX[name]] for name in facts) if facts else None
+            states_fact = all(f[INDEX[name]] for name in facts) if facts else None  # see `answer_facts`
             candidates.append(Ranked(s, ctx.article, overlap, actor_ok, kind_ok, bool(said), states_fact))
             rows.append(f)
     matrix = np.vstack(rows) if rows else np.zeros((0, len(NAMES)), dtype=np.float32)
@@ -513,6 +513,13 @@ def asked_facts(q: Question) -> list[str]:
         ("time_asked", q.wants_time),
     )
     return [name for name, wanted in asked if wanted]
+
+
+def answer_facts(q: Question) -> list[str]:
+    """The kinds of fact that are the answer itself, which an answer must state: a deadline, a number, a
+    length, and for a where/when question the place or day ("What did she say when they met?" asks
+    what she said; its "when" is no fact asked for)."""
+    return [name for name in asked_facts(q) if q.intent == "where_when" or name not in ("date_asked", "place_asked")]
 
 
 def states_asked_facts(q: Question, row: np.ndarray) -> bool:

@@ -492,10 +492,11 @@ _BESIDES = re.compile(r"\b(?:besides|apart from|other than|except)\s+(?:the\s+)?
 _JOINT = re.compile(
     r"\b(?:the\s+two\s+(?:sides|leaders|countries|governments|ministers)|both\s+sides|they|the\s+pair)\b", re.I
 )
-# "What position does X hold?", "What is X's title?"; not "What role did X play?" (a part in events).
+# "What position does X hold?", "What is X's title?"; not "What position did X take on tariffs?", "What is
+# X's position on investment?" (a stance), nor "What role did X play?" (a part in events).
 _ASKS_TITLE = re.compile(
-    r"\b(?:what|which)\s+(?:official\s+)?(?:position|title|post|job|office)\s+(?:does|did|do|is|was|has|had)\b|"
-    r"\bwhat\s+(?:is|was)\s+[^?]*?['\u2019]s?\s+(?:official\s+)?(?:position|title|post|job)\b",
+    r"\b(?:what|which)\s+(?:official\s+)?(?:position|post|office|title)\s+(?:does|did|do|has|had)\s+[^?]*?\bhold\b|"
+    r"\bwhat\s+(?:is|was)\s+[^?]*?['\u2019]s?\s+(?:official\s+)?(?:title|job|post)\s*\??\s*$",
     re.I,
 )
 _ROLE = re.compile(r"\b(?:position|title|role|post|job|office)\b.*\b(?:hold|have|has)\b|\bwho\s+is\b", re.I)
