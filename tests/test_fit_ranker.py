@@ -39,3 +39,17 @@ def test_the_tie_break_between_two_fits_rewards_the_gold_evidences_share_of_prob
     assert recall_at(rankings, sure, 1) == recall_at(rankings, unsure, 1) == 1.0
     assert gold_log_share(rankings, sure) > gold_log_share(rankings, unsure)
     assert gold_log_share([SimpleNamespace(answerable=False, labels=np.array([0]))], [np.array([0.5])]) == 0.0
+
+
+def test_the_abstention_threshold_sits_on_a_held_out_probability_itself_not_a_rounded_one():
+    import numpy as np
+
+    from bot.answer.fit import best_threshold
+
+    # An answerable question at 0.95034 and two unanswerable ones above it, one at 0.97258.
+    held_out = np.array([0.2, 0.95034, 0.97258, 0.99])
+    unanswerable = np.array([False, False, True, True])
+    threshold = best_threshold(held_out, unanswerable)
+    # Both unanswerable questions are above it, and no answerable one (rounded candidates 0.9503 and
+    # 0.9726 put the first above its own value and left the second out).
+    assert (held_out > threshold).tolist() == [False, False, True, True]

@@ -222,6 +222,19 @@ def _fit_abstention(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     return coef, float(model.intercept_[0] - coef @ mean)
 
 
+def best_threshold(held_out: np.ndarray, unanswerable: np.ndarray) -> float:
+    """The abstention threshold with the most unanswerable questions above it, less FALSE_ABSTAIN_COST
+    for each answerable one, among the held-out probabilities themselves (unrounded: a rounded-down
+    candidate would put the question it came from above its own threshold)."""
+    best_gain, threshold = 0.0, 1.0
+    for t in sorted(set(held_out.tolist())):
+        flagged = held_out > t
+        gain = float((flagged & unanswerable).sum() - FALSE_ABSTAIN_COST * (flagged & ~unanswerable).sum())
+        if gain > best_gain:
+            best_gain, threshold = gain, float(t)
+    return threshold
+
+
 def fit_abstention(
     rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray]
 ) -> tuple[np.ndarray, float, float, dict]:
@@ -237,12 +250,7 @@ def fit_abstention(
             continue
         coef, intercept = _fit_abstention(x[train], y[train])
         held_out[~train] = 1.0 / (1.0 + np.exp(-(x[~train] @ coef + intercept)))
-    best_gain, threshold = 0.0, 1.0
-    for t in sorted(set(np.round(held_out, 4))):
-        flagged = held_out > t
-        gain = float((flagged & y).sum() - FALSE_ABSTAIN_COST * (flagged & ~y).sum())
-        if gain > best_gain:
-            best_gain, threshold = gain, float(t)
+    threshold = best_threshold(held_out, y)
     flagged = held_out > threshold
     stats = {
         "ranked_unanswerable": int(y.sum()),
