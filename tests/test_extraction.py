@@ -80,6 +80,16 @@ def test_pronoun_refers_to_the_last_speaker():
     assert (st.actor, st.kind, st.target) == ("Marco Silva", "call-on", "France")
 
 
+def test_a_pronoun_after_the_sentences_own_subject_is_that_subject_not_the_last_speaker():
+    text = (
+        "Dubois and Silva meet\n\nFrench Foreign Minister Claire Dubois met Brazilian President Marco Silva on "
+        "Friday in Paris.\nDubois said the talks had been frank.\n"
+        "Silva did not dispute that account: speaking in Lyon on Saturday, he said Brazil wanted a deal.\n"
+    )
+    st = statement_for(extract(text), "Silva did not dispute")
+    assert st.actor == "Marco Silva"
+
+
 def test_speaker_named_after_the_quote():
     st = statement_for(extract(RIVER), "We will not accept")
     assert st.actor == "Claire Dubois" and st.side == "France"

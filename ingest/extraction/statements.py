@@ -155,8 +155,13 @@ def _attribute_one(
     mentions = [m for m in mentions if m.person is not None or not any(s <= m.start < e for s, e in reporters)]
     for m in mentions:
         if m.kind == "pronoun":
-            m.person = focus
-            m.side = focus.country if focus else None
+            # "Pashinyan did not run from that reading: ..., he said ...": a person the sentence names
+            # before the pronoun as its subject is whom it means; else the person last in focus.
+            own = next(
+                (p for p in mentions if p.person is not None and p.start < m.start and not _is_object(text, p)), None
+            )
+            m.person = own.person if own is not None else focus
+            m.side = m.person.country if m.person else None
     cue = _cue(sentence)
     view = _IN_VIEW.match(sentence.text)
     if cue is None and view:
