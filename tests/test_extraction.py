@@ -80,14 +80,23 @@ def test_pronoun_refers_to_the_last_speaker():
     assert (st.actor, st.kind, st.target) == ("Marco Silva", "call-on", "France")
 
 
-def test_a_pronoun_after_the_sentences_own_subject_is_that_subject_not_the_last_speaker():
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Silva did not dispute that account: speaking in Lyon, he said Brazil wanted a deal.", "Marco Silva"),
+        ("President Marco Silva did not dispute that: in Lyon he said Brazil wanted a deal.", "Marco Silva"),
+        # Not the subject: the person in focus, the last speaker, is whom the pronoun means.
+        ("Asked about Silva, she said Brazil was a partner.", "Claire Dubois"),
+        ("After meeting Silva, she said Brazil was a partner.", "Claire Dubois"),
+        ("Silva's plan, she said, was bold.", "Claire Dubois"),
+    ],
+)
+def test_a_pronoun_after_the_person_who_opens_the_sentence_means_that_person(sentence, speaker):
     text = (
         "Dubois and Silva meet\n\nFrench Foreign Minister Claire Dubois met Brazilian President Marco Silva on "
-        "Friday in Paris.\nDubois said the talks had been frank.\n"
-        "Silva did not dispute that account: speaking in Lyon on Saturday, he said Brazil wanted a deal.\n"
+        f"Friday in Paris.\nDubois said the talks had been frank.\n{sentence}\n"
     )
-    st = statement_for(extract(text), "Silva did not dispute")
-    assert st.actor == "Marco Silva"
+    assert statement_for(extract(text), sentence[:-1]).actor == speaker
 
 
 def test_speaker_named_after_the_quote():

@@ -155,11 +155,11 @@ def _attribute_one(
     mentions = [m for m in mentions if m.person is not None or not any(s <= m.start < e for s, e in reporters)]
     for m in mentions:
         if m.kind == "pronoun":
-            # "Pashinyan did not run from that reading: ..., he said ...": a person the sentence names
-            # before the pronoun as its subject is whom it means; else the person last in focus.
-            own = next(
-                (p for p in mentions if p.person is not None and p.start < m.start and not _is_object(text, p)), None
-            )
+            # "Pashinyan did not run from that reading: ..., he said ...": the person who opens the
+            # sentence as its subject is whom the pronoun means; else the person last in focus.
+            own = next((p for p in mentions if p.person is not None and p.start < m.start), None)
+            if own is None or not _opens_as_subject(text, sentence, own):
+                own = None
             m.person = own.person if own is not None else focus
             m.side = m.person.country if m.person else None
     cue = _cue(sentence)
@@ -265,6 +265,16 @@ def _is_subject(text: str, sentence: Sentence, m: Mention) -> bool:
     if len(head.split()) <= 3:
         return True
     return bool(_FRONTED.match(head)) and bool(re.match(r"\s+(?:also\s+)?[a-z]+(?:ed|s)\b", text[m.end : m.end + 30]))
+
+
+def _opens_as_subject(text: str, sentence: Sentence, m: Mention) -> bool:
+    """The mention opens the sentence, after a title at most ("Armenian Prime Minister Nikol Pashinyan
+    did ..."), and is no possessive: not "Asked about Silva, she ...", "Silva's plan, she said, ..."."""
+    head = text[sentence.start : m.start]
+    return bool(_TITLE_ONLY.fullmatch(head)) and not re.match(r"['\u2019]s\b", text[m.end : m.end + 3])
+
+
+_TITLE_ONLY = re.compile(r"(?:(?:[Tt]he|[A-Z][\w.'\u2019-]*)\s+)*")
 
 
 def _is_object(text: str, m: Mention) -> bool:
