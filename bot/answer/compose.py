@@ -328,7 +328,8 @@ _WHO_AS_SUBJECT = re.compile(
 
 def title_fact(q: Question, meeting: Meeting | None) -> tuple[str, str] | None:
     """The person a title question asks about ("What position does Abbas hold?", "What is Abbas's
-    title?") and the title the report gives them, when it names an office ("Palestinian Authority President"; not a bare "Venezuela's")."""
+    title?") and the title the report gives them, when it names an office ("Palestinian Authority
+    President"; not a bare "Venezuela's")."""
     if not q.asks_title or meeting is None:
         return None
     for p in meeting.participants:

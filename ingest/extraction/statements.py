@@ -157,10 +157,8 @@ def _attribute_one(
         if m.kind == "pronoun":
             # "Pashinyan did not run from that reading: ..., he said ...": the person who opens the
             # sentence as its subject is whom the pronoun means; else the person last in focus.
-            own = next((p for p in mentions if p.person is not None and p.start < m.start), None)
-            if own is None or not _opens_as_subject(text, sentence, own):
-                own = None
-            m.person = own.person if own is not None else focus
+            first = next((p for p in mentions if p.person is not None and p.start < m.start), None)
+            m.person = first.person if first is not None and _opens_as_subject(text, sentence, first) else focus
             m.side = m.person.country if m.person else None
     cue = _cue(sentence)
     view = _IN_VIEW.match(sentence.text)
