@@ -213,7 +213,7 @@ class _Ranking:
         if not ranked or self.unanswerable > weights.abstain_above or self.fact_missing:
             return Composed(text=ABSTAIN, abstained=True)  # the best evidence does not answer
         top = ranked[0]
-        if about_missing(q, top.article):
+        if about_missing(q, top.article, self.embeddings):
             return Composed(text=ABSTAIN, abstained=True)  # "about fentanyl": the article never says it
         meeting = self.catalog.meeting_of(top.article.id)
         if q.parts:

@@ -121,6 +121,48 @@ def test_joint_subject_is_both_sides():
     assert any("river protection pact" in a.text for a in meeting.agreements)
 
 
+def test_the_two_sides_as_subject_speak_without_a_speech_verb():
+    text = (
+        "Silva and Dubois meet in Paris\n\nBrazilian President Marco Silva met French Foreign Minister Claire Dubois"
+        " in Paris on Friday.\nThe two leaders called the partnership vital and placed climate finance at its heart.\n"
+        "Both sides pledged to meet again.\nThey had talks for two hours.\n"
+    )
+    st = statement_for(extract(text), "The two leaders called")
+    assert st.side == "both" and st.kind == "state"
+    # A plain pronoun subject is no joint statement unless a verb of saying or agreeing carries it.
+    assert not [s for s in extract(text).statements if s.text.startswith("They had talks")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        # Official readouts: honorifics are no part of the name.
+        (
+            "The Minister for Foreign Affairs, Senator the Hon Claire Whitmore, spoke by telephone today with the"
+            " Minister for Foreign Affairs of the Republic of Indonesia, His Excellency Arif Wicaksono.",
+            "Arif Wicaksono",
+            "Indonesia",
+        ),
+        ("The Minister, Senator the Hon Claire Whitmore, spoke today.", "Claire Whitmore", None),
+        # A title set off by a comma before the name gives the person and the country.
+        ("Whitmore spoke today with Indonesia's foreign minister, Arif Wicaksono.", "Arif Wicaksono", "Indonesia"),
+        ("Whitmore met the Indonesian Foreign Minister, Arif Wicaksono, in Jakarta.", "Arif Wicaksono", "Indonesia"),
+    ],
+)
+def test_honorifics_and_a_title_before_the_comma(text, name, country):
+    people = {p.name: p for p in find_people(text)}
+    assert name in people, list(people)
+    assert people[name].country == country
+    assert not [n for n in people if n.split()[0] in ("Hon", "Excellency", "His")]
+
+
+def test_a_fronted_clause_ending_in_a_title_gives_no_title():
+    # "After meeting the president," is a clause of its own: Lula is not titled by it.
+    assert [(p.name, p.title) for p in find_people("After meeting the president, Lula da Silva flew home.")] != [
+        ("Lula da Silva", "president")
+    ]
+
+
 @pytest.mark.parametrize(
     ("lead", "host"),
     [

@@ -35,6 +35,7 @@ def catalog():
         ("On what day did the talks take place?", "where_when"),
         ("In which building did Li receive Whitfield?", "where_when"),
         ("Whom did Li speak with on Friday?", "who_met"),
+        ("Who was the Chinese foreign minister talking to?", "who_met"),
         ("What did China ask the US to do?", "demands"),
         ("What did Li urge Washington to lift?", "demands"),
         ("What concerns did Whitfield raise?", "side_position"),
@@ -91,6 +92,23 @@ def test_title_before_a_name_does_not_hide_the_person(catalog):
 def test_two_people_together_are_no_single_speaker(catalog):
     q = parse("How was the tone of the Whitfield–Li discussion described?", catalog)
     assert q.actor is None
+
+
+@pytest.mark.parametrize("joined", ["Li-Whitfield", "Whitfield\u2013Li"])
+def test_two_people_joined_by_a_hyphen_or_a_dash_are_both_named(catalog, joined):
+    q = parse(f"What subjects came up in the {joined} talks?", catalog)
+    assert sorted(p.name for p in q.people) == ["Dana Whitfield", "Li Wen"]
+    assert q.unknown_names == []  # nothing the store must hold besides the two
+
+
+def test_abbreviated_offices_are_offices_and_a_time_stays_a_time(catalog):
+    from bot.answering import _resolve_office
+
+    q = parse("What did the Chinese FM urge?", catalog)
+    _resolve_office(q, ["a1"], catalog)
+    assert q.actor is not None and q.actor.name == "Li Wen"
+    assert q.unknown_names == []
+    assert "PM" in parse("What did Li say at the 3 PM briefing?", catalog).text
 
 
 def test_joined_countries_ask_about_both_sides(catalog):

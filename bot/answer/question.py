@@ -52,8 +52,8 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         "who_met",
         re.compile(
             r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:\w+\s+){0,2}(?:leaders?|officials?|ministers?|diplomats?))\b.*"
-            r"\b(?:meet|met|talks|talk|counterpart|took part|participat\w*|sat down|hold|held|holding|involved|with whom|"
-            r"receive|received|host|hosted|welcome|welcomed|(?:speak|spoke|spoken)\s+with|(?:tele)?phoned)\b|"
+            r"\b(?:meet|met|talk(?:s|ed|ing)?|counterpart|took part|participat\w*|sat down|hold|held|holding|involved|with whom|"
+            r"receive|received|host|hosted|welcome|welcomed|(?:speak|spoke|spoken|speaking)\s+with|(?:tele)?phoned)\b|"
             r"\bcounterpart\b|\bwith whom\b|\bwho\s+(?:took part|attended|met|was\s+\w+\s+meeting)",
             re.I,
         ),
@@ -404,12 +404,20 @@ def _match_people(text: str, catalog: Catalog) -> list[tuple[int, KnownPerson]]:
     Abbas" is not also "Faisal Mahmoud"), and a word that is someone's surname is not also someone
     else's given name ("Abbas" alone is Mahmoud Abbas, not Abbas Mousavi)."""
     matches: list[tuple[int, KnownPerson, str]] = []  # (position, person, "surname" | "first")
-    tokens = [(m.start(), m.group()) for m in re.finditer(r"[A-Z][\w'\u2019]*(?:-[\w]+)*", text)]
+    tokens: list[tuple[int, str]] = []
+    for m in re.finditer(r"[A-Z][\w'\u2019]*(?:-[\w]+)*", text):
+        if "-" in m.group() and not catalog.people_named(re.sub(r"['\u2019]s$", "", m.group())):
+            # "the Merz-Erdoğan call", "the Biden-Xi summit": two people joined by a hyphen
+            tokens += [(m.start() + p.start(), p.group()) for p in re.finditer(r"[A-Z][\w'\u2019]*", m.group())]
+        else:
+            tokens.append((m.start(), m.group()))
     for i, (pos, tok) in enumerate(tokens):
         bare = re.sub(r"['\u2019]s$", "", tok)
         for person in catalog.people_named(bare):
             parts = person.name.split()
-            nxt = tokens[i + 1][1] if i + 1 < len(tokens) and tokens[i + 1][0] <= pos + len(tok) + 1 else None
+            # the next word of the same name: after a space, not a hyphen ("the Li-Whitfield talks")
+            adjacent = i + 1 < len(tokens) and tokens[i + 1][0] <= pos + len(tok) + 1 and text[pos + len(tok)].isspace()
+            nxt = tokens[i + 1][1] if adjacent else None
             if any(len(p) > 1 and similar_name(bare, p) for p in parts[1:] or parts):
                 matches.append((pos, person, "surname"))
             # A first name counts only when it is not followed by someone else's surname ("Anthony Albanese").
@@ -521,7 +529,17 @@ def without_cross_phrase(text: str) -> str:
     return _CROSS.sub(" ", text)
 
 
+# "the Japanese PM", "Iran's FM": offices users and headlines abbreviate ("at 3 PM" is a time).
+_TITLE_ABBREVIATION = re.compile(r"(?<!\d)(?<!\d\s)\b(PM|FM)\b")
+_TITLE_SPELLED = {"PM": "prime minister", "FM": "foreign minister"}
+
+
+def spell_out_titles(text: str) -> str:
+    return _TITLE_ABBREVIATION.sub(lambda m: _TITLE_SPELLED[m.group(1)], text)
+
+
 def parse(text: str, catalog: Catalog) -> Question:
+    text = spell_out_titles(text)
     intent = classify(_BESIDES.sub("", text))
     q = Question(text=text, intent=intent, cross=bool(_CROSS.search(text)))
     matched = _match_people(text, catalog)
@@ -529,7 +547,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.people = [p for _, p in matched]
     person_tokens = {t.casefold() for p in q.people for t in p.name.split()}
     for name in proper_nouns(text):
-        parts = [w for w in name.split() if w.casefold() not in person_tokens]
+        parts = [w for w in name.split() if not all(p.casefold() in person_tokens for p in w.split("-") if p)]
         if not parts or any(same_person(name, p.name) for p in q.people):
             continue  # a person's name, written as the store does or otherwise ("Joseph R. Biden", "Joe Biden")
         if any(similar_name(w, t) for w in parts for t in person_tokens):

@@ -377,6 +377,12 @@ TITLE_WORDS = {
     "first",
     "lady",
     "sheikh",
+    "hon",  # honorifics of official readouts: "Senator the Hon Claire Whitmore", "His Excellency ..."
+    "hon.",
+    "honourable",
+    "honorable",
+    "excellency",
+    "h.e.",
     "general-secretary",
     "secretary-general",
     "of",
@@ -384,6 +390,7 @@ TITLE_WORDS = {
 }
 # The head noun of a title: what a descriptor mention ("the Russian leader") ends in.
 TITLE_HEADS = {
+    "excellency",  # "His Excellency Arif Wicaksono"
     "president",
     "minister",
     "premier",

@@ -44,6 +44,18 @@ _TITLE_BEFORE = re.compile(
 )
 # A title set off by a comma before the name: "the President of the Russian Federation, Vladimir Putin".
 _TITLE_OF_COMMA = re.compile(r"\b((?:" + _HEADS + r")\s+of\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)),\s+$", re.I)
+# A title, then a comma, then the name: "Indonesia's foreign minister, Arif Wicaksono", "the Minister for
+# Foreign Affairs of the Republic of Indonesia, Arif Wicaksono".
+_MODIFIERS = "|".join(sorted((w for w in TITLE_WORDS if w.isalpha() and w not in {"of", "the"}), key=len, reverse=True))
+_TITLE_THEN_COMMA = re.compile(
+    r"(?:^|[\s(])((?:([A-Z][\w.-]*(?:['\u2019]s)?)\s+)?(?:(?i:" + _MODIFIERS + r")\s+){0,3}(?i:" + _HEADS + r")"
+    r"(?:\s+(?:for|of)\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'\u2019-]*)*)?),\s+$"
+)
+_FRONTED_CLAUSE = re.compile(
+    r"\W*(?:after|before|since|while|when|once|speaking|meeting|asked|following|despite|with|as|like|unlike|for|to|"
+    r"in|on|at|by|from|if|although|though|because)\b",
+    re.I,
+)
 # A country word touching the name ("China's Wang Wentao", "Ukrainian Zelenskyy"), never across punctuation.
 _TOUCHING = re.compile(r"^(?:['\u2019]s)?[ \t]+$")
 _NOT_TITLED = {"counterpart", "host", "guest", "leader"}  # say who someone is to another, not their office
@@ -358,6 +370,17 @@ def _title_before(text: str, start: int) -> _LeadTitle | None:
     comma = _TITLE_OF_COMMA.search(before)
     if comma:
         return _LeadTitle(comma.group(1), _country_of(comma.group(2)), None)
+    appositive = _TITLE_THEN_COMMA.search(before)
+    qualifier = appositive.group(2) if appositive else None
+    clause = re.split(r"[.!?:;\n]\s", before[: appositive.start(1)])[-1] if appositive else ""
+    if (
+        appositive
+        and (qualifier is None or qualifier.casefold() in TITLE_WORDS or _country_of(qualifier))
+        and not _FRONTED_CLAUSE.match(clause)  # "After meeting the president, Lula flew home"
+    ):
+        title = appositive.group(1)
+        head = title.split()[-1].casefold() if " of " not in title and " for " not in title else None
+        return _LeadTitle(None if head in _NOT_TITLED else title, _country_of(title), None)
     if not before.endswith((" ", "\t")):
         return None
     tokens = before.split()
