@@ -121,18 +121,6 @@ def test_joint_subject_is_both_sides():
     assert any("river protection pact" in a.text for a in meeting.agreements)
 
 
-def test_the_two_sides_as_subject_speak_without_a_speech_verb():
-    text = (
-        "Silva and Dubois meet in Paris\n\nBrazilian President Marco Silva met French Foreign Minister Claire Dubois"
-        " in Paris on Friday.\nThe two leaders called the partnership vital and placed climate finance at its heart.\n"
-        "Both sides pledged to meet again.\nThey had talks for two hours.\n"
-    )
-    st = statement_for(extract(text), "The two leaders called")
-    assert st.side == "both" and st.kind == "state"
-    # A plain pronoun subject is no joint statement unless a verb of saying or agreeing carries it.
-    assert not [s for s in extract(text).statements if s.text.startswith("They had talks")]
-
-
 @pytest.mark.parametrize(
     ("text", "name", "country"),
     [

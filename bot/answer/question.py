@@ -86,7 +86,7 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
     (
         "topics",
         re.compile(
-            r"\b(?:discuss\w*|topics?|issues?|agenda|talk\s+about|came\s+up|exchange\w*\s+views|situations?|"
+            r"\b(?:discuss\w*|topics?|subjects?|themes?|issues?|agenda|talk\s+about|came\s+up|exchange\w*\s+views|situations?|"
             r"dealt\s+with|deal\s+with|involve)\b",
             re.I,
         ),
@@ -215,6 +215,10 @@ _FIRST_WORDS = {
     "other",
 }
 _PLACE = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*)")
+# A city naming the meeting held there: "the Nairobi talks", "the Niamey meeting", "the Brussels summit".
+_PLACE_OF_MEETING = re.compile(
+    r"\bthe\s+([A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)?)\s+(?:talks|meeting|summit|visit|session|round|conference)\b"
+)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DAY = r"(?:(" + MONTH_PATTERN + r")\s+(\d{1,2})|(\d{1,2})\s+(" + MONTH_PATTERN + r"))(?:,?\s+\d{4})?"
 _MEETING_WORD = r"(?:meeting|talks|visit|summit|call|conversation)"
@@ -553,7 +557,7 @@ def parse(text: str, catalog: Catalog) -> Question:
         if any(similar_name(w, t) for w in parts for t in person_tokens):
             continue
         q.unknown_names.append(" ".join(parts))
-    for m in _PLACE.finditer(text):
+    for m in [*_PLACE.finditer(text), *_PLACE_OF_MEETING.finditer(text)]:
         place = m.group(1)
         place = re.sub(r"^the\s+", "", place)
         if place in CITIES or place.casefold() in SIDE_ALIASES:
@@ -639,9 +643,10 @@ _VERB = re.compile(r"\b" + AUXILIARY + r"\b", re.I)
 
 _ACCORDING = re.compile(r"\W*according\s+to\s+[^,?]+,", re.I)
 # A place naming a document or a process: "the Pretoria agreement", "the Minsk accords", "the Astana format".
+# So does a place naming a meeting: "the Nairobi talks", "the Brussels summit" are where, not who.
 _NAMES_A_THING = re.compile(
     r"\s+(?:agreements?|accords?|declaration|protocol|treaty|memorandum|format|process|framework|"
-    r"communiqu\w+|roadmap|formula|ceasefire|truce)\b",
+    r"communiqu\w+|roadmap|formula|ceasefire|truce|talks|meetings?|summit|visit|session|round|conference)\b",
     re.I,
 )
 

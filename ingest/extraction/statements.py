@@ -32,8 +32,6 @@ _BOTH = re.compile(
     r"countries|governments|delegations|parties|men)|they|the\s+pair|the\s+leaders)\b",
     re.I,
 )
-# "The two leaders called ...", "Both sides ...": a sentence that opens with the two sides as its subject.
-_JOINT_SUBJECT = re.compile(r"\W*(?:the\s+two|both)\s+[a-z]+", re.I)
 # "In Moscow's view, ...", "In Kurti's words, ...": the view of whoever is named there.
 _IN_VIEW = re.compile(r"^\W*In\s+(?:the\s+)?([^,]{2,40}?)['\u2019]s?\s+(?:view|opinion|words|account|telling),")
 _DETERMINER = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that)\s+$", re.I)
@@ -182,14 +180,9 @@ def _attribute_one(
             side = "both"
         target = _target(text, mentions, actor_mention, pos)
         return Attributed(sentence, kind, actor, side, target, pos), actor_mention, mentions
-    if (
-        actor_mention is not None
-        and (actor_mention.person is not None or _JOINT_SUBJECT.match(sentence.text))
-        and _is_subject(text, sentence, actor_mention)
-    ):
-        # No statement verb, but a person or the two sides are the subject ("Abbas also gave Blinken a
-        # file", "The two leaders called the relationship vital"): a plain statement, so questions
-        # about what they did or said find it.
+    if actor_mention is not None and actor_mention.person is not None and _is_subject(text, sentence, actor_mention):
+        # No statement verb, but a person is the subject ("Abbas also gave Blinken a file"): a plain
+        # statement, so questions about what that person did find it.
         statement = Attributed(sentence, "state", actor_mention.person, actor_mention.side, None, actor_mention.end)
         return statement, actor_mention, mentions
     return None, actor_mention, mentions
