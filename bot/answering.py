@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.answer.abstain import ABSTAIN, about_missing, count_unmatched
+from bot.answer.abstain import ABSTAIN, about_missing
 from bot.answer.catalog import Catalog, catalog_for
 from bot.answer.compose import (
     Composed,
@@ -144,9 +144,6 @@ def compose_answer(
 # Sees every ranking: the question, its scored candidates in feature-row order, and the rows.
 Observer = Callable[[Question, list[Ranked], np.ndarray], None]
 _MAX_CANDIDATE_ARTICLES = 6
-# The best article's sentences searched for the count a "How many ...?" question asks: the ranker puts
-# sentences with numbers first, so the count is among the first few when the article gives it.
-COUNT_SEARCH_DEPTH = 3
 
 
 class _Ranking:
@@ -218,9 +215,6 @@ class _Ranking:
         top = ranked[0]
         if about_missing(q, top.article, self.embeddings):
             return Composed(text=ABSTAIN, abstained=True)  # "about fentanyl": the article never says it
-        leading = [r.sentence.text for r in ranked if r.article.id == top.article.id][:COUNT_SEARCH_DEPTH]
-        if count_unmatched(q, leading, self.embeddings):
-            return Composed(text=ABSTAIN, abstained=True)  # "How many inspectors?": no number of inspectors
         meeting = self.catalog.meeting_of(top.article.id)
         if q.parts:
             # "Where did they meet, and how long since ...?": the best sentence for each part.

@@ -11,6 +11,7 @@ lowers a sentence's score.
 from __future__ import annotations
 
 import re
+import threading
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -61,7 +62,7 @@ def about_missing(q: Question, article: Article, embeddings: Embeddings | None =
 
 def _said_otherwise(about_words: list[str], text: str, embeddings: Embeddings) -> bool:
     """Whether a word of the article means what a word of the topic means. Single words are embedded
-    at ask time (a few hundred, well under a second), only for a topic whose words the article lacks."""
+    at ask time, only for a topic whose words the article lacks, and kept for the next question."""
     vocabulary = sorted({w for w in words(text) if w not in STOP and len(w) > 2 and w.isalpha()})
     if not vocabulary:
         return False
@@ -73,56 +74,28 @@ def _unit_rows(vectors: list[list[float]]) -> np.ndarray:
     return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
 
 
-# "How many inspectors ...?" names what is counted; "How much will it cost?" asks for a sum of money.
-_HOW_MANY = re.compile(
-    r"^\W*(?:and\s+)?(?:by\s+)?how\s+many\s+((?:[\w'\u2019-]+\s+){0,3}?[\w'\u2019-]+)(?=\s+(?:"
-    r"is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|may|a|an|per|each|"
-    r"in|on|at|for|to|of|under|from|he|she|they|it)\b)",
-    re.I,
-)
-_HOW_MUCH_MONEY = re.compile(
-    r"^\W*(?:and\s+)?how\s+much\b.*\b(?:cost\w*|money|worth|value\w*|invest\w*|pay\w*|paid|spend\w*|spent|fund\w*|"
-    r"aid|budget\w*|price\w*|give|given|gave|grant\w*|pledge\w*|financ\w*|loan\w*|contribut\w*)\b",
-    re.I,
-)
-_COUNT = re.compile(
-    r"(?:\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|hundreds|thousand|thousands|dozen|dozens|million|billion))((?:\s+[\w'\u2019-]+){1,4})",
-    re.I,
-)
-_MONEY = re.compile(
-    r"[$\u20ac\u00a3\u00a5\u20b9\u20a6\u20bd\u20a9\u20ba]|\b(?:[A-Z]{3}|[A-Z]{1,2}\$?|Rs\.?)\s?\d|"  # "AUD 5", "N650"
-    r"\b(?:dollars?|euros?|pounds?|yuan|renminbi|rupees?|shillings?|naira|pesos?|francs?|yen|won|rubles?|roubles?|"
-    r"riyals?|dirhams?|lira|rand|reais|crores?|lakhs?)\b",
-)
-
-
-def count_unmatched(q: Question, sentences: list[str], embeddings: Embeddings | None = None) -> bool:
-    """'How many Israeli inspectors ...?' answered only by '40 new inspection lanes', 'How much will the
-    corridor cost?' by a sentence with no sum of money: the number the question asks for is not there.
-    What is counted may be written in other words ("patrol ships" / "patrol vessels"): with
-    `embeddings`, a word of the same meaning counts."""
-    question = q.core or q.text
-    if _HOW_MUCH_MONEY.match(question):
-        return not any(_MONEY.search(s) for s in sentences)
-    many = _HOW_MANY.match(question)
-    if many is None:
-        return False
-    counted = [w for w in words(many.group(1)) if w not in STOP and len(w) > 2]
-    if not counted:
-        return False
-    head = counted[-1]  # "Kenyan troops" counts troops
-    after = {
-        w for s in sentences for m in _COUNT.finditer(s) for w in words(m.group(1)) if w not in STOP and w.isalpha()
-    }
-    if not after:
-        return True
-    if content_stems(head) & content_stems(" ".join(after)):
-        return False
-    return embeddings is None or not _same_meaning([head], sorted(after), embeddings)
-
-
 def _same_meaning(asked: list[str], written: list[str], embeddings: Embeddings) -> bool:
     """Whether one of the asked words and one of the written words name the same thing."""
-    vectors = _unit_rows(embeddings.embed_documents([*asked, *written]))
-    return bool((vectors[: len(asked)] @ vectors[len(asked) :].T).max() >= SAME_MEANING)
+    asked_rows, written_rows = _word_vectors(asked, embeddings), _word_vectors(written, embeddings)
+    return bool((asked_rows @ written_rows.T).max() >= SAME_MEANING)
+
+
+# Single words' vectors, kept per embedder: an article's words are embedded once per process, not on
+# every question about it.
+_WORD_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+_MAX_WORD_VECTORS = 200_000
+
+
+_WORD_VECTORS_LOCK = threading.Lock()
+
+
+def _word_vectors(words_: list[str], embeddings: Embeddings) -> np.ndarray:
+    model = type(embeddings).__name__
+    with _WORD_VECTORS_LOCK:  # the server answers on several threads
+        missing = [w for w in dict.fromkeys(words_) if (model, w) not in _WORD_VECTORS]
+        if missing:
+            if len(_WORD_VECTORS) + len(missing) > _MAX_WORD_VECTORS:
+                _WORD_VECTORS.clear()
+            for word, row in zip(missing, _unit_rows(embeddings.embed_documents(missing)), strict=True):
+                _WORD_VECTORS[(model, word)] = row
+        return np.stack([_WORD_VECTORS[(model, w)] for w in words_])

@@ -52,7 +52,7 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         "who_met",
         re.compile(
             r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:\w+\s+){0,2}(?:leaders?|officials?|ministers?|diplomats?))\b.*"
-            r"\b(?:meet|met|talk(?:s|ed|ing)?|counterpart|took part|participat\w*|sat down|hold|held|holding|involved|with whom|"
+            r"\b(?:meet|met|talk(?:s|ed|ing)?(?!\s+about)|counterpart|took part|participat\w*|sat down|hold|held|holding|involved|with whom|"
             r"receive|received|host|hosted|welcome|welcomed|(?:speak|spoke|spoken|speaking)\s+with|(?:tele)?phoned)\b|"
             r"\bcounterpart\b|\bwith whom\b|\bwho\s+(?:took part|attended|met|was\s+\w+\s+meeting)",
             re.I,
@@ -215,10 +215,6 @@ _FIRST_WORDS = {
     "other",
 }
 _PLACE = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*)")
-# A city naming the meeting held there: "the Nairobi talks", "the Niamey meeting", "the Brussels summit".
-_PLACE_OF_MEETING = re.compile(
-    r"\bthe\s+([A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)?)\s+(?:talks|meeting|summit|visit|session|round|conference)\b"
-)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DAY = r"(?:(" + MONTH_PATTERN + r")\s+(\d{1,2})|(\d{1,2})\s+(" + MONTH_PATTERN + r"))(?:,?\s+\d{4})?"
 _MEETING_WORD = r"(?:meeting|talks|visit|summit|call|conversation)"
@@ -542,6 +538,11 @@ def spell_out_titles(text: str) -> str:
     return _TITLE_ABBREVIATION.sub(lambda m: _TITLE_SPELLED[m.group(1)], text)
 
 
+def _known_token(word: str, person_tokens: set[str]) -> bool:
+    """A word of a known person's name, as written or spelled another way ("Erdogan" for "Erdoğan")."""
+    return word.casefold() in person_tokens or any(similar_name(word, t) for t in person_tokens)
+
+
 def parse(text: str, catalog: Catalog) -> Question:
     text = spell_out_titles(text)
     intent = classify(_BESIDES.sub("", text))
@@ -551,13 +552,13 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.people = [p for _, p in matched]
     person_tokens = {t.casefold() for p in q.people for t in p.name.split()}
     for name in proper_nouns(text):
-        parts = [w for w in name.split() if not all(p.casefold() in person_tokens for p in w.split("-") if p)]
+        parts = [w for w in name.split() if not all(_known_token(p, person_tokens) for p in w.split("-") if p)]
         if not parts or any(same_person(name, p.name) for p in q.people):
             continue  # a person's name, written as the store does or otherwise ("Joseph R. Biden", "Joe Biden")
         if any(similar_name(w, t) for w in parts for t in person_tokens):
             continue
         q.unknown_names.append(" ".join(parts))
-    for m in [*_PLACE.finditer(text), *_PLACE_OF_MEETING.finditer(text)]:
+    for m in _PLACE.finditer(text):
         place = m.group(1)
         place = re.sub(r"^the\s+", "", place)
         if place in CITIES or place.casefold() in SIDE_ALIASES:

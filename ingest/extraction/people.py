@@ -51,11 +51,9 @@ _TITLE_THEN_COMMA = re.compile(
     r"(?:^|[\s(])((?:([A-Z][\w.-]*(?:['\u2019]s)?)\s+)?(?:(?i:" + _MODIFIERS + r")\s+){0,3}(?i:" + _HEADS + r")"
     r"(?:\s+(?:for|of)\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'\u2019-]*)*)?),\s+$"
 )
-_FRONTED_CLAUSE = re.compile(
-    r"\W*(?:after|before|since|while|when|once|speaking|meeting|asked|following|despite|with|as|like|unlike|for|to|"
-    r"in|on|at|by|from|if|although|though|because)\b",
-    re.I,
-)
+# After a name in apposition: a comma, the sentence's end, or a phrase that goes on describing the
+# meeting ("..., Arif Wicaksono, in Jakarta", "... Arif Wicaksono on Monday"), never a verb.
+_APPOSITION_ENDS = re.compile(r"\s*(?:[,.;:)\u2014]|$|\s(?:and|in|on|at|of|for|from|who|whose|during|after|before)\b)")
 # A country word touching the name ("China's Wang Wentao", "Ukrainian Zelenskyy"), never across punctuation.
 _TOUCHING = re.compile(r"^(?:['\u2019]s)?[ \t]+$")
 _NOT_TITLED = {"counterpart", "host", "guest", "leader"}  # say who someone is to another, not their office
@@ -206,6 +204,10 @@ def find_people(text: str) -> list[Person]:
         title_tokens = {t.casefold().rstrip(".") for t in (title or "").split()}
         has_title = bool(title_tokens & TITLE_HEADS)
         lead = _title_before(text, m.start())
+        if lead is not None and lead.set_off and not _APPOSITION_ENDS.match(text, m.end()):
+            # "After meeting the president, Lula flew home", "... the Indonesian president, Wong said":
+            # the comma closes a clause, and the name is the next one's subject, not the title's holder.
+            lead = None
         if lead is not None and not has_title:
             has_title = True
             title = title or lead.title
@@ -362,6 +364,7 @@ class _LeadTitle(NamedTuple):
     title: str | None
     country: str | None
     serves: str | None  # the person whose adviser, spokesman ... this is ("Aliyev's adviser")
+    set_off: bool = False  # "Indonesia's foreign minister, Arif Wicaksono": the title, then a comma
 
 
 def _title_before(text: str, start: int) -> _LeadTitle | None:
@@ -372,15 +375,10 @@ def _title_before(text: str, start: int) -> _LeadTitle | None:
         return _LeadTitle(comma.group(1), _country_of(comma.group(2)), None)
     appositive = _TITLE_THEN_COMMA.search(before)
     qualifier = appositive.group(2) if appositive else None
-    clause = re.split(r"[.!?:;\n]\s", before[: appositive.start(1)])[-1] if appositive else ""
-    if (
-        appositive
-        and (qualifier is None or qualifier.casefold() in TITLE_WORDS or _country_of(qualifier))
-        and not _FRONTED_CLAUSE.match(clause)  # "After meeting the president, Lula flew home"
-    ):
+    if appositive and (qualifier is None or qualifier.casefold() in TITLE_WORDS or _country_of(qualifier)):
         title = appositive.group(1)
         head = title.split()[-1].casefold() if " of " not in title and " for " not in title else None
-        return _LeadTitle(None if head in _NOT_TITLED else title, _country_of(title), None)
+        return _LeadTitle(None if head in _NOT_TITLED else title, _country_of(title), None, set_off=True)
     if not before.endswith((" ", "\t")):
         return None
     tokens = before.split()
