@@ -102,6 +102,18 @@ def test_two_people_joined_by_a_hyphen_or_a_dash_are_both_named(catalog, joined)
     assert q.unknown_names == []  # nothing the store must hold besides the two
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where did the China-US talks take place?",  # two sides joined by a hyphen
+        "How many visas will Norwegians get under the deal?",  # a people in the plural
+        "What did the Chinese Labour foreign minister urge?",  # a party or body before an office
+    ],
+)
+def test_country_words_and_office_words_are_no_names_the_store_must_hold(catalog, question):
+    assert parse(question, catalog).unknown_names == []
+
+
 def test_abbreviated_offices_are_offices_and_a_time_stays_a_time(catalog):
     from bot.answering import _resolve_office
 

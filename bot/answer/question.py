@@ -362,6 +362,12 @@ def classify(text: str) -> Intent:
     return "other"
 
 
+def _side_word(word: str) -> bool:
+    """A country word, or a people named in the plural ("Guatemalans", "the Americans")."""
+    low = word.casefold()
+    return low in SIDE_ALIASES or (low.endswith("s") and low[:-1] in SIDE_ALIASES)
+
+
 def proper_nouns(text: str) -> list[str]:
     """Runs of capitalised words that are not question words, titles or dates; a run that is only
     a country word ("China", "North Korea") names a side, not something the store must contain."""
@@ -372,7 +378,8 @@ def proper_nouns(text: str) -> list[str]:
     def flush() -> None:
         if run:
             phrase = " ".join(run)
-            if phrase.casefold() not in SIDE_ALIASES and not all(t.casefold() in SIDE_ALIASES for t in run):
+            parts = [p for t in run for p in t.split("-") if p]  # "the Japan-Philippines summit": two sides
+            if phrase.casefold() not in SIDE_ALIASES and not all(_side_word(p) for p in parts):
                 out.append(phrase)
             run.clear()
 
@@ -466,6 +473,10 @@ class Office:
     words: tuple[str, ...]  # the title's words, casefolded: ("commission", "president")
     country: str | None
     subject: bool  # named before any person, so it is the question's speaker ("What did the Chancellor tell Putin?")
+    # Capitalised words of it that no title is made of: a party, a body ("the Conservative shadow home
+    # secretary", "the Council president"). A report that leaves them out still names the office, so
+    # they are no names the store must hold.
+    qualifiers: tuple[str, ...] = ()
 
     def held_by(self, title: str | None, country: str | None) -> bool:
         if self.country is not None and country != self.country:
@@ -488,11 +499,11 @@ def _offices(text: str, first_person_at: int) -> list[Office]:
         for start, end, _ in reversed(sides):
             if start >= offset:
                 title = title[: start - offset] + " " + title[end - offset :]
-        words = tuple(
-            w.casefold() for w in title.split() if w.casefold() not in SIDE_ALIASES and w.casefold() not in STOP
-        )
+        kept = [w for w in title.split() if w.casefold() not in SIDE_ALIASES and w.casefold() not in STOP]
+        qualifiers = tuple(w for w in kept if w[:1].isupper() and w.casefold() not in TITLE_WORDS)
+        words = tuple(w.casefold() for w in kept)
         if words:
-            out.append(Office(words, country, subject=m.start() < first_person_at))
+            out.append(Office(words, country, subject=m.start() < first_person_at, qualifiers=qualifiers))
     return out
 
 
@@ -551,7 +562,10 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.offices = _offices(text, matched[0][0] if matched else len(text))
     q.people = [p for _, p in matched]
     person_tokens = {t.casefold() for p in q.people for t in p.name.split()}
+    qualifiers = {w for office in q.offices for w in office.qualifiers}
     for name in proper_nouns(text):
+        if all(w in qualifiers or _side_word(w) for w in name.split()):
+            continue  # "the Conservative shadow home secretary": a word of the office, which ranks only
         parts = [w for w in name.split() if not all(_known_token(p, person_tokens) for p in w.split("-") if p)]
         if not parts or any(same_person(name, p.name) for p in q.people):
             continue  # a person's name, written as the store does or otherwise ("Joseph R. Biden", "Joe Biden")
