@@ -37,6 +37,10 @@ def catalog():
         ("Whom did Li speak with on Friday?", "who_met"),
         ("Who was the Chinese foreign minister talking to?", "who_met"),
         ("Who talked about export controls?", "other"),  # who spoke of it, not whom someone met
+        ("Who did Li sit down with in Oslo?", "who_met"),
+        ("Who represented China at the talks?", "who_met"),
+        ("Who were the two envoys at the Oslo meeting?", "who_met"),
+        ("Who warned about the meeting's outcome?", "outcome"),  # a meeting named, but not who met
         ("What did China ask the US to do?", "demands"),
         ("What did Li urge Washington to lift?", "demands"),
         ("What concerns did Whitfield raise?", "side_position"),

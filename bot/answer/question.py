@@ -52,9 +52,12 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         "who_met",
         re.compile(
             r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:\w+\s+){0,2}(?:leaders?|officials?|ministers?|diplomats?))\b.*"
-            r"\b(?:meet|met|talk(?:s|ed|ing)?(?!\s+about)|counterpart|took part|participat\w*|sat down|hold|held|holding|involved|with whom|"
-            r"receive|received|host|hosted|welcome|welcomed|(?:speak|spoke|spoken|speaking)\s+with|(?:tele)?phoned)\b|"
-            r"\bcounterpart\b|\bwith whom\b|\bwho\s+(?:took part|attended|met|was\s+\w+\s+meeting)",
+            r"\b(?:meet|meets|met|talk(?:s|ed|ing)?(?!\s+about)|counterpart|t[ao]ok\s+part|take\s+part|participat\w*|"
+            r"s[ai]t\s+down|sitting\s+down|hold|held|holding|involved|with whom|receiv(?:e|es|ed|ing)|host(?:s|ed|ing)?|"
+            r"welcom(?:e|es|ed|ing)|represent(?:s|ed|ing)?|attend(?:s|ed|ing)?|(?:speak|spoke|spoken|speaking)\s+with|"
+            r"(?:tele)?phoned)\b|"
+            r"\bcounterpart\b|\bwith whom\b|\bwho\s+(?:took part|attended|met|was\s+\w+\s+meeting)|"
+            r"^\W*who\s+(?:were|was)\s+the\b[^?]*\b(?:at|in)\s+the\b[^?]*\b(?:meeting|talks|summit)\b",  # "Who were the two presidents at the border meeting?"
             re.I,
         ),
     ),
