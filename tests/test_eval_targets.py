@@ -59,9 +59,7 @@ def test_eval_holds_the_readme_floors(request, tmp_path, gold_set):
         echo=lines.append,
         settings=Settings(store=tmp_path / "store", chroma_url=None),
     )
-    questions = [
-        json.loads(line) for line in (folder / "qa.jsonl").read_text("utf-8").splitlines() if line
-    ]
+    questions = [json.loads(line) for line in (folder / "qa.jsonl").read_text("utf-8").splitlines() if line]
     assert summary["questions"] == len(questions) and summary["missing"] == 0
     rows = [json.loads(line) for line in report.read_text("utf-8").splitlines()]
     assert [r["id"] for r in rows] == [q["id"] for q in questions]
