@@ -17,6 +17,7 @@ from bot.answer.names import same_person
 from bot.answer.text import STOP, similar_name
 from ingest.extraction.lexicon import (
     CITIES,
+    COUNTRIES,
     MONTH_ABBREVIATIONS,
     MONTH_PATTERN,
     MONTHS,
@@ -53,11 +54,13 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         re.compile(
             r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:\w+\s+){0,2}(?:leaders?|officials?|ministers?|diplomats?))\b.*"
             r"\b(?:meet|meets|met|talk(?:s|ed|ing)?(?!\s+about)|counterpart|t[ao]ok\s+part|take\s+part|participat\w*|"
-            r"s[ai]t\s+down|sitting\s+down|hold|held|holding|involved|with whom|receiv(?:e|es|ed|ing)|host(?:s|ed|ing)?|"
-            r"welcom(?:e|es|ed|ing)|represent(?:s|ed|ing)?|attend(?:s|ed|ing)?|(?:speak|spoke|spoken|speaking)\s+with|"
-            r"(?:tele)?phoned)\b|"
+            r"s[ai]t\s+down|sitting\s+down|hold|held|holding|involved|with whom|receive|received|host|hosted|"
+            r"welcome|welcomed|represented|attended|(?:speak|spoke|spoken|speaking)\s+with|(?:tele)?phoned)\b|"
             r"\bcounterpart\b|\bwith whom\b|\bwho\s+(?:took part|attended|met|was\s+\w+\s+meeting)|"
-            r"^\W*who\s+(?:were|was)\s+the\b[^?]*\b(?:at|in)\s+the\b[^?]*\b(?:meeting|talks|summit)\b",  # "Who were the two presidents at the border meeting?"
+            # "Who were the two presidents at the border meeting?"
+            r"^\W*who\s+(?:were|was)\s+the\s+(?:\w+\s+){0,2}(?:leaders|presidents|ministers|officials|delegates|"
+            r"participants|envoys|diplomats|heads|representatives|negotiators|mediators)\s+(?:at|in)\s+the\b[^?]*"
+            r"\b(?:meeting|talks|summit)\b",
             re.I,
         ),
     ),
@@ -365,10 +368,26 @@ def classify(text: str) -> Intent:
     return "other"
 
 
+# A people named in the plural ("Guatemalans", "the Americans", "Israelis"): the side of its demonym.
+_PLURAL_PEOPLES = {
+    demonym.casefold() + "s": side
+    for side, (_, demonyms, *_) in COUNTRIES.items()
+    for demonym in demonyms
+    if demonym[-1:].isalpha() and not demonym.endswith(("s", "sh", "ch", "ese"))
+}
+
+
+def plural_peoples(text: str) -> list[str]:
+    """The sides a question names as a people in the plural, which `find_sides` does not read."""
+    return [
+        _PLURAL_PEOPLES[w.casefold()] for w in re.findall(r"\b[A-Z][a-z]+s\b", text) if w.casefold() in _PLURAL_PEOPLES
+    ]
+
+
 def _side_word(word: str) -> bool:
-    """A country word, or a people named in the plural ("Guatemalans", "the Americans")."""
+    """A country word, or a people named in the plural."""
     low = word.casefold()
-    return low in SIDE_ALIASES or (low.endswith("s") and low[:-1] in SIDE_ALIASES)
+    return low in SIDE_ALIASES or low in _PLURAL_PEOPLES
 
 
 def proper_nouns(text: str) -> list[str]:
@@ -476,10 +495,6 @@ class Office:
     words: tuple[str, ...]  # the title's words, casefolded: ("commission", "president")
     country: str | None
     subject: bool  # named before any person, so it is the question's speaker ("What did the Chancellor tell Putin?")
-    # Capitalised words of it that no title is made of: a party, a body ("the Conservative shadow home
-    # secretary", "the Council president"). A report that leaves them out still names the office, so
-    # they are no names the store must hold.
-    qualifiers: tuple[str, ...] = ()
 
     def held_by(self, title: str | None, country: str | None) -> bool:
         if self.country is not None and country != self.country:
@@ -502,11 +517,11 @@ def _offices(text: str, first_person_at: int) -> list[Office]:
         for start, end, _ in reversed(sides):
             if start >= offset:
                 title = title[: start - offset] + " " + title[end - offset :]
-        kept = [w for w in title.split() if w.casefold() not in SIDE_ALIASES and w.casefold() not in STOP]
-        qualifiers = tuple(w for w in kept if w[:1].isupper() and w.casefold() not in TITLE_WORDS)
-        words = tuple(w.casefold() for w in kept)
+        words = tuple(
+            w.casefold() for w in title.split() if w.casefold() not in SIDE_ALIASES and w.casefold() not in STOP
+        )
         if words:
-            out.append(Office(words, country, subject=m.start() < first_person_at, qualifiers=qualifiers))
+            out.append(Office(words, country, subject=m.start() < first_person_at))
     return out
 
 
@@ -565,10 +580,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.offices = _offices(text, matched[0][0] if matched else len(text))
     q.people = [p for _, p in matched]
     person_tokens = {t.casefold() for p in q.people for t in p.name.split()}
-    qualifiers = {w for office in q.offices for w in office.qualifiers}
     for name in proper_nouns(text):
-        if all(w in qualifiers or _side_word(w) for w in name.split()):
-            continue  # "the Conservative shadow home secretary": a word of the office, which ranks only
         parts = [w for w in name.split() if not all(_known_token(p, person_tokens) for p in w.split("-") if p)]
         if not parts or any(same_person(name, p.name) for p in q.people):
             continue  # a person's name, written as the store does or otherwise ("Joseph R. Biden", "Joe Biden")
@@ -583,7 +595,7 @@ def parse(text: str, catalog: Catalog) -> Question:
             if place in q.unknown_names:
                 q.unknown_names.remove(place)
     sides = find_sides(text)
-    q.sides = list(dict.fromkeys(s for _, _, s in sides))
+    q.sides = list(dict.fromkeys([*(s for _, _, s in sides), *plural_peoples(text)]))
     q.years = YEAR.findall(text)
     for pattern in _MEETING_DAY:
         for m in pattern.finditer(text):
