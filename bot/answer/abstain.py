@@ -81,17 +81,16 @@ def _same_meaning(asked: list[str], written: list[str], embeddings: Embeddings) 
 
 
 # Single words' vectors, kept per embedder: an article's words are embedded once per process, not on
-# every question about it.
+# every question about it. (Kept here, not in the index: only "about" questions whose words the article
+# lacks need them, and a vector per word of every article would grow the store for that rare case.)
 _WORD_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+_WORD_VECTORS_LOCK = threading.Lock()  # the server answers on several threads
 _MAX_WORD_VECTORS = 200_000
-
-
-_WORD_VECTORS_LOCK = threading.Lock()
 
 
 def _word_vectors(words_: list[str], embeddings: Embeddings) -> np.ndarray:
     model = type(embeddings).__name__
-    with _WORD_VECTORS_LOCK:  # the server answers on several threads
+    with _WORD_VECTORS_LOCK:
         missing = [w for w in dict.fromkeys(words_) if (model, w) not in _WORD_VECTORS]
         if missing:
             if len(_WORD_VECTORS) + len(missing) > _MAX_WORD_VECTORS:
