@@ -613,3 +613,27 @@ def test_seeking_to_do_something_is_an_aim_not_a_demand():
     meeting = extract(text)
     assert not [s for s in meeting.statements if "sought to ease" in s.text and s.kind == "demand"]
     assert statement_for(meeting, "Silva sought the release").kind == "demand"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Lisbon pressed for a joint commission on the fishing grounds.",
+        "Silva pushed for an early vote on the treaty.",
+        "Portugal wanted France to return the seized trawlers.",
+    ],
+)
+def test_pressing_for_and_wanting_someone_to_act_are_demands(sentence):
+    text = (
+        "Port talks\n\nPortuguese Foreign Minister Marco Silva hosted French Foreign Minister Claire Dubois in "
+        f"Lisbon on Monday.\n{sentence}\n"
+    )
+    assert statement_for(extract(text), sentence[:20]).kind == "demand"
+
+
+def test_wanting_a_thing_is_no_demand():
+    text = (
+        "Port talks\n\nPortuguese Foreign Minister Marco Silva hosted French Foreign Minister Claire Dubois in "
+        "Lisbon on Monday.\nSilva wanted a quick lunch before the flight.\n"
+    )
+    assert not [s for s in extract(text).statements if s.kind == "demand"]

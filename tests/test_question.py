@@ -45,6 +45,10 @@ def catalog():
         ("Who welcomes the ceasefire deal?", "outcome"),
         ("What did China ask the US to do?", "demands"),
         ("What did Li urge Washington to lift?", "demands"),
+        ("What did Beijing want?", "demands"),
+        ("What was Washington pushing for?", "demands"),
+        ("What did China press for at the talks?", "demands"),
+        ("What does Beijing want from the talks?", "other"),  # what it is after, not a demand it made
         ("What concerns did Whitfield raise?", "side_position"),
         ("How did Whitfield react to the proposal?", "side_position"),
         ("What did the two sides agree on?", "outcome"),

@@ -68,7 +68,8 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         "demands",
         re.compile(
             r"\b(?:ask|asks|asked|urge|urged|urges|demand|demanded|demands|press|pressed|call\s+on|called\s+on|"
-            r"call\s+for|called\s+for|request\w*|want\w*\s+\w+\s+to|press\w*\s+\w+\s+to|single\s+out)\b",
+            r"call\s+for|called\s+for|request\w*|want\w*\s+\w+\s+to|press\w*\s+\w+\s+to|single\s+out|"
+            r"(?:push|press)\w*\s+for|want(?:s|ed)?(?=\s*\?))\b",
             re.I,
         ),
     ),

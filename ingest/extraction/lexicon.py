@@ -658,6 +658,9 @@ STATEMENT_CUES: dict[str, tuple[str, ...]] = {
         r"demand(?:s|ed|ing)?",
         r"insist(?:s|ed|ing)?",
         r"press(?:es|ed)?\b(?=\s+\w+(?:\s+\w+)?\s+to\b)",
+        # "Ankara pressed for a joint commission", "what Brussels pushed for", "wanted Turkey to withdraw"
+        r"(?:press|push)(?:es|ed|ing)?\s+for\b",
+        r"want(?:s|ed)?\b(?=\s+\w+(?:\s+\w+)?\s+to\b)",
         r"ask(?:s|ed)?\b(?=\s+\w+(?:\s+\w+)?\s+(?:to|for)\b)",
         r"request(?:s|ed|ing)?",
         r"need(?:s|ed)?\b",
