@@ -626,3 +626,16 @@ def test_where_a_phone_call_was_held_is_answered_as_a_call_not_a_meeting_in_the_
     assert "spoke by phone" in answer.answer and "met in Oslo" not in answer.answer
     whom = components.chat.ask("Who did Dahl speak with?")
     assert whom.answer.startswith("Ingrid Dahl spoke by phone with Kwame Osei") and "in Oslo" not in whom.answer
+
+
+def test_where_in_the_city_is_answered_by_the_building(components):
+    text = (
+        "Marin hosts Okafor\n\nFinnish Foreign Minister Aino Marin hosted Nigerian Foreign Minister Tunde Okafor "
+        "in Helsinki on Monday.\n"
+        "Marin urged Nigeria to reopen the grain port.\n"
+        "The talks took place at the Foreign Ministry's guest house on Rauhankatu Street and lasted four hours.\n"
+        "Helsinki was cold.\n"
+    )
+    answer = ask_one_article(components, text, "Where in Helsinki did Marin and Okafor meet?")
+    assert "guest house on Rauhankatu Street" in answer.answer
+    assert "met at the Foreign Ministry's" not in answer.answer  # an owner is no venue

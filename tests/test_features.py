@@ -360,3 +360,55 @@ def test_the_facts_an_answer_must_state_are_those_the_question_asks_for_not_its_
     assert answer_facts(parse("When did the ministers meet?", Catalog())) == ["date_asked"]
     assert answer_facts(parse("What deadline did they set for the border talks?", Catalog())) == ["time_asked"]
     assert answer_facts(parse("What did Marin say when the ministers met?", Catalog())) == []
+
+
+VALLETTA = (
+    "Ministers meet\n"
+    "The two foreign ministers met in Valletta on Monday.\n"
+    "The talks took place at the Auberge de Castille Palace in the old town and lasted three hours.\n"
+    "Valletta was busy with tourists."
+)
+
+
+def test_a_question_that_names_the_city_asks_for_the_building_in_it():
+    f = _features(VALLETTA, "Where in Valletta did the ministers meet, and on which day?")
+    assert f["place_asked"].tolist() == [0, 0, 1, 0]  # the city alone no longer answers
+    assert f["date_asked"].tolist() == [0, 1, 0, 0]
+    assert f["lexical"][3] == 0  # the city the question already knows is no word to look for
+    # Without the city named, the city answers "where".
+    assert _features(VALLETTA, "Where did the ministers meet?")["place_asked"][1] == 1
+
+
+def test_the_sentence_with_the_day_joins_the_one_with_the_building() -> None:
+    article = Article(id="a4", title="Ministers meet", source="t.txt", text=VALLETTA)
+    sentences = split_sentences(VALLETTA)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    q = parse("Where in Valletta did the ministers meet, and on which day?", Catalog())
+    candidates, _ = featurize(q, vectors[2], [context])
+    scores = {"The talks took place": 0.6, "The two foreign ministers": 0.3}
+    for c in candidates:
+        c.score = next((p for opening, p in scores.items() if c.sentence.text.startswith(opening)), 0.01)
+    chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
+    assert chosen == [sentences[1].text, sentences[2].text]
+
+
+def test_a_report_without_the_building_still_answers_where_in_the_city():
+    from bot.answer.features import asked_fact_missing
+
+    text = "Ministers meet\nThe two foreign ministers met in Valletta on Monday.\nThey spoke for an hour."
+    article = Article(id="a5", title="Ministers meet", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    for question, missing in (("Where exactly did the ministers meet?", False), ("Where did they meet?", False)):
+        q = parse(question, Catalog())
+        candidates, matrix = featurize(q, vectors[1], [context])
+        assert asked_fact_missing(q, candidates, matrix, 1) is missing
+    q = parse("In which city did the ministers meet?", Catalog())
+    text = "Ministers meet\nThe two foreign ministers met on Monday.\nThey spoke for an hour."
+    article = Article(id="a6", title="Ministers meet", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    context = ArticleContext(article, None, sentences, vectors[: len(sentences)], {}, focus=0.0, rank=0)
+    candidates, matrix = featurize(q, vectors[1], [context])
+    assert asked_fact_missing(q, candidates, matrix, 1) is True  # no place at all: nothing answers

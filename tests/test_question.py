@@ -406,3 +406,23 @@ def test_how_long_it_lasted_or_how_long_since(catalog, question, interval):
 )
 def test_a_question_asking_one_persons_title(catalog, question: str, asks_title: bool) -> None:
     assert parse(question, catalog).asks_title is asks_title
+
+
+@pytest.mark.parametrize(
+    ("question", "venue"),
+    [
+        ("Where in Oslo did Li and Whitfield meet?", True),
+        ("At which venue in Oslo did the envoys hold their talks?", True),
+        ("Where exactly did Li receive Whitfield?", True),
+        ("In which building did Li receive Whitfield?", True),
+        ("Where did Li and Whitfield meet?", False),
+        ("In which city did Li and Whitfield meet?", False),
+    ],
+)
+def test_a_question_may_ask_for_the_building_not_the_city(catalog, question, venue):
+    q = parse(question, catalog)
+    assert q.wants_place and q.wants_venue is venue
+
+
+def test_which_day_asks_for_a_date(catalog):
+    assert parse("Where were the talks held, and on which day?", catalog).wants_date

@@ -34,6 +34,7 @@ from ingest.extraction.lexicon import (
     MEETING_CUES,
     MONTH_PATTERN,
     MONTHS,
+    SIDE_ALIASES,
     TITLE_HEADS,
     TITLE_WORDS,
     WEEKDAYS,
@@ -51,11 +52,19 @@ _DATE_WORDS = re.compile(
     + MONTH_PATTERN
     + r"\s*\d|\b\d{4}-\d\d-\d\d\b"
 )
+# the noun, not "building a railway" nor "a building programme"
+_BUILDING_NOUN = r"\b(?i:the|a|its|their)\s+(?:[\w-]+\s+){0,2}[Bb]uilding\b(?!\s+(?:programmes?|programs?|permits?|blocks?|efforts?))"
 _VENUE_CUE = re.compile(
     r"\b(?:at the|on the (?:margins|sidelines) of)\b|"
-    r"\b(?:[Pp]alace|[Mm]ansion|[Rr]esidence|[Hh]otel|[Vv]illa|[Hh]eadquarters|[Cc]hancellery)\b|"
-    # the noun, not "building a railway" nor "a building programme"
-    r"\b(?i:the|a|its|their)\s+(?:[\w-]+\s+){0,2}[Bb]uilding\b(?!\s+(?:programmes?|programs?|permits?|blocks?|efforts?))"
+    r"\b(?:[Pp]alace|[Mm]ansion|[Rr]esidence|[Hh]otel|[Vv]illa|[Hh]eadquarters|[Cc]hancellery)\b|" + _BUILDING_NOUN
+)
+# A building or a street, as a report names where in a city talks were held: "at the Diaoyutai State
+# Guesthouse", "driven to the Miraflores Palace", "the ministry's guest house on Spiridonovka Street".
+_BUILDING = re.compile(
+    r"\b(?:at|in|to|inside|of)\s+the\s+(?:[A-Z][\w'\u2019-]*\s+){0,4}(?:Palace|House|Guesthouse|Hall|Centre|"
+    r"Center|Ministry|Hotel|Residence|Mansion|Villa|Headquarters|Chancellery|Castle|Building|Office|Kremlin)\b|"
+    r"\b(?:[Pp]alace|[Mm]ansion|[Rr]esidence|[Hh]otel|[Vv]illa|[Hh]eadquarters|[Cc]hancellery|[Gg]uest\s*house)\b|"
+    r"\b(?:on|in)\s+[A-Z][\w'\u2019-]*\s+(?:Street|Avenue|Square|Road)\b|" + _BUILDING_NOUN
 )
 WANTED_KINDS = {
     "demand": {"demand", "urge", "call-on"},
@@ -378,6 +387,10 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         topic -= content_stems(" ".join([*q.places, *q.years]))
         written = {w for m, _ in q.meeting_days for w in month_spellings(m)}
         topic -= {stem(w) for w in written} | {str(d) for _, d in q.meeting_days}
+    if q.wants_venue:
+        # "Where in Moscow were the talks held?": the city is known; the answer names a building in it.
+        topic -= content_stems(" ".join(q.places))
+        topic -= {"side:" + SIDE_ALIASES[p.casefold()] for p in q.places if p.casefold() in SIDE_ALIASES}
     if group == "meet":
         # "Where did X and Y meet?": the meeting verb is what every meeting sentence is about, worded
         # "met", "hosted", "received" or "held talks" as the writer chose; the meeting cue features
@@ -446,7 +459,11 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             dated = bool(_DATE_WORDS.search(text) or (ctx.article.published and re.search(r"\btoday\b", text)))
             f[INDEX["date_asked"]] = q.wants_date and dated
             # "In which city?" wants a city; "Where?" is also answered by a venue ("on the margins of ...").
-            placed = bool(located_city(text) or (not q.wants_city and _VENUE_CUE.search(text)))
+            placed = (
+                bool(_BUILDING.search(text))
+                if q.wants_venue
+                else bool(located_city(text) or (not q.wants_city and _VENUE_CUE.search(text)))
+            )
             f[INDEX["place_asked"]] = q.wants_place and placed
             f[INDEX["duration_asked"]] = q.wants_duration and states_duration(text, q.wants_interval)
             f[INDEX["planned"]] = bool(PLANNED.search(text))
@@ -473,8 +490,9 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["title_dense"]] = title_dense
             for name in _CROSSED:
                 f[INDEX[f"{name}@{group}"]] = f[INDEX[name]]
-            states_fact = all(f[INDEX[name]] for name in facts) if facts else None  # see `answer_facts`
-            candidates.append(Ranked(s, ctx.article, overlap, actor_ok, kind_ok, bool(said), states_fact))
+            lacks = frozenset(name for name in facts if not f[INDEX[name]])  # see `answer_facts`
+            states_fact = not lacks if facts else None
+            candidates.append(Ranked(s, ctx.article, overlap, actor_ok, kind_ok, bool(said), states_fact, lacks))
             rows.append(f)
     matrix = np.vstack(rows) if rows else np.zeros((0, len(NAMES)), dtype=np.float32)
     if len(matrix):
@@ -534,7 +552,9 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
     best article states a place or a date at all."""
     if q.quantity is not None:
         return matrix[best, INDEX[f"{q.quantity}_asked"]] == 0
-    asked = [name for name, wanted in (("place_asked", q.wants_place), ("date_asked", q.wants_date)) if wanted]
+    # "Where in Moscow ...?" with no building named: the report gives the city, which answers in part.
+    place = q.wants_place and not q.wants_venue
+    asked = [name for name, wanted in (("place_asked", place), ("date_asked", q.wants_date)) if wanted]
     if q.intent != "where_when" or not asked:
         return False
     article_id = candidates[best].article.id

@@ -251,6 +251,10 @@ _DISCUSSED = re.compile(
 )
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?:what|where|when|who|whom|how|which|did|was|were)\b", re.I)
 # The kind of fact a question asks for, which the answer must state.
+_WANTS_VENUE = re.compile(
+    r"\b(?i:where\s+exactly|exact\s+(?:venue|location|place|spot)|(?:which|what)\s+(?:building|palace|hotel|"
+    r"residence|venue|guest\s*house))\b|\b(?i:where\s+in)\s+[A-Z]"
+)
 _WANTS_PLACE = re.compile(
     r"\bwhere\b|\bcity\b|\btown\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b|"
     r"\bbuilding\b|\bpalace\b|\bhotel\b|\bresidence\b",
@@ -311,6 +315,9 @@ class Question:
     wants_date: bool = False
     wants_place: bool = False  # a where/when question about a place
     wants_city: bool = False  # "In which city ...?": a venue or an event is not an answer
+    # "Where in Moscow ...?", "At which venue in Beijing ...?", "In which building ...?", "Where exactly
+    # ...?": the building, not the city the question already knows
+    wants_venue: bool = False
     wants_duration: bool = False
     # "How long after / since ...?", "How long had it been ...?" ask how long ago (True); "How long did
     # the talks last?" how long something lasted (False); None when the question does not say.
@@ -603,9 +610,10 @@ def parse(text: str, catalog: Catalog) -> Question:
             month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
             q.meeting_days.append((month_number(month), int(day)))
     q.kinds = {kind for kind, stems in _KIND_WORDS if any(s in _BESIDES.sub("", text).casefold() for s in stems)}
-    q.wants_date = bool(re.search(r"\b(?:what|which)\s+date\b|\bwhen\b|\bon\s+what\s+day\b|\bwhat\s+day\b", text, re.I))
+    q.wants_date = bool(re.search(r"\b(?:what|which)\s+(?:date|day)\b|\bwhen\b", text, re.I))
     q.wants_place = bool(_WANTS_PLACE.search(text)) and intent == "where_when"
     q.wants_city = q.wants_place and bool(re.search(r"\b(?:city|town)\b", text, re.I))
+    q.wants_venue = q.wants_place and not q.wants_city and bool(_WANTS_VENUE.search(text))
     q.wants_duration = bool(_WANTS_DURATION.search(text))
     if q.wants_duration:
         q.wants_interval = True if _ASKS_INTERVAL.search(text) else False if _ASKS_LENGTH.search(text) else None
