@@ -64,7 +64,8 @@ _BUILDING = re.compile(
     r"\b(?:at|in|to|inside|of)\s+the\s+(?:[A-Z][\w'\u2019-]*\s+){0,4}(?:Palace|House|Guesthouse|Hall|Centre|"
     r"Center|Ministry|Hotel|Residence|Mansion|Villa|Headquarters|Chancellery|Castle|Building|Office|Kremlin)\b|"
     r"\b(?:[Pp]alace|[Mm]ansion|[Rr]esidence|[Hh]otel|[Vv]illa|[Hh]eadquarters|[Cc]hancellery|[Gg]uest\s*house)\b|"
-    r"\b(?:on|in)\s+[A-Z][\w'\u2019-]*\s+(?:Street|Avenue|Square|Road)\b|" + _BUILDING_NOUN
+    r"\b(?:on|in)\s+[A-Z][\w'\u2019-]*\s+(?:Street|Avenue|Square|Road)\b|\b(?:the|its)\s+offices\s+of\b|"
+    + _BUILDING_NOUN
 )
 WANTED_KINDS = {
     "demand": {"demand", "urge", "call-on"},
@@ -540,6 +541,12 @@ def answer_facts(q: Question) -> list[str]:
     return [name for name in asked_facts(q) if q.intent == "where_when" or name not in ("date_asked", "place_asked")]
 
 
+def checkable_facts(q: Question) -> list[str]:
+    """The asked facts whose absence tells that the articles do not answer. "Where in Moscow ...?"
+    in a report that names no building is still answered by the city, so the building is not one."""
+    return [name for name in asked_facts(q) if not (q.wants_venue and name == "place_asked")]
+
+
 def states_asked_facts(q: Question, row: np.ndarray) -> bool:
     """Whether a sentence (its feature row) states every kind of fact the question asks for."""
     return all(row[INDEX[name]] for name in asked_facts(q))
@@ -552,9 +559,7 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
     best article states a place or a date at all."""
     if q.quantity is not None:
         return matrix[best, INDEX[f"{q.quantity}_asked"]] == 0
-    # "Where in Moscow ...?" with no building named: the report gives the city, which answers in part.
-    place = q.wants_place and not q.wants_venue
-    asked = [name for name, wanted in (("place_asked", place), ("date_asked", q.wants_date)) if wanted]
+    asked = [name for name in ("place_asked", "date_asked") if name in checkable_facts(q)]
     if q.intent != "where_when" or not asked:
         return False
     article_id = candidates[best].article.id
@@ -579,7 +584,7 @@ def abstention_features(
     logit = _logit(float(probabilities[best]))
     article_id = candidates[best].article.id
     rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
-    asked = asked_facts(q)
+    asked = checkable_facts(q)
     type_absent = any(rows[:, INDEX[name]].max() == 0 for name in asked)
     # A two-part question ("What did Bogota ask, and how did Maduro respond?") is answered by a
     # sentence per part: one sentence need not state every fact asked, nor be the asked speaker's.
