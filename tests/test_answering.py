@@ -638,4 +638,23 @@ def test_where_in_the_city_is_answered_by_the_building(components):
     )
     answer = ask_one_article(components, text, "Where in Helsinki did Marin and Okafor meet?")
     assert "guest house on Rauhankatu Street" in answer.answer
-    assert "met at the Foreign Ministry's" not in answer.answer  # an owner is no venue
+
+
+def test_a_report_that_names_no_building_answers_where_in_the_city_with_the_city(components):
+    text = (
+        "Marin hosts Okafor\n\nFinnish Foreign Minister Aino Marin hosted Nigerian Foreign Minister Tunde Okafor "
+        "in Helsinki on Monday.\nMarin urged Nigeria to reopen the grain port.\n"
+        "Protesters gathered in Senate Square as the talks began.\n"
+    )
+    answer = ask_one_article(components, text, "Where in Helsinki did Marin and Okafor meet?")
+    assert not answer.abstained and "Helsinki" in answer.answer
+    assert "Protesters" not in answer.answer  # a square the talks were not held in
+
+
+def test_the_owner_of_a_venue_is_no_venue(components):
+    text = (
+        "Marin hosts Okafor\n\nFinnish Foreign Minister Aino Marin hosted Nigerian Foreign Minister Tunde Okafor "
+        "at the Foreign Ministry's guest house in Helsinki on Monday.\nMarin urged Nigeria to reopen the grain port.\n"
+    )
+    answer = ask_one_article(components, text, "Where did Marin and Okafor meet?")
+    assert "met at the Foreign Ministry's" not in answer.answer

@@ -631,9 +631,18 @@ def test_pressing_for_and_wanting_someone_to_act_are_demands(sentence):
     assert statement_for(extract(text), sentence[:20]).kind == "demand"
 
 
-def test_wanting_a_thing_is_no_demand():
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Silva wanted a quick lunch before the flight.",
+        "When pressed for details, Silva declined to say more.",
+        "Pressed for comment, Silva said the talks had been useful.",
+        "Silva, pressed for time, left before the dinner.",
+    ],
+)
+def test_wanting_a_thing_or_being_pressed_is_no_demand(sentence):
     text = (
         "Port talks\n\nPortuguese Foreign Minister Marco Silva hosted French Foreign Minister Claire Dubois in "
-        "Lisbon on Monday.\nSilva wanted a quick lunch before the flight.\n"
+        f"Lisbon on Monday.\n{sentence}\n"
     )
     assert not [s for s in extract(text).statements if s.kind == "demand"]

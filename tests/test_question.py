@@ -417,6 +417,8 @@ def test_a_question_asking_one_persons_title(catalog, question: str, asks_title:
         ("In which building did Li receive Whitfield?", True),
         ("Where did Li and Whitfield meet?", False),
         ("In which city did Li and Whitfield meet?", False),
+        ("Where in Norway did Li and Whitfield meet?", False),  # a country: the city is asked
+        ("where in oslo did Li and Whitfield meet?", True),
     ],
 )
 def test_a_question_may_ask_for_the_building_not_the_city(catalog, question, venue):

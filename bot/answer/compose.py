@@ -153,12 +153,15 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             None,
         )
         # "Where in Moscow ...?" answered by the meeting's sentence, which gives only the city: a
-        # sentence that names a building for the talks answers what was asked, whatever it scores.
+        # sentence that names a building for the talks answers what was asked, down to the runner-up
+        # floor, unless it tells of a meeting to come.
         building = (
             q.wants_venue
             and "place_asked" in top.lacks
             and stating is not None
+            and stating.score >= add_floor
             and MEETING_CUES.search(stating.sentence.text) is not None
+            and not _TO_COME.search(stating.sentence.text)
         )
         if (
             stating is not None
@@ -431,6 +434,8 @@ def _written(venue: str, text: str) -> bool:
 _CITY_AFTER = re.compile(r",?\s+(in|outside|near)\s+(" + trie_pattern(CITIES) + r")(?![\w-])")
 _MEETING_Q = re.compile(r"\b(?:meet|met|meeting|talks?|held|hold|receiv\w*|host\w*|visit\w*|summit)\b", re.I)
 # A venue named in capitalised words, with "of (the)" between them: "Kantei", "Great Hall of the People".
+# A meeting still to come or one before: "will be held", "next meeting", "their last meeting was held".
+_TO_COME = re.compile(r"\b(?:will|would|next|last|previous|earlier|due\s+to|expected\s+to)\b", re.I)
 # "the Foreign Ministry's guest house": the owner of the venue, not the venue
 _POSSESSIVE_END = re.compile(r"['\u2019]s?$")
 _PLAIN_VENUE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'\u2019.-]*){0,4}$")

@@ -61,11 +61,11 @@ _VENUE_CUE = re.compile(
 # A building or a street, as a report names where in a city talks were held: "at the Diaoyutai State
 # Guesthouse", "driven to the Miraflores Palace", "the ministry's guest house on Spiridonovka Street".
 _BUILDING = re.compile(
-    r"\b(?:at|in|to|inside|of)\s+the\s+(?:[A-Z][\w'\u2019-]*\s+){0,4}(?:Palace|House|Guesthouse|Hall|Centre|"
-    r"Center|Ministry|Hotel|Residence|Mansion|Villa|Headquarters|Chancellery|Castle|Building|Office|Kremlin)\b|"
-    r"\b(?:[Pp]alace|[Mm]ansion|[Rr]esidence|[Hh]otel|[Vv]illa|[Hh]eadquarters|[Cc]hancellery|[Gg]uest\s*house)\b|"
-    r"\b(?:on|in)\s+[A-Z][\w'\u2019-]*\s+(?:Street|Avenue|Square|Road)\b|\b(?:the|its)\s+offices\s+of\b|"
-    + _BUILDING_NOUN
+    r"\b(?:at|inside)\s+the\s+(?:[A-Z][\w'\u2019-]*\s+){0,4}(?:Palace|House|Guesthouse|Hall|Centre|"
+    r"Center|Ministry|Hotel|Residence|Mansion|Villa|Headquarters|Chancellery|Castle|Building|Office|Kremlin)\b"
+    r"(?!['\u2019]?s?\s+(?:website|spokes\w*|statement))|"
+    r"\b(?:[Pp]alace|[Mm]ansion|[Vv]illa|[Gg]uest\s*house)\b|"
+    r"\bon\s+[A-Z][\w'\u2019-]*\s+(?:Street|Avenue|Road)\b|\b(?:the|its)\s+offices\s+of\b|" + _BUILDING_NOUN
 )
 WANTED_KINDS = {
     "demand": {"demand", "urge", "call-on"},

@@ -116,6 +116,7 @@ _KIND_WORDS: list[tuple[str, tuple[str, ...]]] = [
             "called on",
             "called for",
             "press",
+            "push",
             "want",
             "request",
             "single",
@@ -252,9 +253,12 @@ _DISCUSSED = re.compile(
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?:what|where|when|who|whom|how|which|did|was|were)\b", re.I)
 # The kind of fact a question asks for, which the answer must state.
 _WANTS_VENUE = re.compile(
-    r"\b(?i:where\s+exactly|exact\s+(?:venue|location|place|spot)|(?:which|what)\s+(?:building|palace|hotel|"
-    r"residence|venue|guest\s*house))\b|\b(?i:where\s+in)\s+[A-Z]"
+    r"\b(?:where\s+exactly|exact\s+(?:venue|location|place|spot)|(?:which|what)\s+(?:building|palace|hotel|"
+    r"residence|venue|guest\s*house))\b",
+    re.I,
 )
+# "Where in Moscow ...?" (a city: the building is asked; "Where in Russia ...?" asks for the city)
+_WHERE_IN = re.compile(r"\bwhere\s+in\s+([\w'\u2019-]+)(?:\s+([\w'\u2019-]+))?", re.I)
 _WANTS_PLACE = re.compile(
     r"\bwhere\b|\bcity\b|\btown\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b|"
     r"\bbuilding\b|\bpalace\b|\bhotel\b|\bresidence\b",
@@ -613,7 +617,10 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.wants_date = bool(re.search(r"\b(?:what|which)\s+(?:date|day)\b|\bwhen\b", text, re.I))
     q.wants_place = bool(_WANTS_PLACE.search(text)) and intent == "where_when"
     q.wants_city = q.wants_place and bool(re.search(r"\b(?:city|town)\b", text, re.I))
-    q.wants_venue = q.wants_place and not q.wants_city and bool(_WANTS_VENUE.search(text))
+    in_city = any(
+        m.group(1).title() in CITIES or f"{m.group(1)} {m.group(2)}".title() in CITIES for m in _WHERE_IN.finditer(text)
+    )
+    q.wants_venue = q.wants_place and not q.wants_city and bool(_WANTS_VENUE.search(text) or in_city)
     q.wants_duration = bool(_WANTS_DURATION.search(text))
     if q.wants_duration:
         q.wants_interval = True if _ASKS_INTERVAL.search(text) else False if _ASKS_LENGTH.search(text) else None

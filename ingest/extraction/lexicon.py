@@ -659,7 +659,9 @@ STATEMENT_CUES: dict[str, tuple[str, ...]] = {
         r"insist(?:s|ed|ing)?",
         r"press(?:es|ed)?\b(?=\s+\w+(?:\s+\w+)?\s+to\b)",
         # "Ankara pressed for a joint commission", "what Brussels pushed for", "wanted Turkey to withdraw"
-        r"(?:press|push)(?:es|ed|ing)?\s+for\b",
+        # not the passive "When pressed for details, Silva declined", "Silva, pressed for time, ..."
+        r"(?<=\w )(?<!when )(?<!When )(?<!was )(?<!were )(?<!been )(?<!being )(?:press|push)(?:es|ed|ing)?\s+for\b"
+        r"(?!\s+(?:details|comment|time|an?\s+answer|a\s+response|specifics)\b)",
         r"want(?:s|ed)?\b(?=\s+\w+(?:\s+\w+)?\s+to\b)",
         r"ask(?:s|ed)?\b(?=\s+\w+(?:\s+\w+)?\s+(?:to|for)\b)",
         r"request(?:s|ed|ing)?",
