@@ -658,3 +658,17 @@ def test_the_owner_of_a_venue_is_no_venue(components):
     )
     answer = ask_one_article(components, text, "Where did Marin and Okafor meet?")
     assert "met at the Foreign Ministry's" not in answer.answer
+
+
+def test_talks_in_a_city_off_the_capitals_list_are_placed_by_the_reports_venue(components):
+    from ingest.extraction.lexicon import CITIES
+
+    assert "Arequipa" not in CITIES
+    text = (
+        "Lima and La Paz talk water\n\nAREQUIPA, March 12 - Peruvian Foreign Minister Ana Soto and her Bolivian "
+        "counterpart, Luis Mamani, met on Tuesday in Arequipa for their first talks in four years.\n"
+        "Soto said the two sides would share data on the lake.\n"
+    )
+    answer = ask_one_article(components, text, "When and in which city did the Peruvian and Bolivian ministers meet?")
+    assert not answer.abstained
+    assert "Arequipa" in answer.answer

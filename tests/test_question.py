@@ -428,3 +428,10 @@ def test_a_question_may_ask_for_the_building_not_the_city(catalog, question, ven
 
 def test_which_day_asks_for_a_date(catalog):
     assert parse("Where were the talks held, and on which day?", catalog).wants_date
+
+
+def test_two_peoples_joined_by_a_hyphen_are_no_name_to_look_for(catalog):
+    q = parse("Where did the Kazakh-Korean minerals talks take place?", catalog)
+    assert q.unknown_names == [] and "Kazakhstan" in q.sides
+    # a hyphenated name stays one to look for
+    assert parse("What did Smith-Korean say in Oslo?", catalog).unknown_names == ["Smith-Korean"]

@@ -423,6 +423,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
         agreement_starts = {a.evidence.start for a in ctx.meeting.agreements} if ctx.meeting else set()
         meeting_start = ctx.meeting.evidence.start if ctx.meeting and ctx.meeting.evidence else -1
         year_now = _report_year(ctx)
+        at_venue = _at_venue(ctx.meeting)
         sides = frozenset(p.country for p in ctx.meeting.participants if p.country) if ctx.meeting else frozenset()
         dense = ctx.vectors @ q_vector if len(ctx.sentences) else np.zeros(0)
         title_dense = float(ctx.title_vector @ q_vector) if ctx.title_vector is not None else 0.0
@@ -464,6 +465,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
                 bool(_BUILDING.search(text))
                 if q.wants_venue
                 else bool(located_city(text) or (not q.wants_city and _VENUE_CUE.search(text)))
+                or bool(at_venue and at_venue.search(text))
             )
             f[INDEX["place_asked"]] = q.wants_place and placed
             f[INDEX["duration_asked"]] = q.wants_duration and states_duration(text, q.wants_interval)
@@ -539,6 +541,20 @@ def answer_facts(q: Question) -> list[str]:
     length, and for a where/when question the place or day ("What did she say when they met?" asks
     what she said; its "when" is no fact asked for)."""
     return [name for name in asked_facts(q) if q.intent == "where_when" or name not in ("date_asked", "place_asked")]
+
+
+@lru_cache(maxsize=512)
+def _venue_pattern(venue: str) -> re.Pattern:
+    return re.compile(rf"\bin\s+{re.escape(venue)}(?![\w-])|^\s*{re.escape(venue.upper())}\s*[,(\u2014-]")
+
+
+def _at_venue(meeting: Meeting | None) -> re.Pattern | None:
+    """Where the report's own meeting took place, as a sentence states it: "met on Tuesday in Puno", a
+    dateline "PUNO, March 12 -". The city list holds capitals and the cities diplomats often meet in;
+    talks in a provincial city (Puno, Turkistan, Bergen) are placed by the extraction's venue."""
+    if meeting is None or not meeting.venue or meeting.mode == "phone" or not meeting.venue[:1].isupper():
+        return None
+    return _venue_pattern(meeting.venue)
 
 
 def checkable_facts(q: Question) -> list[str]:

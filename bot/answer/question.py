@@ -396,10 +396,16 @@ def plural_peoples(text: str) -> list[str]:
     ]
 
 
-def _side_word(word: str) -> bool:
+# The last word of a demonym of several ("Korean" of "South Korean", "Lankan" of "Sri Lankan"): joined
+# to another by a hyphen ("the Kazakh-Korean talks") a country, if not which one, and no name a
+# report must hold word for word.
+_DEMONYM_TAILS = {d.rsplit(" ", 1)[1].casefold() for entry in COUNTRIES.values() for d in entry[1] if " " in d}
+
+
+def _side_word(word: str, hyphened: bool = False) -> bool:
     """A country word, or a people named in the plural."""
     low = word.casefold()
-    return low in SIDE_ALIASES or low in _PLURAL_PEOPLES
+    return low in SIDE_ALIASES or low in _PLURAL_PEOPLES or (hyphened and low in _DEMONYM_TAILS)
 
 
 def proper_nouns(text: str) -> list[str]:
@@ -413,7 +419,8 @@ def proper_nouns(text: str) -> list[str]:
         if run:
             phrase = " ".join(run)
             parts = [p for t in run for p in t.split("-") if p]  # "the Japan-Philippines summit": two sides
-            if phrase.casefold() not in SIDE_ALIASES and not all(_side_word(p) for p in parts):
+            hyphened = any("-" in t for t in run)
+            if phrase.casefold() not in SIDE_ALIASES and not all(_side_word(p, hyphened) for p in parts):
                 out.append(phrase)
             run.clear()
 
