@@ -412,3 +412,25 @@ def test_a_report_without_the_building_still_answers_where_in_the_city():
     context = ArticleContext(article, None, sentences, vectors[: len(sentences)], {}, focus=0.0, rank=0)
     candidates, matrix = featurize(q, vectors[1], [context])
     assert asked_fact_missing(q, candidates, matrix, 1) is True  # no place at all: nothing answers
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("The ministers agreed to build a customs corridor.\nIt will cost 40 million euros.", False),
+        ("The ministers agreed to build a customs corridor.\nIt will have 40 inspection lanes.", True),
+        ("The ministers agreed to build a customs corridor.\nA US$12 billion fund will pay for it.", False),
+    ],
+)
+def test_a_sum_of_money_asked_for_is_missing_when_only_a_count_is_stated(text: str, missing: bool) -> None:
+    from bot.answer.features import asked_fact_missing
+
+    article = Article(id="a7", title="Corridor", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    q = parse("How much will the customs corridor cost?", Catalog())
+    candidates, matrix = featurize(q, vectors[0], [context])
+    for c, score in zip(candidates, (0.4, 0.6)):
+        c.score = score
+    assert bool(asked_fact_missing(q, candidates, matrix, 1)) is missing  # the best one states a number

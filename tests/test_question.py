@@ -435,3 +435,19 @@ def test_two_peoples_joined_by_a_hyphen_are_no_name_to_look_for(catalog):
     assert q.unknown_names == [] and "Kazakhstan" in q.sides
     # a hyphenated name stays one to look for
     assert parse("What did Smith-Korean say in Oslo?", catalog).unknown_names == ["Smith-Korean"]
+
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("How much will the customs corridor cost?", True),
+        ("How much disaster aid did Australia announce?", True),
+        ("What is the estimated value of the defence framework?", True),
+        ("How much was trade between the two countries worth?", True),
+        ("How much of the border is still closed?", False),
+        ("How many inspectors will be posted at the border?", False),
+        ("What did Li say about the cost of living?", False),
+    ],
+)
+def test_a_question_may_ask_for_a_sum_of_money(catalog, question, money):
+    assert parse(question, catalog).wants_money is money

@@ -25,7 +25,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.answer.abstain import located_city
-from bot.answer.compose import NOISE_LINE, Ranked
+from bot.answer.compose import FACT_RATIO, NOISE_LINE, Ranked
 from bot.answer.names import name_in_text, same_person
 from bot.answer.question import AUXILIARY, YEAR, Question
 from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, stem
@@ -279,6 +279,18 @@ _TIME = re.compile(
     re.I,
 )
 _PROPER = re.compile(r"\b[A-Z][\w'\u2019-]+(?:\s+(?:[A-Z][\w'\u2019-]+|de|da|von|der|al|bin))*\s+[A-Z][\w'\u2019-]+")
+# A sum of money as reports write it: "$25m", "US$12 billion", "€105 million", "400 dollars", "2bn euros".
+_MONEY = re.compile(
+    r"[$\u20ac\u00a3\u00a5\u20a6\u20b9]\s?\d|\b(?:US|A|C|NZ|HK|S)\$\s?\d|"
+    # "AUD 5 million", "N650 billion" (naira), "R5bn" (rand), "Rs 300 crore"
+    r"\b(?:USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|CNY|RMB|INR|SGD|ZAR|NGN|KES|EGP|TRY|BRL|MXN|N|R|Rs\.?|Rp|RM)\s?\d|"
+    # "400 dollars", "5 million Australian dollars", "one billion euros", "50 billion CFA francs"
+    r"\b(?:\d[\d,.]*|a|one|two|three|four|five|six|seven|eight|nine|ten|several|half\s+a)\s*"
+    r"(?:(?:million|billion|trillion|bn|m|k|crore|lakh)\s+)?(?:[A-Z][A-Za-z]+\s+)?(?:dollars?|euros?|pounds?|"
+    r"sterling|yuan|renminbi|yen|rupees?|francs?|rand|naira|shillings?|reais|real|pesos?|roubles?|rubles?|dirhams?|"
+    r"riyals?|won|lira|liras|kroner|kronor|krone|zloty|tenge|USD|EUR|GBP)\b",
+    re.I,
+)
 _FINISHED = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$|[\"\u201d]$")
 
 
@@ -573,6 +585,14 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
     sentence states none: the ranker already prefers sentences that state one, so none of the candidates
     answers. Or it asks where or on what day ("In which city did they meet?") and no sentence of the
     best article states a place or a date at all."""
+    if q.wants_money and not any(
+        _MONEY.search(c.sentence.text)
+        for c in candidates
+        if c.article.id == candidates[best].article.id and c.score >= FACT_RATIO * candidates[best].score
+    ):
+        # "How much will the corridor cost?" when no sentence near the best one names a sum: a count
+        # ("300 people", "40 lanes") is no answer, and the answer would lack the sum in any case.
+        return True
     if q.quantity is not None:
         return matrix[best, INDEX[f"{q.quantity}_asked"]] == 0
     asked = [name for name in ("place_asked", "date_asked") if name in checkable_facts(q)]

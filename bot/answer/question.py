@@ -269,6 +269,17 @@ _WANTS_DURATION = re.compile(r"\bhow\s+long\b|\bfor\s+how\s+long\b|\bhow\s+many\
 # ago; "How long did the talks last?", "... did Biden stay in Beijing before flying on?": how long.
 _ASKS_INTERVAL = re.compile(r"\bhow\s+long\s+(?:after|since|before|ago|(?:had|has|was|is)\s+it\s+been)\b", re.I)
 _ASKS_LENGTH = re.compile(r"\b(?:last|lasted|take|took|talk|talked|meet|met|stay|stayed|spend|spent|run|ran)\b", re.I)
+# A sum of money asked for: "How much will it cost / did they pledge / is it worth?", "What is the
+# (estimated) cost / value of ...?", "its monetary value". Not "How much of the land ...", nor "What
+# did they say about the cost of living?", which asks what was said.
+_ASKS_MONEY = re.compile(
+    r"^\W*how\s+much\b(?!\s+(?:of|time|longer|more|land|water|territory|gas|oil|grain|progress|support))"
+    r"[^?]*\b(?:cost|costs|pay|paid|spend|spent|invest\w*|pledg\w*|worth|fund\w*|grant\w*|aid|money|loans?|"
+    r"financ\w*|budget|compensation)\b|"
+    r"^\W*what\s+(?:is|was|will\s+be|would\s+be)\s+the\s+(?:\w+\s+){0,2}(?:cost|price|value)\s+of\b|"
+    r"\bmonetary\s+value\b",
+    re.I,
+)
 _WANTS_NUMBER = re.compile(
     r"\bhow\s+(?:much|many)\b|\bwhat\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|share|size|total)\b",
     re.I,
@@ -333,6 +344,7 @@ class Question:
     wants_next: bool = False  # about a meeting or step still to come ("Where will they meet next?")
     wants_earlier: bool = False  # about a meeting before the one reported ("When did they last meet?")
     quantity: str | None = None  # "duration" or "number" when the question opens with "How long/much/many"
+    wants_money: bool = False  # "How much will the corridor cost?", "What is the value of the deal?"
     about: str | None = None
     excluded: str = ""  # "besides Ukraine", "apart from the dam": what the answer is not about
     about_strict: bool = False
@@ -657,6 +669,7 @@ def parse(text: str, catalog: Catalog) -> Question:
         q.quantity = "duration" if quantity.group(1).casefold() == "long" else "number"
     elif _ASKS_QUANTITY_OF.match(core):
         q.quantity = "number"
+    q.wants_money = bool(_ASKS_MONEY.search(core))
     q.role = bool(_ROLE.search(text))
     q.asks_title = bool(_ASKS_TITLE.search(text)) and len(q.people) == 1
     joined = any(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a[1] : b[0]]) for a, b in itertools.pairwise(sides))
