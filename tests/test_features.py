@@ -434,3 +434,21 @@ def test_a_sum_of_money_asked_for_is_missing_when_only_a_count_is_stated(text: s
     for c, score in zip(candidates, (0.4, 0.6)):
         c.score = score
     assert bool(asked_fact_missing(q, candidates, matrix, 1)) is missing  # the best one states a number
+
+
+@pytest.mark.parametrize(
+    ("next_round", "missing"),
+    [("The next round will also take place in Doha.", True), ("The next round will open in Doha on 12 April.", False)],
+)
+def test_the_date_of_the_next_meeting_is_not_the_date_of_this_one(next_round: str, missing: bool) -> None:
+    from bot.answer.features import asked_fact_missing
+
+    text = f"Doha talks\nThe two delegations met in Doha on 3 March.\n{next_round}"
+    article = Article(id="a8", title="Doha talks", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    q = parse("On what date will the next round of the talks open?", Catalog())
+    assert q.wants_next and q.wants_date
+    candidates, matrix = featurize(q, vectors[2], [context])
+    assert bool(asked_fact_missing(q, candidates, matrix, len(candidates) - 1)) is missing

@@ -600,6 +600,11 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
         return False
     article_id = candidates[best].article.id
     rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
+    if q.wants_next and q.wants_date:
+        # "On what date will the next round open?": the day of the meeting reported is no answer; a
+        # sentence about the meeting to come must state one.
+        rows = rows[rows[:, INDEX["planned"]] > 0]
+        return not len(rows) or rows[:, INDEX["date_asked"]].max() == 0
     return all(rows[:, INDEX[name]].max() == 0 for name in asked)
 
 
