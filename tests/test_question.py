@@ -451,3 +451,13 @@ def test_two_peoples_joined_by_a_hyphen_are_no_name_to_look_for(catalog):
 )
 def test_a_question_may_ask_for_a_sum_of_money(catalog, question, money):
     assert parse(question, catalog).wants_money is money
+
+
+def test_a_country_of_two_words_beside_a_hyphen_is_a_side(catalog):
+    q = parse("Where were the Sudan-South Sudan pipeline talks held?", catalog)
+    assert q.unknown_names == [] and set(q.sides) == {"Sudan", "South Sudan"}
+
+
+def test_an_adjective_made_of_a_name_leaves_the_name_to_look_for(catalog):
+    assert proper_nouns("Who led the delegations at the AU-mediated talks?") == ["AU"]
+    assert proper_nouns("What did the Saudi-backed government say?") == []  # a country word: a side

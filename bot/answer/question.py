@@ -432,7 +432,12 @@ def proper_nouns(text: str) -> list[str]:
             phrase = " ".join(run)
             parts = [p for t in run for p in t.split("-") if p]  # "the Japan-Philippines summit": two sides
             hyphened = any("-" in t for t in run)
-            if phrase.casefold() not in SIDE_ALIASES and not all(_side_word(p, hyphened) for p in parts):
+            # "the Sudan-South Sudan talks": a country of two words on one side of the hyphen
+            segments = [seg.strip() for seg in phrase.split("-") if seg.strip()]
+            sides_only = all(_side_word(p, hyphened) for p in parts) or (
+                hyphened and all(_side_word(seg, hyphened) for seg in segments)
+            )
+            if phrase.casefold() not in SIDE_ALIASES and not sides_only:
                 out.append(phrase)
             run.clear()
 
@@ -454,7 +459,8 @@ def proper_nouns(text: str) -> list[str]:
         ):
             flush()
             continue
-        run.append(bare)
+        # "the AU-mediated talks", "Saudi-backed": the name, not the adjective made of it
+        run.append(re.sub(r"(?<=\w)-[a-z][\w-]*$", "", bare))
     flush()
     return out
 
