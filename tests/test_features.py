@@ -420,6 +420,12 @@ def test_a_report_without_the_building_still_answers_where_in_the_city():
         ("The ministers agreed to build a customs corridor.\nIt will cost 40 million euros.", False),
         ("The ministers agreed to build a customs corridor.\nIt will have 40 inspection lanes.", True),
         ("The ministers agreed to build a customs corridor.\nA US$12 billion fund will pay for it.", False),
+        ("The ministers agreed to build a customs corridor.\nJapan will lend Sh5 billion for it.", False),
+        ("The ministers agreed to build a customs corridor.\nIt will cost 10 billion U.S. dollars.", False),
+        ("The ministers agreed to build a customs corridor.\nIt will cost some 300 million over 4 years.", False),
+        ("The ministers agreed to build a customs corridor.\nIt is a 2-billion-dollar project of 4 lanes.", False),
+        ("The ministers agreed to build a customs corridor.\nIt will cost 1.2bn rupiah, in 3 phases.", False),
+        ("The ministers agreed to build a customs corridor.\nIt will serve 40 million people in 3 countries.", True),
     ],
 )
 def test_a_sum_of_money_asked_for_is_missing_when_only_a_count_is_stated(text: str, missing: bool) -> None:
@@ -438,7 +444,15 @@ def test_a_sum_of_money_asked_for_is_missing_when_only_a_count_is_stated(text: s
 
 @pytest.mark.parametrize(
     ("next_round", "missing"),
-    [("The next round will also take place in Doha.", True), ("The next round will open in Doha on 12 April.", False)],
+    [
+        ("The next round will also take place in Doha.", True),
+        ("The next round will open in Doha on 12 April.", False),
+        ("Talks will resume in Doha on 12 April.", False),
+        ("The second round is scheduled for 12 April in Doha.", False),
+        ("A follow-up session is set for 12 April.", False),
+        ("The two envoys agreed to reconvene on 12 April.", False),
+        ("The next round will take place in Doha. A truce will take effect on 12 April.", True),  # no meeting's date
+    ],
 )
 def test_the_date_of_the_next_meeting_is_not_the_date_of_this_one(next_round: str, missing: bool) -> None:
     from bot.answer.features import asked_fact_missing

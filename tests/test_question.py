@@ -433,8 +433,9 @@ def test_which_day_asks_for_a_date(catalog):
 def test_two_peoples_joined_by_a_hyphen_are_no_name_to_look_for(catalog):
     q = parse("Where did the Kazakh-Korean minerals talks take place?", catalog)
     assert q.unknown_names == [] and "Kazakhstan" in q.sides
-    # a hyphenated name stays one to look for
+    # a hyphenated name stays one to look for, and so does a name beside it ("Lucian" of "Saint Lucian")
     assert parse("What did Smith-Korean say in Oslo?", catalog).unknown_names == ["Smith-Korean"]
+    assert parse("What did Lucian Kazakh-Korean say in Oslo?", catalog).unknown_names != []
 
 
 @pytest.mark.parametrize(
@@ -447,6 +448,8 @@ def test_two_peoples_joined_by_a_hyphen_are_no_name_to_look_for(catalog):
         ("How much of the border is still closed?", False),
         ("How many inspectors will be posted at the border?", False),
         ("What did Li say about the cost of living?", False),
+        ("How much did Li and Whitfield talk about funding?", False),
+        ("How much emphasis did they place on aid?", False),
     ],
 )
 def test_a_question_may_ask_for_a_sum_of_money(catalog, question, money):

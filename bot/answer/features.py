@@ -279,16 +279,37 @@ _TIME = re.compile(
     re.I,
 )
 _PROPER = re.compile(r"\b[A-Z][\w'\u2019-]+(?:\s+(?:[A-Z][\w'\u2019-]+|de|da|von|der|al|bin))*\s+[A-Z][\w'\u2019-]+")
+# A sentence about a meeting to come, however worded: "will resume", "is scheduled for", "a second round",
+# "agreed to reconvene", "a follow-up session is set for", "the next round".
+_TO_COME = re.compile(
+    r"\b(?:will|would|shall|next|again|resum\w*|reconven\w*|scheduled|set\s+for|due|planned|expected|upcoming|"
+    r"follow-up|second|third|another|to\s+be\s+held)\b",
+    re.I,
+)
+# ... and a meeting word in it: "a ceasefire that will take effect on 1 November" dates no meeting.
+_MEETING_WORD = re.compile(
+    r"\b(?:round|talks|meet\w*|session|summit|visit\w*|negotiations?|resum\w*|reconven\w*|convene\w*|"
+    r"consultations?|dialogue)\b",
+    re.I,
+)
 # A sum of money as reports write it: "$25m", "US$12 billion", "€105 million", "400 dollars", "2bn euros".
 _MONEY = re.compile(
-    r"[$\u20ac\u00a3\u00a5\u20a6\u20b9]\s?\d|\b(?:US|A|C|NZ|HK|S)\$\s?\d|"
-    # "AUD 5 million", "N650 billion" (naira), "R5bn" (rand), "Rs 300 crore"
-    r"\b(?:USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|CNY|RMB|INR|SGD|ZAR|NGN|KES|EGP|TRY|BRL|MXN|N|R|Rs\.?|Rp|RM)\s?\d|"
+    r"[$\u20ac\u00a3\u00a5\u20a6\u20b9\u20b4\u20ba]\s?\d|\b(?:US|A|C|NZ|HK|S)\$\s?\d|\bGH\u00a2\s?\d|"
+    # "AUD 5 million", "N650 billion" (naira), "R5bn" (rand), "Rs 300 crore", "Sh5 billion", "KSh 2 billion"
+    r"\b(?:USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|CNY|RMB|INR|SGD|ZAR|NGN|KES|EGP|TRY|BRL|MXN|SAR|AED|QAR|UGX|TZS|N|R|"
+    r"Rs\.?|Rp|RM|K?Sh\.?|TSh|Tk|Dhs?|SR|QR|LE)\s?\d|"
+    # "40 million", "1.2bn", "300 crore": a count of millions is a sum when a sum is asked for; people
+    # and lanes are counted in hundreds and thousands, or say what they are
+    r"\b\d[\d,.]*\s*(?:million|billion|trillion|bn|mn|crore|lakh)\b(?!\s+(?:people|persons|residents|"
+    r"refugees|migrants|tonnes|tons|barrels|voters|citizens|inhabitants|doses|cubic|square|hectares))|"
+    r"\b(?:millions|billions|trillions)\s+of\s+(?:dollars|euros|pounds)|\b[\d.]+-?(?:million|billion)?-?dollar\b|"
+    r"\bbillion-dollar\b|"
     # "400 dollars", "5 million Australian dollars", "one billion euros", "50 billion CFA francs"
     r"\b(?:\d[\d,.]*|a|one|two|three|four|five|six|seven|eight|nine|ten|several|half\s+a)\s*"
     r"(?:(?:million|billion|trillion|bn|m|k|crore|lakh)\s+)?(?:[A-Z][A-Za-z]+\s+)?(?:dollars?|euros?|pounds?|"
     r"sterling|yuan|renminbi|yen|rupees?|francs?|rand|naira|shillings?|reais|real|pesos?|roubles?|rubles?|dirhams?|"
-    r"riyals?|won|lira|liras|kroner|kronor|krone|zloty|tenge|USD|EUR|GBP)\b",
+    r"riyals?|won|lira|liras|lire|kroner|kronor|krone|zloty|tenge|rupiah|ringgit|cedis?|kwacha|birr|taka|dong|"
+    r"hryvnias?|lari|manat|som|soles|bolivianos|USD|EUR|GBP)\b",
     re.I,
 )
 _FINISHED = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$|[\"\u201d]$")
@@ -557,7 +578,7 @@ def answer_facts(q: Question) -> list[str]:
 
 @lru_cache(maxsize=512)
 def _venue_pattern(venue: str) -> re.Pattern:
-    return re.compile(rf"\bin\s+{re.escape(venue)}(?![\w-])|^\s*{re.escape(venue.upper())}\s*[,(\u2014-]")
+    return re.compile(rf"\b(?i:in\s+{re.escape(venue)})(?![\w-])|^\s*{re.escape(venue.upper())}\s*[,(\u2014-]")
 
 
 def _at_venue(meeting: Meeting | None) -> re.Pattern | None:
@@ -600,11 +621,14 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
         return False
     article_id = candidates[best].article.id
     rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
+    mine = [c for c in candidates if c.article.id == article_id]
     if q.wants_next and q.wants_date:
         # "On what date will the next round open?": the day of the meeting reported is no answer; a
         # sentence about the meeting to come must state one.
-        rows = rows[rows[:, INDEX["planned"]] > 0]
-        return not len(rows) or rows[:, INDEX["date_asked"]].max() == 0
+        coming = [
+            i for i, c in enumerate(mine) if _TO_COME.search(c.sentence.text) and _MEETING_WORD.search(c.sentence.text)
+        ]
+        return not coming or rows[coming, INDEX["date_asked"]].max() == 0
     return all(rows[:, INDEX[name]].max() == 0 for name in asked)
 
 

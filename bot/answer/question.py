@@ -274,7 +274,8 @@ _ASKS_LENGTH = re.compile(r"\b(?:last|lasted|take|took|talk|talked|meet|met|stay
 # did they say about the cost of living?", which asks what was said.
 _ASKS_MONEY = re.compile(
     r"^\W*how\s+much\b(?!\s+(?:of|time|longer|more|land|water|territory|gas|oil|grain|progress|support))"
-    r"[^?]*\b(?:cost|costs|pay|paid|spend|spent|invest\w*|pledg\w*|worth|fund\w*|grant\w*|aid|money|loans?|"
+    r"(?:(?!\b(?:about|emphasis|attention|weight|importance)\b)[^?])*"
+    r"\b(?:cost|costs|pay|paid|spend|spent|invest\w*|pledg\w*|worth|fund\w*|grant\w*|aid|money|loans?|"
     r"financ\w*|budget|compensation)\b|"
     r"^\W*what\s+(?:is|was|will\s+be|would\s+be)\s+the\s+(?:\w+\s+){0,2}(?:cost|price|value)\s+of\b|"
     r"\bmonetary\s+value\b",
@@ -430,11 +431,12 @@ def proper_nouns(text: str) -> list[str]:
     def flush() -> None:
         if run:
             phrase = " ".join(run)
-            parts = [p for t in run for p in t.split("-") if p]  # "the Japan-Philippines summit": two sides
+            # "the Japan-Philippines summit": two sides; (part, joined to another by a hyphen)
+            parts = [(p, "-" in t) for t in run for p in t.split("-") if p]
             hyphened = any("-" in t for t in run)
             # "the Sudan-South Sudan talks": a country of two words on one side of the hyphen
             segments = [seg.strip() for seg in phrase.split("-") if seg.strip()]
-            sides_only = all(_side_word(p, hyphened) for p in parts) or (
+            sides_only = all(_side_word(p, joined) for p, joined in parts) or (
                 hyphened and all(_side_word(seg, hyphened) for seg in segments)
             )
             if phrase.casefold() not in SIDE_ALIASES and not sides_only:

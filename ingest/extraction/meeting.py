@@ -34,6 +34,28 @@ _CAPS_DATELINE = re.compile(
     r"^\s*([A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3})(,\s*[A-Z][a-z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,3})?\s*"
     r"(?:,\s*(?:" + MONTH_PATTERN + r")\s*\d|\(|\u2014|--|\s-\s)"
 )
+# A label before the story, in capitals like a dateline: no place.
+_KICKERS = {
+    "exclusive",
+    "analysis",
+    "factbox",
+    "explainer",
+    "insight",
+    "update",
+    "breaking",
+    "interview",
+    "column",
+    "opinion",
+    "wrapup",
+    "feature",
+    "preview",
+    "refile",
+    "corrected",
+    "live",
+    "comment",
+    "editorial",
+    "news analysis",
+}
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}?)\s*(?:,|\u2022|\(|\u2014|-)", re.M)
 _WEEKDAY_RE = re.compile(r"\b(?:on\s+)?(" + "|".join(w.title() for w in WEEKDAYS) + r")\b")
 _MONTH_DAY = re.compile(
@@ -285,7 +307,12 @@ def _venue(
         caps = _CAPS_DATELINE.match(s.text)
         name = caps.group(1).strip() if caps else ""
         # "BOGOR, Indonesia, March 12 -" names a city and its country; "EU, Japan - ..." two sides.
-        if caps and not (caps.group(2) and (len(name) <= 3 or find_sides(name) or find_sides(name.title()))):
+        kicker = name.casefold() in _KICKERS  # "EXCLUSIVE - ...", "ANALYSIS - ...": a label, no place
+        if (
+            caps
+            and not kicker
+            and not (caps.group(2) and (len(name) <= 3 or find_sides(name) or find_sides(name.title())))
+        ):
             # A dateline in capitals ("SHARJAH, Sept. 21 (Xinhua) --") names a city by news
             # convention, whether or not the city list has it.
             return name.title(), s
