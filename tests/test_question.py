@@ -464,3 +464,10 @@ def test_a_country_of_two_words_beside_a_hyphen_is_a_side(catalog):
 def test_an_adjective_made_of_a_name_leaves_the_name_to_look_for(catalog):
     assert proper_nouns("Who led the delegations at the AU-mediated talks?") == ["AU"]
     assert proper_nouns("What did the Saudi-backed government say?") == []  # a country word: a side
+
+
+def test_a_side_before_two_people_joined_by_a_hyphen_is_the_speaker(catalog):
+    q = parse("What did Beijing press the US to lift at the Li-Whitfield talks?", catalog)
+    assert q.actor_side == "China"
+    # the two together, with no side before them, are no single speaker
+    assert parse("What came out of the Li-Whitfield talks?", catalog).actor_side is None

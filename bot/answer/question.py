@@ -752,7 +752,8 @@ def _set_actor(
         together = re.fullmatch(
             r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?\s*(?:[\u2013\u2014/-]|\s+and\s+)\s*", between
         )
-        if together and pos_a <= (first_person[0] if first_person else pos_a):
+        side_first = first_side is not None and first_side[0] < pos_a  # "What did Berlin press at the Merz-Tusk talks?"
+        if together and pos_a <= (first_person[0] if first_person else pos_a) and not side_first:
             return
     if first_person and (
         not first_side or first_person[0] <= first_side[0] + 12 or first_person[1].country == first_side[1]
