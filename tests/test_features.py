@@ -90,6 +90,15 @@ def test_headings_and_questions_put_to_someone_are_never_evidence():
     ]
 
 
+def _eye_context(text: str, article_id: str, title: str) -> tuple[Article, list, np.ndarray, ArticleContext]:
+    """One article written for a test, its sentences with one-hot vectors (sentence i is the question
+    when the question vector is row i), and the context the features read."""
+    article = Article(id=article_id, title=title, source="t.txt", text=text)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    return article, sentences, vectors, ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+
+
 def _features(text: str, question: str, published: str | None = None) -> dict[str, np.ndarray]:
     article = Article(id="a2", title="Talks", source="t.txt", text=text, published=published)
     sentences = split_sentences(text)
@@ -208,10 +217,7 @@ def test_one_sentence_need_not_answer_every_part_of_a_two_part_question():
     from bot.answer.features import ABSTAIN_NAMES, abstention_features
 
     text = "Li met Whitfield in Oslo on Friday.\nLi urged the US to lift export controls.\nWhitfield said no."
-    article = Article(id="a3", title="Talks", source="t.txt", text=text)
-    sentences = split_sentences(text)
-    vectors = np.eye(len(sentences), 8, dtype=np.float32)
-    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    _article, _sentences, vectors, context = _eye_context(text, "a3", "Talks")
 
     def flags(question: str) -> dict[str, float]:
         q = parse(question, Catalog())
@@ -319,10 +325,7 @@ def test_how_long_it_lasted_and_how_long_since_are_two_spans(sentence, lasted, s
 def test_a_runner_up_that_states_the_fact_asked_for_joins_a_best_sentence_that_lacks_it(
     question: str, runner_up_score: float, joins: bool
 ) -> None:
-    article = Article(id="a1", title="Ministers meet", source="t.txt", text=TEXT)
-    sentences = split_sentences(TEXT)
-    vectors = np.eye(len(sentences), 8, dtype=np.float32)
-    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    _article, _sentences, vectors, context = _eye_context(TEXT, "a1", "Ministers meet")
     q = parse(question, Catalog())
     candidates, _ = featurize(q, vectors[4], [context])
     scores = {"Fishing quotas were also on the agenda.": 0.4, "Both sides agreed to finish": runner_up_score}
@@ -343,10 +346,7 @@ def test_a_runner_up_that_states_the_fact_asked_for_joins_a_best_sentence_that_l
 )
 def test_a_sentence_that_goes_on_with_a_chosen_one_joins_it(second: str, joins: bool) -> None:
     text = f"Ministers meet\nThe two ministers agreed to reopen the border crossing.\n{second}\nIt rained."
-    article = Article(id="a1", title="Ministers meet", source="t.txt", text=text)
-    sentences = split_sentences(text)
-    vectors = np.eye(len(sentences), 8, dtype=np.float32)
-    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    _article, _sentences, vectors, context = _eye_context(text, "a1", "Ministers meet")
     q = parse("What did the two ministers agree?", Catalog())
     candidates, _ = featurize(q, vectors[1], [context])
     first = "The two ministers agreed to reopen the border crossing."
@@ -380,10 +380,7 @@ def test_a_question_that_names_the_city_asks_for_the_building_in_it():
 
 
 def test_the_sentence_with_the_day_joins_the_one_with_the_building() -> None:
-    article = Article(id="a4", title="Ministers meet", source="t.txt", text=VALLETTA)
-    sentences = split_sentences(VALLETTA)
-    vectors = np.eye(len(sentences), 8, dtype=np.float32)
-    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    _article, sentences, vectors, context = _eye_context(VALLETTA, "a4", "Ministers meet")
     q = parse("Where in Valletta did the ministers meet, and on which day?", Catalog())
     candidates, _ = featurize(q, vectors[2], [context])
     scores = {"The talks took place": 0.6, "The two foreign ministers": 0.3}
@@ -397,10 +394,7 @@ def test_a_report_without_the_building_still_answers_where_in_the_city():
     from bot.answer.features import asked_fact_missing
 
     text = "Ministers meet\nThe two foreign ministers met in Valletta on Monday.\nThey spoke for an hour."
-    article = Article(id="a5", title="Ministers meet", source="t.txt", text=text)
-    sentences = split_sentences(text)
-    vectors = np.eye(len(sentences), 8, dtype=np.float32)
-    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    article, sentences, vectors, context = _eye_context(text, "a5", "Ministers meet")
     for question, missing in (("Where exactly did the ministers meet?", False), ("Where did they meet?", False)):
         q = parse(question, Catalog())
         candidates, matrix = featurize(q, vectors[1], [context])
@@ -431,10 +425,7 @@ def test_a_report_without_the_building_still_answers_where_in_the_city():
 def test_a_sum_of_money_asked_for_is_missing_when_only_a_count_is_stated(text: str, missing: bool) -> None:
     from bot.answer.features import asked_fact_missing
 
-    article = Article(id="a7", title="Corridor", source="t.txt", text=text)
-    sentences = split_sentences(text)
-    vectors = np.eye(len(sentences), 8, dtype=np.float32)
-    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    _article, _sentences, vectors, context = _eye_context(text, "a7", "Corridor")
     q = parse("How much will the customs corridor cost?", Catalog())
     candidates, matrix = featurize(q, vectors[0], [context])
     for c, score in zip(candidates, (0.4, 0.6)):
@@ -458,10 +449,7 @@ def test_the_date_of_the_next_meeting_is_not_the_date_of_this_one(next_round: st
     from bot.answer.features import asked_fact_missing
 
     text = f"Doha talks\nThe two delegations met in Doha on 3 March.\n{next_round}"
-    article = Article(id="a8", title="Doha talks", source="t.txt", text=text)
-    sentences = split_sentences(text)
-    vectors = np.eye(len(sentences), 8, dtype=np.float32)
-    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    _article, _sentences, vectors, context = _eye_context(text, "a8", "Doha talks")
     q = parse("On what date will the next round of the talks open?", Catalog())
     assert q.wants_next and q.wants_date
     candidates, matrix = featurize(q, vectors[2], [context])
