@@ -420,6 +420,8 @@ def test_a_report_without_the_building_still_answers_where_in_the_city():
         ("The ministers agreed to build a customs corridor.\nIt is a 2-billion-dollar project of 4 lanes.", False),
         ("The ministers agreed to build a customs corridor.\nIt will cost 1.2bn rupiah, in 3 phases.", False),
         ("The ministers agreed to build a customs corridor.\nIt will serve 40 million people in 3 countries.", True),
+        ("The ministers agreed to build a customs corridor.\nIt will serve 5 million Syrians in 3 countries.", True),
+        ("The ministers agreed to build a customs corridor.\nIt joins the N1 road at 2 points.", True),
     ],
 )
 def test_a_sum_of_money_asked_for_is_missing_when_only_a_count_is_stated(text: str, missing: bool) -> None:
@@ -443,6 +445,10 @@ def test_a_sum_of_money_asked_for_is_missing_when_only_a_count_is_stated(text: s
         ("A follow-up session is set for 12 April.", False),
         ("The two envoys agreed to reconvene on 12 April.", False),
         ("The next round will take place in Doha. A truce will take effect on 12 April.", True),  # no meeting's date
+        ("Li will travel to Washington on 12 April.", False),
+        ("Biden will host Xi at the White House on 12 April.", False),
+        ("The meeting, their second this year, opened on 3 March.", True),  # this meeting, not the next
+        ("Li said on 3 March that the talks would cover trade.", True),
     ],
 )
 def test_the_date_of_the_next_meeting_is_not_the_date_of_this_one(next_round: str, missing: bool) -> None:

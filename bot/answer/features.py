@@ -282,30 +282,32 @@ _PROPER = re.compile(r"\b[A-Z][\w'\u2019-]+(?:\s+(?:[A-Z][\w'\u2019-]+|de|da|von
 # A sentence about a meeting to come, however worded: "will resume", "is scheduled for", "a second round",
 # "agreed to reconvene", "a follow-up session is set for", "the next round".
 _TO_COME = re.compile(
-    r"\b(?:will|would|shall|next|again|resum\w*|reconven\w*|scheduled|set\s+for|due|planned|expected|upcoming|"
-    r"follow-up|second|third|another|to\s+be\s+held)\b",
+    r"\b(?:will|shall|next|again|resum\w*|reconven\w*|scheduled|set\s+(?:for|to)|due|planned|expected|upcoming|"
+    r"follow-up|to\s+be\s+held|(?:second|third|another|new)\s+(?:round|session|meeting))\b",
     re.I,
 )
 # ... and a meeting word in it: "a ceasefire that will take effect on 1 November" dates no meeting.
 _MEETING_WORD = re.compile(
     r"\b(?:round|talks|meet\w*|session|summit|visit\w*|negotiations?|resum\w*|reconven\w*|convene\w*|"
-    r"consultations?|dialogue)\b",
+    r"consultations?|dialogue|travel\w*|host\w*|hold|held|continu\w*)\b",
     re.I,
 )
 # A sum of money as reports write it: "$25m", "US$12 billion", "€105 million", "400 dollars", "2bn euros".
 _MONEY = re.compile(
     r"[$\u20ac\u00a3\u00a5\u20a6\u20b9\u20b4\u20ba]\s?\d|\b(?:US|A|C|NZ|HK|S)\$\s?\d|\bGH\u00a2\s?\d|"
     # "AUD 5 million", "N650 billion" (naira), "R5bn" (rand), "Rs 300 crore", "Sh5 billion", "KSh 2 billion"
-    r"\b(?:USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|CNY|RMB|INR|SGD|ZAR|NGN|KES|EGP|TRY|BRL|MXN|SAR|AED|QAR|UGX|TZS|N|R|"
-    r"Rs\.?|Rp|RM|K?Sh\.?|TSh|Tk|Dhs?|SR|QR|LE)\s?\d|"
+    r"\b(?-i:USD|EUR|GBP|AUD|CAD|NZD|CHF|JPY|CNY|RMB|INR|SGD|ZAR|NGN|KES|EGP|TRY|BRL|MXN|SAR|AED|QAR|UGX|TZS|N|R|"
+    r"Rs\.?|Rp|RM|K?Shs?\.?|TSh|Tk|Dhs?|SR|QR|LE)\s?\d(?![\w-]*\s+(?:road|highway|masks?)\b)|"
     # "40 million", "1.2bn", "300 crore": a count of millions is a sum when a sum is asked for; people
     # and lanes are counted in hundreds and thousands, or say what they are
-    r"\b\d[\d,.]*\s*(?:million|billion|trillion|bn|mn|crore|lakh)\b(?!\s+(?:people|persons|residents|"
-    r"refugees|migrants|tonnes|tons|barrels|voters|citizens|inhabitants|doses|cubic|square|hectares))|"
-    r"\b(?:millions|billions|trillions)\s+of\s+(?:dollars|euros|pounds)|\b[\d.]+-?(?:million|billion)?-?dollar\b|"
+    r"(?<![\d.,])\d[\d,.]*\s*(?:million|billion|trillion|bn|bln|mn|crore|lakh)\b(?!\s*-?\s*(?:strong|member)|"
+    r"\s+(?:(?-i:[A-Z](?!\.?S\b|\.S\.))|people|persons|residents|refugees|migrants|tonnes|tons|barrels|voters|votes|citizens|inhabitants|"
+    r"doses|cubic|square|hectares))|"
+    r"\bmulti(?:-?million|-?billion)-?dollar\b|"
+    r"\b(?:millions|billions|trillions)\s+of\s+(?:dollars|euros|pounds)|(?<![\d.,])\d[\d.]*-?(?:million|billion)?-?dollar\b|"
     r"\bbillion-dollar\b|"
     # "400 dollars", "5 million Australian dollars", "one billion euros", "50 billion CFA francs"
-    r"\b(?:\d[\d,.]*|a|one|two|three|four|five|six|seven|eight|nine|ten|several|half\s+a)\s*"
+    r"(?:(?<![\d.,])\d[\d,.]*|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|several|half\s+a))\s*"
     r"(?:(?:million|billion|trillion|bn|m|k|crore|lakh)\s+)?(?:[A-Z][A-Za-z]+\s+)?(?:dollars?|euros?|pounds?|"
     r"sterling|yuan|renminbi|yen|rupees?|francs?|rand|naira|shillings?|reais|real|pesos?|roubles?|rubles?|dirhams?|"
     r"riyals?|won|lira|liras|lire|kroner|kronor|krone|zloty|tenge|rupiah|ringgit|cedis?|kwacha|birr|taka|dong|"
@@ -626,7 +628,10 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
         # "On what date will the next round open?": the day of the meeting reported is no answer; a
         # sentence about the meeting to come must state one.
         coming = [
-            i for i, c in enumerate(mine) if _TO_COME.search(c.sentence.text) and _MEETING_WORD.search(c.sentence.text)
+            i
+            for i, c in enumerate(mine)
+            if PLANNED.search(c.sentence.text)
+            or (_TO_COME.search(c.sentence.text) and _MEETING_WORD.search(c.sentence.text))
         ]
         return not coming or rows[coming, INDEX["date_asked"]].max() == 0
     return all(rows[:, INDEX[name]].max() == 0 for name in asked)

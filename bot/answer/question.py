@@ -274,7 +274,7 @@ _ASKS_LENGTH = re.compile(r"\b(?:last|lasted|take|took|talk|talked|meet|met|stay
 # did they say about the cost of living?", which asks what was said.
 _ASKS_MONEY = re.compile(
     r"^\W*how\s+much\b(?!\s+(?:of|time|longer|more|land|water|territory|gas|oil|grain|progress|support))"
-    r"(?:(?!\b(?:about|emphasis|attention|weight|importance)\b)[^?])*"
+    r"(?:(?!\btalk\w*\s+about\b|\b(?:emphasis|attention|weight|importance)\b)[^?])*"
     r"\b(?:cost|costs|pay|paid|spend|spent|invest\w*|pledg\w*|worth|fund\w*|grant\w*|aid|money|loans?|"
     r"financ\w*|budget|compensation)\b|"
     r"^\W*what\s+(?:is|was|will\s+be|would\s+be)\s+the\s+(?:\w+\s+){0,2}(?:cost|price|value)\s+of\b|"
@@ -725,6 +725,14 @@ _NAMES_A_THING = re.compile(
 )
 
 
+def _lone_side_before(text: str, side: tuple[int, int] | None, pair_at: int) -> bool:
+    """A side named alone before two people joined by a hyphen, as the subject: not one of two sides
+    ("China and the US ... at the Biden-Xi summit") nor a title's country ("Chinese President Xi")."""
+    if side is None or side[0] >= pair_at or pair_at - side[1] <= 12:
+        return False
+    return not re.match(r"\s*(?:and|&|/|-|\u2013)\s*(?:the\s+)?[A-Z]", text[side[1] :])
+
+
 def _set_actor(
     q: Question, text: str, matched: list[tuple[int, KnownPerson]], sides: list[tuple[int, int, str]]
 ) -> None:
@@ -752,8 +760,9 @@ def _set_actor(
         together = re.fullmatch(
             r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?\s*(?:[\u2013\u2014/-]|\s+and\s+)\s*", between
         )
-        side_first = first_side is not None and first_side[0] < pos_a  # "What did Berlin press at the Merz-Tusk talks?"
-        if together and pos_a <= (first_person[0] if first_person else pos_a) and not side_first:
+        if together and pos_a <= (first_person[0] if first_person else pos_a):
+            if _lone_side_before(text, thing, pos_a) and first_side is not None:
+                q.actor_side = first_side[1]  # "What did Berlin press Poland to join at the Merz-Tusk talks?"
             return
     if first_person and (
         not first_side or first_person[0] <= first_side[0] + 12 or first_person[1].country == first_side[1]

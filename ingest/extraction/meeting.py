@@ -55,6 +55,8 @@ _KICKERS = {
     "comment",
     "editorial",
     "news analysis",
+    "special report",
+    "watch",
 }
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}?)\s*(?:,|\u2022|\(|\u2014|-)", re.M)
 _WEEKDAY_RE = re.compile(r"\b(?:on\s+)?(" + "|".join(w.title() for w in WEEKDAYS) + r")\b")
@@ -307,7 +309,8 @@ def _venue(
         caps = _CAPS_DATELINE.match(s.text)
         name = caps.group(1).strip() if caps else ""
         # "BOGOR, Indonesia, March 12 -" names a city and its country; "EU, Japan - ..." two sides.
-        kicker = name.casefold() in _KICKERS  # "EXCLUSIVE - ...", "ANALYSIS - ...": a label, no place
+        # "EXCLUSIVE - ...", "ANALYSIS - ...", "REFILE-EXCLUSIVE - ...": a label, no place
+        kicker = name.casefold() in _KICKERS or any(part in _KICKERS for part in name.casefold().split("-"))
         if (
             caps
             and not kicker
