@@ -161,13 +161,13 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             and stating is not None
             and stating.score >= add_floor
             and MEETING_CUES.search(stating.sentence.text) is not None
-            and not _TO_COME.search(stating.sentence.text)
+            and not _ANOTHER_MEETING.search(stating.sentence.text)
         )
         if (
             stating is not None
             and (building or stating.score >= FACT_RATIO * top.score)
             and all(c.sentence.start != stating.sentence.start for c in chosen)
-            and words + len(stating.sentence.text.split()) <= 90
+            and words + len(stating.sentence.text.split()) <= 70
         ):
             chosen.append(stating)
     chosen = whole_quotations(chosen, ranked)
@@ -435,7 +435,7 @@ _CITY_AFTER = re.compile(r",?\s+(in|outside|near)\s+(" + trie_pattern(CITIES) + 
 _MEETING_Q = re.compile(r"\b(?:meet|met|meeting|talks?|held|hold|receiv\w*|host\w*|visit\w*|summit)\b", re.I)
 # A venue named in capitalised words, with "of (the)" between them: "Kantei", "Great Hall of the People".
 # A meeting still to come or one before: "will be held", "next meeting", "their last meeting was held".
-_TO_COME = re.compile(r"\b(?:will|would|next|last|previous|earlier|due\s+to|expected\s+to)\b", re.I)
+_ANOTHER_MEETING = re.compile(r"\b(?:will|would|next|last|previous|earlier|due\s+to|expected\s+to)\b", re.I)
 # "the Foreign Ministry's guest house": the owner of the venue, not the venue
 _POSSESSIVE_END = re.compile(r"['\u2019]s?$")
 _PLAIN_VENUE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'\u2019.-]*){0,4}$")
