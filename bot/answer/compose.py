@@ -383,9 +383,9 @@ def direct_answer(q: Question, top: Ranked, meeting: Meeting | None) -> str | No
     text = top.sentence.text
     # In the order the sentence names them: its subject, usually the host, comes first.
     named = sorted((p.name for p in meeting.participants if len(p.name.split()) > 1 and p.name in text), key=text.index)
-    venue = meeting.venue
-    if venue and not (_PLAIN_VENUE.match(venue) and not _POSSESSIVE_END.search(venue) and _written(venue, text)):
-        venue = None
+    venue = (
+        meeting.venue if meeting.venue and _written(meeting.venue, text) and _PLAIN_VENUE.match(meeting.venue) else None
+    )
     date = meeting.date if meeting.date and meeting.date in text and meeting.date[:1].isupper() else None
     if meeting.mode == "phone":
         venue = None  # a call has no meeting place: the dateline is where the report was filed
@@ -433,11 +433,9 @@ def _written(venue: str, text: str) -> bool:
 
 _CITY_AFTER = re.compile(r",?\s+(in|outside|near)\s+(" + trie_pattern(CITIES) + r")(?![\w-])")
 _MEETING_Q = re.compile(r"\b(?:meet|met|meeting|talks?|held|hold|receiv\w*|host\w*|visit\w*|summit)\b", re.I)
-# A venue named in capitalised words, with "of (the)" between them: "Kantei", "Great Hall of the People".
 # A meeting still to come or one before: "will be held", "next meeting", "their last meeting was held".
 _ANOTHER_MEETING = re.compile(r"\b(?:will|would|next|last|previous|earlier|due\s+to|expected\s+to)\b", re.I)
-# "the Foreign Ministry's guest house": the owner of the venue, not the venue
-_POSSESSIVE_END = re.compile(r"['\u2019]s?$")
+# A venue named in capitalised words, with "of (the)" between them: "Kantei", "Great Hall of the People".
 _PLAIN_VENUE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'\u2019.-]*){0,4}$")
 
 

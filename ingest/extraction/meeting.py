@@ -337,6 +337,7 @@ def _place_in(text: str, needs_cue: bool) -> str | None:
             len(m.group(1)) > 3
             and m.group(1).split()[0] not in WEEKDAY_TITLES
             and not _AFFILIATION.search(text[: m.start()])
+            and not _POSSESSIVE_END.search(m.group(1).strip())  # "at the Foreign Ministry's guest house": its owner
         ):
             return m.group(1).strip().rstrip(".,")
     c = _CITY_RE.search(text)
@@ -345,6 +346,7 @@ def _place_in(text: str, needs_cue: bool) -> str | None:
     return None
 
 
+_POSSESSIVE_END = re.compile(r"['\u2019]s?$")
 # "a researcher at the University of Guangzhou": where someone works, not where anyone met.
 _AFFILIATION = re.compile(
     r"\b(?:researcher|analyst|professor|fellow|lecturer|scholar|economist|expert|director|student|dean|chair)s?\s*$",
