@@ -311,11 +311,12 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
         return all(term_in_text(t, text) for t in q.proper_terms)
     if not all(name_in_text(p.name, text) for p in q.people if not _alias_shadowed(p, q)):
         return False
-    if not all(term_in_text(t, text) for t in q.proper_terms):
-        return False
-    if not q.wants_next and not all(_told_of_here(t, article) for t in _setting_terms(q)):
-        return False  # "at the G7 summit": a meeting this article only says is still to come
     mentioned = sides_in(article)
+    if not all(term_in_text(t, text) or _side_named(t, mentioned) for t in q.proper_terms):
+        return False
+    told = [_told_of_here(t, article) if term_in_text(t, text) else _side_named(t, mentioned) for t in _setting_terms(q)]
+    if not q.wants_next and not all(told):
+        return False  # "at the G7 summit": a meeting this article only says is still to come
     if any(side not in mentioned for side in q.sides if side != "both"):
         return False  # "Did they discuss Syria?": a country the article never names
     meeting = catalog.meeting_of(article.id)
@@ -325,6 +326,16 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
         return False  # "after their August 31 meeting": a meeting this article mentions, not the one it reports
     year = (article.published or "")[:4]
     return all(not (year and y != year and y not in text) for y in q.years)
+
+
+def _side_named(term: str, mentioned: frozenset[str]) -> bool:
+    """A term that is wholly the name of a country or body the article names by another of its names:
+    "at EU level" in a report that writes "the European Union". (A city is no such term: "in Lisbon"
+    must be written, wherever Portugal is named.)"""
+    if term in CITIES:
+        return False
+    found = find_sides(term)
+    return len(found) == 1 and found[0][:2] == (0, len(term)) and found[0][2] in mentioned
 
 
 def _on_day(meeting_date: str | None, days: list[tuple[int, int]]) -> bool:

@@ -661,6 +661,16 @@ def test_the_owner_of_a_venue_is_no_venue(components):
     assert answer.answer.startswith("Aino Marin and Tunde Okafor met in Helsinki on Monday.")  # the city instead
 
 
+def test_a_word_that_qualifies_a_building_is_no_venue(components):
+    text = (
+        "ACCRA, June 3 - Ghanaian Trade Minister Kofi Mensah and his Togolese counterpart, Yawa Adjovi, met for "
+        "two hours at the Ghanaian trade ministry on Tuesday.\nMensah urged Togo to cut transit fees.\n"
+    )
+    answer = ask_one_article(components, text, "Where did Mensah and Adjovi meet?")
+    assert "at the Ghanaian." not in answer.answer and "met at the Ghanaian" not in answer.answer
+    assert "Accra" in answer.answer  # the dateline's city instead
+
+
 def test_talks_in_a_city_off_the_capitals_list_are_placed_by_the_reports_venue(components):
     from ingest.extraction.lexicon import CITIES
 
@@ -673,3 +683,14 @@ def test_talks_in_a_city_off_the_capitals_list_are_placed_by_the_reports_venue(c
     answer = ask_one_article(components, text, "When and in which city did the Peruvian and Bolivian ministers meet?")
     assert not answer.abstained
     assert "Arequipa" in answer.answer
+
+
+def test_a_body_named_by_its_short_form_is_found_under_its_full_name(components):
+    text = (
+        "Lisbon and Rabat sign visa pact\n\nPortuguese Foreign Minister Rui Mota met his Moroccan counterpart, "
+        "Nadia Alami, in Rabat on Monday.\nThe Moroccan side requested that Portugal support, within the European "
+        "Union, faster visa procedures for Moroccan students.\n"
+    )
+    answer = ask_one_article(components, text, "What did Morocco ask Portugal to push for at EU level?")
+    assert not answer.abstained
+    assert "visa procedures" in answer.answer

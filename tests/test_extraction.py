@@ -655,3 +655,21 @@ def test_a_label_in_capitals_before_the_story_is_no_dateline(kicker):
         "Luis Mamani, met on Tuesday for their first talks in four years.\n"
     )
     assert extract(text).venue is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "is_topic"),
+    [
+        ("The talks were dominated by border security and cross-border trade.", True),
+        ("At the centre of the discussions was the proposed dam on the river.", True),
+        ("The disputed Abyei area also came up on the final day.", True),
+        ("The meeting, which lasted three hours, covered navigation in the waterway.", True),
+        ("The agenda included energy, trade and migration.", True),
+        ("Silva said the resolution was not on the agenda.", False),
+        ("Silva arrived in Paris by train on Thursday evening.", False),
+    ],
+)
+def test_what_the_talks_were_about_is_found_however_it_is_worded(sentence, is_topic):
+    text = RIVER + sentence + "\n"
+    topic_sentences = {text[t.evidence.start : t.evidence.end] for t in extract(text).topics}
+    assert (sentence in topic_sentences) is is_topic

@@ -460,3 +460,26 @@ def test_the_date_of_the_next_meeting_is_not_the_date_of_this_one(next_round: st
     assert q.wants_next and q.wants_date
     candidates, matrix = featurize(q, vectors[2], [context])
     assert bool(asked_fact_missing(q, candidates, matrix, len(candidates) - 1)) is missing
+
+
+def test_a_topics_question_prefers_the_sentence_that_says_what_the_talks_covered():
+    from vectorstore.models import Evidence, Meeting, Topic
+
+    sentences = split_sentences(TEXT)
+    agenda = sentences[4]  # "Fishing quotas were also on the agenda."
+    meeting = Meeting(
+        topics=[Topic(label="Fishing quotas", evidence=Evidence(article_id="a1", start=agenda.start, end=agenda.end))]
+    )
+
+    def column(question: str, name: str) -> list[float]:
+        article = Article(id="a1", title="Ministers meet", source="t.txt", text=TEXT)
+        vectors = np.eye(len(sentences), 8, dtype=np.float32)
+        context = ArticleContext(article, meeting, sentences, vectors, {}, focus=0.0, rank=0)
+        _, matrix = featurize(parse(question, Catalog()), vectors[1], [context])
+        return matrix[:, INDEX[name]].tolist()
+
+    assert column("What issues were on the table?", "topics_asked") == [0, 0, 0, 0, 1]
+    # What they agreed is no topic question: the same sentence is marked as a topic, not as asked for.
+    assert sum(column("What did the two sides agree?", "topics_asked")) == 0
+    assert column("What did the two sides agree?", "topic_evidence") == [0, 0, 0, 0, 1]
+    assert load_weights().weights["topics_asked"] > 0

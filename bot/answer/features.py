@@ -224,6 +224,7 @@ BASE = (
     "headline",
     "position",
     "topic_evidence",
+    "topics_asked",
     "agreement",
     "short",
     "quote",
@@ -414,6 +415,10 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
     # Likewise the side asked about: in "What did Norway and Chile agree?" the countries are the
     # speakers, not what the answer is about ("What did China ask the US to do?" keeps the US).
     speakers = set(q.sides) if q.actor_side == "both" else {q.actor_side} if q.actor_side else set()
+    if q.intent == "topics":
+        # "What was on the table when the Canadian and Norwegian ministers met?": the sides pick the
+        # meeting; what it covered is the answer.
+        speakers |= set(q.sides)
     topic -= {"side:" + side for side in speakers}
     topic -= set().union(*question_stems(q.excluded))  # "besides Ukraine": not what the answer is about
     group = GROUPS.get(q.intent, "other")
@@ -513,6 +518,9 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["headline"]] = s.start == 0 or text.strip() == ctx.article.title.strip()
             f[INDEX["position"]] = i / n
             f[INDEX["topic_evidence"]] = s.start in topic_starts
+            # "What was on the table?": the sentence that says what the talks covered. Not crossed with the
+            # outcome questions of its group, whose answer is what was agreed, not what was discussed.
+            f[INDEX["topics_asked"]] = q.intent == "topics" and s.start in topic_starts
             f[INDEX["agreement"]] = s.start in agreement_starts
             f[INDEX["short"]] = len(text.split()) < 8
             f[INDEX["quote"]] = bool(_QUOTE.search(text))

@@ -64,10 +64,15 @@ _MONTH_DAY = re.compile(
     r"\b(" + MONTH_PATTERN + r")\s+(\d{1,2})(?:,?\s+(\d{4}))?\b|\b(\d{1,2})\s+(" + MONTH_PATTERN + r")(?:\s+(\d{4}))?\b"
 )
 _TODAY = re.compile(r"\b(?:earlier\s+)?today\b|\byesterday\b", re.I)
+# How reports say what talks were about: "discussed", "the talks covered", "focused on", "centred on",
+# "dominated by", "at the heart of the talks", "the agenda included", "Abyei also came up" (not "the
+# resolution was not on the agenda").
 _TOPIC = re.compile(
-    r"\b(?:discuss(?:ed|ing)?|exchanged views on|talked about|on the agenda|focus(?:ed)? on|ranged over|compared assessments of|"
-    r"touched on|covered|take up|took up|main (?:subjects|topics|issues)|key (?:questions|issues|topics)|"
-    r"priorit(?:y|ies))\b",
+    r"\b(?:discuss(?:ed|ing)?|exchanged views on|talked about|(?<!not )on the (?:agenda|table)|focus(?:ed|sed|ing)? on|ranged over|"
+    r"compared assessments of|touched on|cover(?:ed|ing)|take up|took up|main (?:subjects|topics|issues)|"
+    r"key (?:questions|issues|topics)|priorit(?:y|ies)|cent(?:red|ered)\s+(?:on|around)|revolved\s+around|dominated|"
+    r"concentrated\s+on|at the (?:centre|center|heart|top) of the (?:talks|discussions?|agenda|meeting|negotiations)|"
+    r"(?:agenda|talks|discussions?)\s+(?:also\s+)?included|came up|(?:was|were) (?:also )?raised)\b",
     re.I,
 )
 # A meeting held at a distance: "a phone call", "spoke by telephone", "telephoned", "by video link".
@@ -338,6 +343,7 @@ def _place_in(text: str, needs_cue: bool) -> str | None:
             and m.group(1).split()[0] not in WEEKDAY_TITLES
             and not _AFFILIATION.search(text[: m.start()])
             and not _POSSESSIVE_END.search(m.group(1).strip())  # "at the Foreign Ministry's guest house": its owner
+            and not _COMMON_PLACE_AFTER.match(text, m.end(1))  # "at the Ivorian agriculture ministry": a modifier
         ):
             return m.group(1).strip().rstrip(".,")
     c = _CITY_RE.search(text)
@@ -347,6 +353,12 @@ def _place_in(text: str, needs_cue: bool) -> str | None:
 
 
 _POSSESSIVE_END = re.compile(r"['\u2019]s?$")
+# Capitalised words that go on into a common noun of a place name no building: "at the Ivorian
+# agriculture ministry", "at the Indian embassy" (not "at the Elysee in the palace garden").
+_COMMON_PLACE_AFTER = re.compile(
+    r"\s+(?:(?!(?:in|on|at|of|the|an?|for|with|and|to|by|after|before|during|near)\b)[a-z][\w-]*\s+){0,2}(?:ministry|palace|residence|house|office|offices|headquarters|embassy|consulate|"
+    r"building|hotel|guest\s*house|compound|complex|airport|hall|centre|center|mansion|villa|castle|estate|resort)\b"
+)
 # "a researcher at the University of Guangzhou": where someone works, not where anyone met.
 _AFFILIATION = re.compile(
     r"\b(?:researcher|analyst|professor|fellow|lecturer|scholar|economist|expert|director|student|dean|chair)s?\s*$",
