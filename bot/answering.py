@@ -314,7 +314,9 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
     mentioned = sides_in(article)
     if not all(term_in_text(t, text) or _side_named(t, mentioned) for t in q.proper_terms):
         return False
-    told = [_told_of_here(t, article) if term_in_text(t, text) else _side_named(t, mentioned) for t in _setting_terms(q)]
+    told = [
+        _told_of_here(t, article) if term_in_text(t, text) else _side_named(t, mentioned) for t in _setting_terms(q)
+    ]
     if not q.wants_next and not all(told):
         return False  # "at the G7 summit": a meeting this article only says is still to come
     if any(side not in mentioned for side in q.sides if side != "both"):
