@@ -65,6 +65,23 @@ def test_appositive_title_gives_the_country():
     assert people["Dana Whitfield"].title and "Secretary" in people["Dana Whitfield"].title
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name", "country"),
+    [
+        (
+            "The Prime Minister spoke today with Losana Kaufusi, Prime Minister of the Kingdom of Tonga, by video.",
+            "Losana Kaufusi",
+            "Tonga",
+        ),
+        ("Ana Soto met Luis Mamani, Minister of Foreign Affairs of Bolivia.", "Luis Mamani", "Bolivia"),
+    ],
+)
+def test_an_appositive_title_of_a_country_gives_the_country(sentence, name, country):
+    person = {p.name: p for p in find_people(sentence)}[name]
+    assert person.country == country
+    assert person.title and person.title.endswith(country)
+
+
 def test_subject_before_the_verb_is_the_actor_and_the_object_is_the_target():
     st = statement_for(extract(RIVER), "Silva urged France")
     assert (st.actor, st.side, st.kind, st.target) == ("Marco Silva", "Brazil", "urge", "France")
@@ -673,3 +690,27 @@ def test_what_the_talks_were_about_is_found_however_it_is_worded(sentence, is_to
     text = RIVER + sentence + "\n"
     topic_sentences = {text[t.evidence.start : t.evidence.end] for t in extract(text).topics}
     assert (sentence in topic_sentences) is is_topic
+
+
+def test_a_host_who_welcomed_a_counterpart_reports_the_meeting():
+    text = (
+        "Chile and Bolivia talk rail in La Paz\n\n"
+        "The two presidents had already met once, briefly, in Asuncion last year.\n"
+        "Bolivian President Marco Quispe welcomed his Chilean counterpart, Ana Rojas, to the Casa Grande del "
+        "Pueblo in La Paz on Friday.\n"
+        'Rojas invited Quispe to continue the conversation in Santiago next year. "We will," Quispe said.\n'
+    )
+    meeting = extract(text)
+    assert {p.name for p in meeting.participants} == {"Marco Quispe", "Ana Rojas"}  # La Paz is no one
+    assert meeting.venue == "La Paz"
+    assert meeting.evidence is not None and "welcomed" in text[meeting.evidence.start : meeting.evidence.end]
+
+
+def test_a_title_set_off_before_the_next_name_is_not_the_previous_persons():
+    text = (
+        "Speaking after talks with the Minister of Trade and Expatriates, Nadia Alami, the Minister of Foreign "
+        "Affairs of Portugal, Rui Mota, said the visit went well.\n"
+    )
+    people = {p.name: p for p in find_people(text)}
+    assert people["Rui Mota"].country == "Portugal"
+    assert people["Nadia Alami"].country is None

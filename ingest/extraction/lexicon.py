@@ -215,6 +215,12 @@ CITIES = {
     "São Paulo",
     "Johannesburg",
     "Cape Town",
+    # seats of government the dataset's one capital per country leaves out
+    "La Paz",
+    "Putrajaya",
+    "Abidjan",
+    "Dar es Salaam",
+    "Cotonou",
     "Lagos",
     "Accra",
     "Dakar",
@@ -747,7 +753,10 @@ CUE_PATTERNS = {kind: re.compile(r"\b(?:" + "|".join(cues) + r")\b", re.I) for k
 
 MEETING_CUES = re.compile(
     r"\b(?:met|meet|meets|meeting|talks|talked|held|hold|holds|discuss(?:ed|es|ion|ions)?|summit|visit(?:ed|s)?|"
-    r"spoke|phone call|call|sat down|conversation|exchange|encounter|hosted|received)\b",
+    r"spoke|phone call|call|sat down|conversation|exchange|encounter|hosted|received|"
+    # "welcomed his Chilean counterpart", "welcomed Mohamud to State House" (not "welcomed the deal")
+    r"welcom(?:ed|es|ing)\s+(?:[\w'\u2019-]+\s+){0,4}?(?:counterpart|guest|visitor|delegation)s?|"
+    r"welcom(?:ed|es|ing)\s+(?-i:(?:[A-Z][\w'\u2019-]*\s+){1,4})to)\b",
     re.I,
 )
 

@@ -29,8 +29,10 @@ _CONNECTOR = r"(?:of|the|for|de|da|do|dos|das|di|bin|ben|al|van|von|der|den|la|l
 _RUN = re.compile(rf"(?<![\w.]){_CAP}(?:(?:(?:[ \t]+{_CONNECTOR})+[ \t]+|[ \t]+){_CAP})*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _HEADS = "|".join(sorted(TITLE_HEADS))
+# ", Prime Minister of the Kingdom of Tonga," after the name: the title, and the country it is of.
 _APPOSITIVE = re.compile(
-    r"^\s*,\s*(?:(?:the|her|his|their|its|a)\s+)?((?:[\w.\-]+\s+){0,6}?(?:" + _HEADS + r"))\b",
+    r"^\s*,\s*(?:(?:the|her|his|their|its|a)\s+)?((?:[\w.\-]+\s+){0,6}?(?:" + _HEADS + r")\b"
+    r"(?:\s+(?-i:of\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'\u2019-]*)*))?)",
     re.I,
 )
 _TITLE_OF = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
@@ -51,6 +53,7 @@ _TITLE_THEN_COMMA = re.compile(
     r"(?:^|[\s(])((?:([A-Z][\w.-]*(?:['\u2019]s)?)\s+)?(?:(?i:" + _MODIFIERS + r")\s+){0,3}(?i:" + _HEADS + r")"
     r"(?:\s+(?:for|of)\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'\u2019-]*)*)?),\s+$"
 )
+_NAME_AFTER = re.compile(r"\s*,\s+[A-Z][\w\u00c0-\u024f'\u2019-]+\s+[A-Z]")
 # After a name in apposition: a comma, the sentence's end, or a phrase that goes on describing the
 # meeting ("..., Arif Wicaksono, in Jakarta", "... Arif Wicaksono on Monday"), never a verb.
 _APPOSITION_ENDS = re.compile(r"\s*(?:[,.;:)\u2014]|$|\s(?:and|in|on|at|of|for|from|who|whose|during|after|before)\b)")
@@ -198,8 +201,8 @@ def find_people(text: str) -> list[Person]:
         title_part, name_part = _split_run(run)
         name = _clean_name(name_part)
         tokens = name.split()
-        if not tokens or len(tokens) > 5 or _names_a_country(name):
-            continue
+        if not tokens or len(tokens) > 5 or _names_a_country(name) or any(p in CITIES for p in name.split("-")):
+            continue  # "La Paz", "the Arica-La Paz railway": a place, however often it is named again
         title = _without_connectives(title_part) or None
         title_tokens = {t.casefold().rstrip(".") for t in (title or "").split()}
         has_title = bool(title_tokens & TITLE_HEADS)
@@ -211,7 +214,11 @@ def find_people(text: str) -> list[Person]:
         if lead is not None and not has_title:
             has_title = True
             title = title or lead.title
-        appositive = _APPOSITIVE.match(text[m.end() : m.end() + 80])
+        appositive = _APPOSITIVE.match(text[m.end() : m.end() + 120])
+        if appositive and _NAME_AFTER.match(text, m.end() + appositive.end()):
+            # "Karim Benslimane, the Minister of Foreign Affairs of Portugal, Tiago Reis, ...": the title
+            # that a comma and a name follow is the next person's, set off before his name.
+            appositive = None
         if not (has_title or appositive) and not (
             len(tokens) >= 2 and (_before_speech(text, m.end()) or _surname_again(text, tokens[-1], m.end()))
         ):
@@ -225,7 +232,7 @@ def find_people(text: str) -> list[Person]:
                 of = _TITLE_OF.search(title)
                 country = _country_of(of.group(1)) if of else None
         if appositive:
-            title = title or appositive.group(1)
+            title = title or appositive.group(1).rstrip(".")
             country = country or _country_of(appositive.group(1))
         country = country or (lead.country if lead else None) or of_country
         if lead is not None and lead.serves:
