@@ -390,6 +390,27 @@ def test_the_sentence_with_the_day_joins_the_one_with_the_building() -> None:
     assert chosen == [sentences[1].text, sentences[2].text]
 
 
+def test_a_long_lead_with_the_day_joins_a_meeting_sentence_without_one() -> None:
+    text = (
+        "Ministers meet\n"
+        "VALLETTA, May 3 - Malta and Tunisia agreed on Tuesday to set up a joint coastguard centre and to share "
+        "radar data on the central Mediterranean, but talks between the two countries' foreign ministers ended "
+        "without a deal on fishing rights in the disputed waters south of the Maltese islands.\n"
+        "Maltese Foreign Minister Ian Borg hosted his Tunisian counterpart for a day of talks at the Auberge de "
+        "Castille in the Maltese capital.\n"
+        "Valletta was busy with tourists."
+    )
+    _article, sentences, vectors, context = _eye_context(text, "a6", "Ministers meet")
+    q = parse("On what day and where did the Maltese and Tunisian ministers meet?", Catalog())
+    candidates, _ = featurize(q, vectors[2], [context])
+    scores = {"Maltese Foreign": 0.9, "VALLETTA": 0.15}
+    for c in candidates:
+        c.score = next((p for opening, p in scores.items() if c.sentence.text.startswith(opening)), 0.01)
+    chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
+    assert chosen == [sentences[1].text, sentences[2].text]  # in the report's order
+    assert len(" ".join(chosen).split()) > 70  # longer than a runner-up may make an answer: the day is worth it
+
+
 def test_a_report_without_the_building_still_answers_where_in_the_city():
     from bot.answer.features import asked_fact_missing
 

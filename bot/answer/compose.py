@@ -152,12 +152,11 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             ),
             None,
         )
-        # "Where in Moscow ...?" answered by the meeting's sentence, which gives only the city: a
-        # sentence that names a building for the talks answers what was asked, down to the runner-up
-        # floor, unless it tells of a meeting to come.
+        # "Where in Moscow ...?" answered by the meeting's sentence, which gives only the city, or "On
+        # what day ...?" by one that gives no day: a sentence about the talks that names the building or
+        # the day answers what was asked, down to the runner-up floor, unless it tells of another meeting.
         building = (
-            q.wants_venue
-            and "place_asked" in top.lacks
+            ((q.wants_venue and "place_asked" in top.lacks) or (q.intent == "where_when" and "date_asked" in top.lacks))
             and stating is not None
             and stating.score >= add_floor
             and MEETING_CUES.search(stating.sentence.text) is not None
@@ -167,7 +166,8 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             stating is not None
             and (building or stating.score >= FACT_RATIO * top.score)
             and all(c.sentence.start != stating.sentence.start for c in chosen)
-            and words + len(stating.sentence.text.split()) <= 70
+            # the building or day asked for is worth a longer answer than a runner-up is
+            and words + len(stating.sentence.text.split()) <= (90 if building else 70)
         ):
             chosen.append(stating)
     chosen = whole_quotations(chosen, ranked)
