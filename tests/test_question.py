@@ -53,6 +53,10 @@ def catalog():
         ("How did Whitfield react to the proposal?", "side_position"),
         ("What did the two sides agree on?", "outcome"),
         ("Which topics did they discuss?", "topics"),
+        ("What was on the table at the Oslo talks?", "topics"),
+        ("Which presidents met in Oslo?", "who_met"),
+        ("What did the Oslo talks produce?", "outcome"),
+        ("What came out of the talks?", "outcome"),
         ("Why was the meeting notable?", "other"),
     ],
 )

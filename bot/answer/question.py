@@ -52,7 +52,8 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
     (
         "who_met",
         re.compile(
-            r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:\w+\s+){0,2}(?:leaders?|officials?|ministers?|diplomats?))\b.*"
+            r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:\w+\s+){0,2}(?:leaders?|officials?|ministers?|diplomats?|presidents?|"
+            r"premiers?|chancellors?|envoys?))\b.*"
             r"\b(?:meet|meets|met|talk(?:s|ed|ing)?(?!\s+about)|counterpart|t[ao]ok\s+part|take\s+part|participat\w*|"
             r"s[ai]t\s+down|sitting\s+down|hold|held|holding|involved|with whom|receive|received|host|hosted|"
             r"welcome|welcomed|represented|attended|(?:speak|spoke|spoken|speaking)\s+with|(?:tele)?phoned)\b|"
@@ -77,7 +78,8 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         "outcome",
         re.compile(
             r"\b(?:agree|agreed|agreement|sign|signed|deal|outcome|result|progress|pledge\w*|decid\w*|commit\w*|"
-            r"follow-up|follow up)\b",
+            # "What did the summit produce?", "What came out of the talks?"
+            r"follow-up|follow up|produce|produced|yield|yielded|c[ao]me\s+out\s+of)\b",
             re.I,
         ),
     ),
@@ -93,7 +95,7 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
     (
         "topics",
         re.compile(
-            r"\b(?:discuss\w*|topics?|subjects?|themes?|issues?|agenda|talk\s+about|came\s+up|exchange\w*\s+views|situations?|"
+            r"\b(?:discuss\w*|topics?|subjects?|themes?|issues?|agenda|on\s+the\s+table|talk\s+about|came\s+up|exchange\w*\s+views|situations?|"
             r"dealt\s+with|deal\s+with|involve)\b",
             re.I,
         ),
