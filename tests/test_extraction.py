@@ -714,3 +714,14 @@ def test_a_title_set_off_before_the_next_name_is_not_the_previous_persons():
     people = {p.name: p for p in find_people(text)}
     assert people["Rui Mota"].country == "Portugal"
     assert people["Nadia Alami"].country is None
+
+
+def test_two_people_introduced_together_get_the_countries_in_the_same_order():
+    text = (
+        "The foreign ministers of Kazakhstan and Uzbekistan, Daniyar Seitkali and Rustam Khodjaev, met in "
+        "Tashkent on Monday.\nMinister Seitkali said water came first.\nSEITKALI: Thank you.\n"
+    )
+    people = {p.name: p for p in find_people(text)}
+    assert set(people) == {"Daniyar Seitkali", "Rustam Khodjaev"}  # the surname and the turn label are him
+    assert (people["Daniyar Seitkali"].country, people["Rustam Khodjaev"].country) == ("Kazakhstan", "Uzbekistan")
+    assert people["Rustam Khodjaev"].title == "foreign minister of Uzbekistan"  # not the next sentence's words

@@ -29,9 +29,10 @@ _CONNECTOR = r"(?:of|the|for|de|da|do|dos|das|di|bin|ben|al|van|von|der|den|la|l
 _RUN = re.compile(rf"(?<![\w.]){_CAP}(?:(?:(?:[ \t]+{_CONNECTOR})+[ \t]+|[ \t]+){_CAP})*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _HEADS = "|".join(sorted(TITLE_HEADS))
-# ", Prime Minister of the Kingdom of Tonga," after the name: the title, and the country it is of.
+# ", Prime Minister of the Kingdom of Tonga," after the name: the title, and the country it is of; within
+# the sentence (", met in Tashkent on Monday.\nMinister Seitkali ..." is no title).
 _APPOSITIVE = re.compile(
-    r"^\s*,\s*(?:(?:the|her|his|their|its|a)\s+)?((?:[\w.\-]+\s+){0,6}?(?:" + _HEADS + r")\b"
+    r"^\s*,\s*(?:(?:the|her|his|their|its|a)\s+)?((?:(?:[\w\-]+|(?:[A-Z]\.)+)[ \t]+){0,6}?(?:" + _HEADS + r")\b"
     r"(?:\s+(?-i:of\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'\u2019-]*)*))?)",
     re.I,
 )
@@ -258,6 +259,7 @@ def find_people(text: str) -> list[Person]:
             person.country = person.country or country
             continue
         people[key] = Person(name=name, title=title, country=country, first_seen=m.start())
+    _add_paired(text, people)
     # "President Zelenskyy" before "Volodymyr Zelenskyy": one person.
     for key, person in list(people.items()):
         if len(person.name.split()) == 1:
@@ -282,6 +284,47 @@ def find_people(text: str) -> list[Person]:
             known = [p for p in result if served[person.name] in p.aliases]
             person.country = known[0].country if known else None
     return result
+
+
+_WORDS = r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,3}"
+_NAME = r"[A-Z][\w\u00c0-\u024f'\u2019.-]*(?:\s+[A-Z][\w\u00c0-\u024f'\u2019.-]*){1,3}"
+# "The foreign ministers of Kazakhstan and Uzbekistan, Daniyar Seitkali and Rustam Khodjaev, met ...":
+# two titles of two countries, and two names in the same order.
+_PAIRED = re.compile(
+    r"\b((?i:(?:[a-z]+\s+){0,2}?(?:"
+    + _HEADS
+    + r"))s)\s+of\s+(?:the\s+)?("
+    + _WORDS
+    + r")\s+and\s+(?:the\s+)?("
+    + _WORDS
+    + r"),\s+("
+    + _NAME
+    + r")\s+and\s+("
+    + _NAME
+    + r")(?=[\s,.;:])"
+)
+
+
+def _add_paired(text: str, people: dict[str, Person]) -> None:
+    """Each of two people introduced together ("the foreign ministers of A and B, X and Y") gets the
+    country the title gives in the same place of its list."""
+    for m in _PAIRED.finditer(text):
+        countries = (_country_of(m.group(2)), _country_of(m.group(3)))
+        if None in countries or countries[0] == countries[1]:
+            continue
+        title = re.sub(r"^(?i:the)\s+", "", m.group(1))[:-1]  # "The foreign ministers" -> "foreign minister"
+        for name, country, start in zip((m.group(4), m.group(5)), countries, (m.start(4), m.start(5))):
+            name = _clean_name(name)
+            person = people.get(name)
+            if person is None:
+                people[name] = Person(
+                    name=name,
+                    title=f"{title} of {m.group(2) if country == countries[0] else m.group(3)}",
+                    country=country,
+                    first_seen=start,
+                )
+            elif person.country is None:
+                person.country = country
 
 
 # A transcript's turn: "VARGA: Thank you.", "HIGH REPRESENTATIVE BORRELL (via video): ...", "Borrell: ..."
