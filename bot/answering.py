@@ -361,8 +361,12 @@ def sides_in(article: Article) -> frozenset[str]:
     return _sides_of(article.id, article.text)
 
 
+# A sentence about an encounter before the one reported: "their earlier talks", "had already met once
+# ... last December", "first met in Geneva".
 _EARLIER = re.compile(
-    r"\blast\s+met\b|\bprevious(?:ly)?\b|\bearlier\s+(?:meeting|talks|visit)\b|\blast\s+(?:year|month)\b", re.I
+    r"\blast\s+met\b|\bprevious(?:ly)?\b|\bearlier\s+(?:meeting|talks|visit)\b|\blast\s+(?:year|month)\b|"
+    r"\b(?:already|first)\s+met\b|\blast\s+(?-i:" + MONTH_PATTERN + r")(?!\s*\d)",
+    re.I,
 )
 
 

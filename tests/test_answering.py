@@ -694,3 +694,15 @@ def test_a_body_named_by_its_short_form_is_found_under_its_full_name(components)
     answer = ask_one_article(components, text, "What did Morocco ask Portugal to push for at EU level?")
     assert not answer.abstained
     assert "visa procedures" in answer.answer
+
+
+def test_a_meeting_the_report_mentions_in_passing_is_not_the_one_it_reports(components):
+    text = (
+        "Rojas in La Paz\n\nBolivian President Marco Quispe welcomed his Chilean counterpart, Ana Rojas, to "
+        "La Paz on Friday for talks on lithium and rail links.\n"
+        "The two had already met once, briefly, on the sidelines of a regional gathering in Asunción last December.\n"
+        "Quispe urged Chile to reopen the Arica railway.\n"
+    )
+    answer = ask_one_article(components, text, "What did Quispe and Rojas discuss when they first met in Asunción?")
+    assert answer.abstained
+    assert not ask_one_article(components, text, "What did Quispe urge Chile to do?").abstained
