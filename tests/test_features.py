@@ -504,3 +504,24 @@ def test_a_topics_question_prefers_the_sentence_that_says_what_the_talks_covered
     assert sum(column("What did the two sides agree?", "topics_asked")) == 0
     assert column("What did the two sides agree?", "topic_evidence") == [0, 0, 0, 0, 1]
     assert load_weights().weights["topics_asked"] > 0
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        ("How many Kenyan troops are deployed in Somalia?", "Kenya would train 500 Somali police officers.", True),
+        ("How many barrels of oil a day does the pipeline carry?", "Oil is 90 percent of its revenue.", True),
+        ("How many patrol ships is Tokyo giving Manila?", "Japan will provide five more patrol vessels.", False),
+        ("How many prisoners are to be freed?", "On the prisoners, about 300 detainees will be released.", False),
+        ("How many visas a year will Guatemalans get?", "A programme of 25,000 temporary work visas per year.", False),
+    ],
+)
+def test_a_number_of_something_else_does_not_answer_how_many(question: str, sentence: str, missing: bool) -> None:
+    from bot.answer.features import asked_fact_missing
+
+    text = "Ministers meet\nThe two foreign ministers met in Valletta on Monday.\n" + sentence
+    _article, _sentences, vectors, context = _eye_context(text, "a7", "Ministers meet")
+    q = parse(question, Catalog())
+    candidates, matrix = featurize(q, vectors[2], [context])
+    best = next(i for i, c in enumerate(candidates) if c.sentence.text == sentence)
+    assert bool(asked_fact_missing(q, candidates, matrix, best)) is missing

@@ -625,6 +625,10 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
         # ("300 people", "40 lanes") is no answer, and the answer would lack the sum in any case.
         return True
     if q.quantity is not None:
+        if q.counted and not counts(q.counted, candidates[best].sentence.text):
+            # "How many Kenyan troops ...?" answered by "500 Somali police officers": a number of
+            # something else is no answer.
+            return True
         return matrix[best, INDEX[f"{q.quantity}_asked"]] == 0
     asked = [name for name in ("place_asked", "date_asked") if name in checkable_facts(q)]
     if q.intent != "where_when" or not asked:
@@ -643,6 +647,30 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
         ]
         return not coming or rows[coming, INDEX["date_asked"]].max() == 0
     return all(rows[:, INDEX[name]].max() == 0 for name in asked)
+
+
+_COUNT_WORD = re.compile(
+    r"(?<![\w.,])(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|hundred|hundreds|thousand|thousands|dozen|dozens|several|million|millions)\b",
+    re.I,
+)
+
+
+def counts(counted: str, text: str) -> bool:
+    """Whether the text gives a number of the thing counted ("patrol ships"): a number, then a word of
+    it within three words ("five more patrol vessels"), or a number in a sentence that names the thing
+    ("The framework addresses the prisoners: about 300 detainees will be released"). "500 Somali
+    police officers" is no number of "Kenyan troops"."""
+    words = counted.split()
+    wanted = {stem(w.casefold()) for w in words}
+    numbers = list(_COUNT_WORD.finditer(text))
+    if numbers and stem(words[-1].casefold()) in {stem(w.casefold()) for w in re.findall(r"[A-Za-z][\w-]*", text)}:
+        return True
+    for m in numbers:
+        after = re.findall(r"[A-Za-z][\w-]*", text[m.end() : m.end() + 60])[:4]
+        if any(stem(w.casefold()) in wanted for w in after):
+            return True
+    return False
 
 
 def _logit(p: float) -> float:

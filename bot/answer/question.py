@@ -308,6 +308,12 @@ _WANTS_NAME = re.compile(
     r"countries|organi[sz]ations?|envoys?|ministers?|mediators?|states?))\b",
     re.I,
 )
+# "How many Kenyan troops are ...", "How many barrels of oil a day ...": what is counted, up to its noun.
+_COUNTED = re.compile(
+    r"^\W*(?:and\s+)?(?:by\s+)?how\s+many\s+((?:[\w'\u2019-]+\s+){0,2}?[a-z][\w-]*)\s+(?:are|is|were|was|will|would|"
+    r"do|does|did|have|has|had|can|could|should|of|a|per|each|in|did)\b",
+    re.I,
+)
 _ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+)?how\s+(much|many|long)\b", re.I)
 # "What (annual) volume of water ...?", "What sum of money ...?": a quantity asked for as plainly.
 _ASKS_QUANTITY_OF = re.compile(
@@ -347,6 +353,7 @@ class Question:
     wants_next: bool = False  # about a meeting or step still to come ("Where will they meet next?")
     wants_earlier: bool = False  # about a meeting before the one reported ("When did they last meet?")
     quantity: str | None = None  # "duration" or "number" when the question opens with "How long/much/many"
+    counted: str | None = None  # "How many patrol ships is ...?": what is counted ("patrol ships")
     wants_money: bool = False  # "How much will the corridor cost?", "What is the value of the deal?"
     about: str | None = None
     excluded: str = ""  # "besides Ukraine", "apart from the dam": what the answer is not about
@@ -677,6 +684,8 @@ def parse(text: str, catalog: Catalog) -> Question:
     quantity = _ASKS_QUANTITY.match(core)
     if quantity:
         q.quantity = "duration" if quantity.group(1).casefold() == "long" else "number"
+        counted = _COUNTED.match(core)
+        q.counted = counted.group(1) if counted else None
     elif _ASKS_QUANTITY_OF.match(core):
         q.quantity = "number"
     q.wants_money = bool(_ASKS_MONEY.search(core))
