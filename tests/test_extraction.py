@@ -638,6 +638,9 @@ def test_seeking_to_do_something_is_an_aim_not_a_demand():
         "Lisbon pressed for a joint commission on the fishing grounds.",
         "Silva pushed for an early vote on the treaty.",
         "Portugal wanted France to return the seized trawlers.",
+        "Portugal would like France to return the seized trawlers.",
+        "Silva said Portugal expected France to return the seized trawlers.",
+        "Silva asked that French inspectors leave the port.",
     ],
 )
 def test_pressing_for_and_wanting_someone_to_act_are_demands(sentence):
@@ -655,6 +658,7 @@ def test_pressing_for_and_wanting_someone_to_act_are_demands(sentence):
         "When pressed for details, Silva declined to say more.",
         "Pressed for comment, Silva said the talks had been useful.",
         "Silva, pressed for time, left before the dinner.",
+        "Silva is expected to travel to Paris next month.",
     ],
 )
 def test_wanting_a_thing_or_being_pressed_is_no_demand(sentence):

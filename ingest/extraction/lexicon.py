@@ -670,6 +670,11 @@ STATEMENT_CUES: dict[str, tuple[str, ...]] = {
         r"(?!\s+(?:details|comment|time|an?\s+answer|a\s+response|specifics)\b)",
         r"want(?:s|ed)?\b(?=\s+\w+(?:\s+\w+)?\s+to\b)",
         r"ask(?:s|ed)?\b(?=\s+\w+(?:\s+\w+)?\s+(?:to|for)\b)",
+        # "asked that Peruvian authorities step up inspections", "Norway would like Canada to send a
+        # frigate", "his country expected Iraq to speed up excavation" (not "is expected to travel")
+        r"ask(?:s|ed)?\s+that\b",
+        r"would\s+like\b(?=\s+\w+(?:\s+\w+)?\s+to\b)",
+        r"(?<!is )(?<!are )(?<!was )(?<!were )(?<!be )expect(?:s|ed)?\b(?=\s+(?!to\b)\w+(?:\s+\w+)?\s+to\b)",
         r"request(?:s|ed|ing)?",
         r"need(?:s|ed)?\b",
         r"must\b",
