@@ -293,6 +293,21 @@ def test_for_the_next_meeting_the_reported_meetings_sentence_is_not_the_meeting_
     assert column("Where did Quispe and Mora meet?", "planned_asked") == [0, 0, 0]
 
 
+def test_a_meeting_announced_in_the_passive_answers_what_comes_next_and_only_that() -> None:
+    text = (
+        "Summit ends\nThe leaders signed a pact setting up a commission, whose first session will be held in Tirana.\n"
+        "Next year's summit will be held in Tirana, the host confirmed."
+    )
+    _article, _sentences, vectors, context = _eye_context(text, "a8", "Summit ends")
+
+    def column(question: str, name: str) -> list[float]:
+        return featurize(parse(question, Catalog()), vectors[0], [context])[1][:, INDEX[name]].tolist()
+
+    assert column("Which city will host next year's summit?", "planned_asked") == [0, 1, 1]
+    # For what was agreed, a session "will be held" is part of the deal, not another occasion.
+    assert column("What did the leaders sign?", "planned") == [0, 0, 0]
+
+
 @pytest.mark.parametrize(
     ("sentence", "lasted", "since"),
     [

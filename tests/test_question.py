@@ -206,6 +206,8 @@ def test_the_kind_of_fact_a_question_asks_for(catalog):
         ("What did Li say the deal would bring?", False, False),
         ("Where did Li and Whitfield meet due to the storm?", False, False),  # "due to": a cause
         ("When did Li last visit Oslo?", False, True),
+        ("Who else is Li due to see before leaving Oslo?", True, False),
+        ("Whom is Li scheduled to meet on Saturday?", True, False),
     ],
 )
 def test_a_question_about_another_meeting_than_the_one_reported(catalog, question, next_one, earlier_one):

@@ -89,6 +89,13 @@ PLANNED = re.compile(
     r"\bmeet again\b|\bnext\s+(?:meeting|visit|round|summit)\b",
     re.I,
 )
+# ... and, for a question about what comes next, also a meeting or call announced in the passive ("Next
+# year's summit will be held in Tirana", "is scheduled to be received by the President"), which reports
+# of what was agreed use too ("whose first session will be held in Mogadishu") and so is no sign of
+# another occasion when the question asks about this one.
+_NEXT_ANNOUNCED = re.compile(
+    r"\bwill\s+be\s+(?:held|hosted)\b|\b(?:due|scheduled|set|expected)\s+to\s+(?:be\s+received|see)\b", re.I
+)
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
 
 
@@ -510,7 +517,8 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["place_asked"]] = q.wants_place and placed
             f[INDEX["duration_asked"]] = q.wants_duration and states_duration(text, q.wants_interval)
             f[INDEX["planned"]] = bool(PLANNED.search(text))
-            f[INDEX["planned_asked"]] = q.wants_next and f[INDEX["planned"]]  # "Where will they meet next?"
+            # "Where will they meet next?"
+            f[INDEX["planned_asked"]] = q.wants_next and bool(f[INDEX["planned"]] or _NEXT_ANNOUNCED.search(text))
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))
             # A dated fact of before the meeting: a treaty's year, "their first call since December 2022",
             # "In September 2022, a swap ...". Background to the report, and what "other" questions ask.

@@ -292,8 +292,8 @@ _WANTS_TIME = re.compile(
 )
 # "Where are they next due to meet?", "When will she bring them together again?", "... intend to ...".
 _WANTS_NEXT = re.compile(
-    r"\b(?:next(?!\s+to\b)|again|supposed\s+to|(?:due|intends?|plans?)\s+to\s+(?:\w+\s+){0,2}?(?:meet|visit|hold|"
-    r"convene|travel|host|return|resume|talk|speak)|(?:will|would|shall)\s+(?:\w+\s+){0,3}?(?:meet|visit|hold|convene|"
+    r"\b(?:next(?!\s+to\b)|again|supposed\s+to|(?:due|intends?|plans?|scheduled)\s+to\s+(?:\w+\s+){0,2}?(?:meet|visit|"
+    r"hold|convene|travel|host|return|resume|talk|speak|see)|(?:will|would|shall)\s+(?:\w+\s+){0,3}?(?:meet|visit|hold|convene|"
     r"travel|host|return|resume))\b",
     re.I,
 )
