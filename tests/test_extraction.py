@@ -82,6 +82,17 @@ def test_an_appositive_title_of_a_country_gives_the_country(sentence, name, coun
     assert person.title and person.title.endswith(country)
 
 
+def test_a_place_before_a_title_and_name_is_no_person():
+    text = (
+        "In a pavilion overlooking Da Nang Bay, Vietnamese Foreign Minister Tran Quoc Vinh hosted his Philippine "
+        "counterpart, Maria Abad.\nThey met Luis Mamani, Minister of Foreign Affairs of Bolivia. The talks went on.\n"
+    )
+    people = {p.name: p for p in find_people(text)}
+    assert "Da Nang Bay" not in people
+    assert people["Tran Quoc Vinh"].country == "Vietnam"
+    assert people["Luis Mamani"].title == "Minister of Foreign Affairs of Bolivia"  # the sentence ends there
+
+
 def test_subject_before_the_verb_is_the_actor_and_the_object_is_the_target():
     st = statement_for(extract(RIVER), "Silva urged France")
     assert (st.actor, st.side, st.kind, st.target) == ("Marco Silva", "Brazil", "urge", "France")

@@ -33,7 +33,7 @@ _HEADS = "|".join(sorted(TITLE_HEADS))
 # the sentence (", met in Tashkent on Monday.\nMinister Seitkali ..." is no title).
 _APPOSITIVE = re.compile(
     r"^\s*,\s*(?:(?:the|her|his|their|its|a)\s+)?((?:(?:[\w\-]+|(?:[A-Z]\.)+)[ \t]+){0,6}?(?:" + _HEADS + r")\b"
-    r"(?:\s+(?-i:of\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'\u2019-]*)*))?)",
+    r"(?:[ \t]+(?-i:of[ \t]+(?:the[ \t]+)?[A-Z][\w'\u2019-]*(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z][\w'\u2019-]*)*))?)",
     re.I,
 )
 _TITLE_OF = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
@@ -54,7 +54,7 @@ _TITLE_THEN_COMMA = re.compile(
     r"(?:^|[\s(])((?:([A-Z][\w.-]*(?:['\u2019]s)?)\s+)?(?:(?i:" + _MODIFIERS + r")\s+){0,3}(?i:" + _HEADS + r")"
     r"(?:\s+(?:for|of)\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'\u2019-]*)*)?),\s+$"
 )
-_NAME_AFTER = re.compile(r"\s*,\s+[A-Z][\w\u00c0-\u024f'\u2019-]+\s+[A-Z]")
+_NAME_AFTER = re.compile(r"\s*,?\s+[A-Z][\w\u00c0-\u024f'\u2019-]+\s+[A-Z]")
 # After a name in apposition: a comma, the sentence's end, or a phrase that goes on describing the
 # meeting ("..., Arif Wicaksono, in Jakarta", "... Arif Wicaksono on Monday"), never a verb.
 _APPOSITION_ENDS = re.compile(r"\s*(?:[,.;:)\u2014]|$|\s(?:and|in|on|at|of|for|from|who|whose|during|after|before)\b)")
@@ -217,8 +217,9 @@ def find_people(text: str) -> list[Person]:
             title = title or lead.title
         appositive = _APPOSITIVE.match(text[m.end() : m.end() + 120])
         if appositive and _NAME_AFTER.match(text, m.end() + appositive.end()):
-            # "Karim Benslimane, the Minister of Foreign Affairs of Portugal, Tiago Reis, ...": the title
-            # that a comma and a name follow is the next person's, set off before his name.
+            # "Karim Benslimane, the Minister of Foreign Affairs of Portugal, Tiago Reis, ...", "overlooking
+            # Da Nang Bay, Vietnamese Foreign Minister Tran Quoc Vinh": the title a name follows is that
+            # name's, set off before it.
             appositive = None
         if not (has_title or appositive) and not (
             len(tokens) >= 2 and (_before_speech(text, m.end()) or _surname_again(text, tokens[-1], m.end()))
