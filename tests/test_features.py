@@ -394,15 +394,22 @@ def test_a_question_that_names_the_city_asks_for_the_building_in_it():
     assert _features(VALLETTA, "Where did the ministers meet?")["place_asked"][1] == 1
 
 
-def test_the_sentence_with_the_day_joins_the_one_with_the_building() -> None:
-    _article, sentences, vectors, context = _eye_context(VALLETTA, "a4", "Ministers meet")
-    q = parse("Where in Valletta did the ministers meet, and on which day?", Catalog())
+def _chosen(text: str, article_id: str, question: str, scores: dict[str, float]) -> tuple[list[str], list[str]]:
+    """The sentences `choose` keeps when the sentences opening with the given words score so (others
+    0.01); and the text's sentences."""
+    _article, sentences, vectors, context = _eye_context(text, article_id, "Ministers meet")
+    q = parse(question, Catalog())
     candidates, _ = featurize(q, vectors[2], [context])
-    scores = {"The talks took place": 0.6, "The two foreign ministers": 0.3}
     for c in candidates:
         c.score = next((p for opening, p in scores.items() if c.sentence.text.startswith(opening)), 0.01)
     chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
-    assert chosen == [sentences[1].text, sentences[2].text]
+    return chosen, [s.text for s in sentences]
+
+
+def test_the_sentence_with_the_day_joins_the_one_with_the_building() -> None:
+    scores = {"The talks took place": 0.6, "The two foreign ministers": 0.3}
+    chosen, sentences = _chosen(VALLETTA, "a4", "Where in Valletta did the ministers meet, and on which day?", scores)
+    assert chosen == [sentences[1], sentences[2]]
 
 
 def test_a_long_lead_with_the_day_joins_a_meeting_sentence_without_one() -> None:
@@ -415,14 +422,9 @@ def test_a_long_lead_with_the_day_joins_a_meeting_sentence_without_one() -> None
         "Castille in the Maltese capital.\n"
         "Valletta was busy with tourists."
     )
-    _article, sentences, vectors, context = _eye_context(text, "a6", "Ministers meet")
-    q = parse("On what day and where did the Maltese and Tunisian ministers meet?", Catalog())
-    candidates, _ = featurize(q, vectors[2], [context])
-    scores = {"Maltese Foreign": 0.9, "VALLETTA": 0.15}
-    for c in candidates:
-        c.score = next((p for opening, p in scores.items() if c.sentence.text.startswith(opening)), 0.01)
-    chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
-    assert chosen == [sentences[1].text, sentences[2].text]  # in the report's order
+    question = "On what day and where did the Maltese and Tunisian ministers meet?"
+    chosen, sentences = _chosen(text, "a6", question, {"Maltese Foreign": 0.9, "VALLETTA": 0.15})
+    assert chosen == [sentences[1], sentences[2]]  # in the report's order
     assert len(" ".join(chosen).split()) > 70  # longer than a runner-up may make an answer: the day is worth it
 
 
