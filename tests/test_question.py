@@ -57,6 +57,9 @@ def catalog():
         ("Which presidents met in Oslo?", "who_met"),
         ("What did the Oslo talks produce?", "outcome"),
         ("What came out of the talks?", "outcome"),
+        ("How much oil does Norway produce?", "other"),  # what a country produces, not what the talks did
+        ("What did China put on the table?", "other"),  # a proposal, not the topics
+        ("Which deal did the presidents sign when they met?", "outcome"),
         ("Why was the meeting notable?", "other"),
     ],
 )

@@ -156,7 +156,11 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
         # what day ...?" by one that gives no day: a sentence about the talks that names the building or
         # the day answers what was asked, down to the runner-up floor, unless it tells of another meeting.
         building = (
-            ((q.wants_venue and "place_asked" in top.lacks) or (q.intent == "where_when" and "date_asked" in top.lacks))
+            (
+                (q.wants_venue and "place_asked" in top.lacks)
+                # the day of this meeting, not of one before or to come
+                or (q.intent == "where_when" and "date_asked" in top.lacks and not (q.wants_next or q.wants_earlier))
+            )
             and stating is not None
             and stating.score >= add_floor
             and MEETING_CUES.search(stating.sentence.text) is not None

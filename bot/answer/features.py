@@ -28,7 +28,7 @@ from bot.answer.abstain import located_city
 from bot.answer.compose import FACT_RATIO, NOISE_LINE, Ranked
 from bot.answer.names import name_in_text, same_person
 from bot.answer.question import AUXILIARY, YEAR, Question
-from bot.answer.text import content_stems, sentence_stems, sides_as_tokens, stem
+from bot.answer.text import STOP, content_stems, sentence_stems, sides_as_tokens, stem
 from ingest.extraction.lexicon import (
     CUE_PATTERNS,
     MEETING_CUES,
@@ -38,6 +38,7 @@ from ingest.extraction.lexicon import (
     TITLE_HEADS,
     TITLE_WORDS,
     WEEKDAYS,
+    find_sides,
     month_spellings,
 )
 from vectorstore.models import Article, Meeting, Sentence
@@ -94,8 +95,12 @@ PLANNED = re.compile(
 # of what was agreed use too ("whose first session will be held in Mogadishu") and so is no sign of
 # another occasion when the question asks about this one.
 _NEXT_ANNOUNCED = re.compile(
-    r"\bwill\s+be\s+(?:held|hosted)\b|\b(?:due|scheduled|set|expected)\s+to\s+(?:be\s+received|see)\b", re.I
+    r"\b(?:will|would|is\s+to|are\s+to)\s+(?:be\s+(?:held|hosted)|take\s+place)\b|"
+    r"\b(?:due|scheduled|set|expected)\s+to\s+(?:be\s+received|see)\b",
+    re.I,
 )
+# "about Ukraine", "concerning the EU": what a question is about, not who spoke.
+_ABOUT_BEFORE = re.compile(r"\b(?:about|concerning|regarding|on|over|towards?|involving)\s+(?:the\s+)?$", re.I)
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
 
 
@@ -424,8 +429,12 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
     speakers = set(q.sides) if q.actor_side == "both" else {q.actor_side} if q.actor_side else set()
     if q.intent == "topics":
         # "What was on the table when the Canadian and Norwegian ministers met?": the sides pick the
-        # meeting; what it covered is the answer.
-        speakers |= set(q.sides)
+        # meeting; what it covered is the answer ("What issues concerning Ukraine came up?" keeps Ukraine).
+        speakers |= {
+            side
+            for start, _, side in find_sides(q.text)
+            if not _ABOUT_BEFORE.search(q.text[max(0, start - 30) : start])
+        }
     topic -= {"side:" + side for side in speakers}
     topic -= set().union(*question_stems(q.excluded))  # "besides Ukraine": not what the answer is about
     group = GROUPS.get(q.intent, "other")
@@ -651,6 +660,7 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
             i
             for i, c in enumerate(mine)
             if PLANNED.search(c.sentence.text)
+            or _NEXT_ANNOUNCED.search(c.sentence.text)
             or (_TO_COME.search(c.sentence.text) and _MEETING_WORD.search(c.sentence.text))
         ]
         return not coming or rows[coming, INDEX["date_asked"]].max() == 0
@@ -658,21 +668,27 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
 
 
 _COUNT_WORD = re.compile(
-    r"(?<![\w.,])(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
-    r"fifty|hundred|hundreds|thousand|thousands|dozen|dozens|several|million|millions)\b",
+    r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d[\d,.]*|one(?!\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|dozen|dozens|several|million|millions|"
+    r"billion|billions)\b(?!\s+(?:" + MONTH_PATTERN + r")\b)",
     re.I,
 )
+_TIME_UNITS = {"hour", "minute", "day", "week", "month", "year", "time"}
 
 
 def counts(counted: str, text: str) -> bool:
-    """Whether the text gives a number of the thing counted ("patrol ships"): a number, then a word of
-    it within three words ("five more patrol vessels"), or a number in a sentence that names the thing
-    ("The framework addresses the prisoners: about 300 detainees will be released"). "500 Somali
-    police officers" is no number of "Kenyan troops"."""
+    """Whether the text gives a number of the thing counted ("patrol ships"): a number (not a year or a
+    day of a month), then the thing's noun or a word that qualifies it within three words ("five more
+    patrol vessels"), or a number in a sentence that names the noun ("The framework addresses the
+    prisoners: about 300 detainees will be released"). A country's word qualifies nothing here: "500
+    Kenyan police officers" is no number of "Kenyan troops". Units of time are the duration's business."""
     words = counted.split()
-    wanted = {stem(w.casefold()) for w in words}
+    head = stem(words[-1].casefold())
+    if head.rstrip("s") in _TIME_UNITS:
+        return True
+    wanted = {head} | {stem(w.casefold()) for w in words[:-1] if not find_sides(w) and w.casefold() not in STOP}
     numbers = list(_COUNT_WORD.finditer(text))
-    if numbers and stem(words[-1].casefold()) in {stem(w.casefold()) for w in re.findall(r"[A-Za-z][\w-]*", text)}:
+    if numbers and head in {stem(w.casefold()) for w in re.findall(r"[A-Za-z][\w-]*", text)}:
         return True
     for m in numbers:
         after = re.findall(r"[A-Za-z][\w-]*", text[m.end() : m.end() + 60])[:4]

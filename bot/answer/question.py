@@ -52,7 +52,8 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
     (
         "who_met",
         re.compile(
-            r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:\w+\s+){0,2}(?:leaders?|officials?|ministers?|diplomats?|presidents?|"
+            r"^\W*(?:and\s+)?(?:who|whom|which\s+(?:(?!(?:did|do|does|will|was|were|is|are)\b)\w+\s+){0,2}"
+            r"(?:leaders?|officials?|ministers?|diplomats?|presidents?|"
             r"premiers?|chancellors?|envoys?))\b.*"
             r"\b(?:meet|meets|met|talk(?:s|ed|ing)?(?!\s+about)|counterpart|t[ao]ok\s+part|take\s+part|participat\w*|"
             r"s[ai]t\s+down|sitting\s+down|hold|held|holding|involved|with whom|receive|received|host|hosted|"
@@ -79,7 +80,8 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
         re.compile(
             r"\b(?:agree|agreed|agreement|sign|signed|deal|outcome|result|progress|pledge\w*|decid\w*|commit\w*|"
             # "What did the summit produce?", "What came out of the talks?"
-            r"follow-up|follow up|produce|produced|yield|yielded|c[ao]me\s+out\s+of)\b",
+            r"follow-up|follow up|c[ao]me\s+out\s+of|"
+            r"(?:talks|meeting|summit|visit|call|trip|session|round)\s+(?:\w+\s+){0,3}?(?:produce|produced|yield|yielded))\b",
             re.I,
         ),
     ),
@@ -95,7 +97,7 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
     (
         "topics",
         re.compile(
-            r"\b(?:discuss\w*|topics?|subjects?|themes?|issues?|agenda|on\s+the\s+table|talk\s+about|came\s+up|exchange\w*\s+views|situations?|"
+            r"\b(?:discuss\w*|topics?|subjects?|themes?|issues?|agenda|(?<!put\s)on\s+the\s+table|talk\s+about|came\s+up|exchange\w*\s+views|situations?|"
             r"dealt\s+with|deal\s+with|involve)\b",
             re.I,
         ),
@@ -292,7 +294,7 @@ _WANTS_TIME = re.compile(
 )
 # "Where are they next due to meet?", "When will she bring them together again?", "... intend to ...".
 _WANTS_NEXT = re.compile(
-    r"\b(?:next(?!\s+to\b)|again|supposed\s+to|(?:due|intends?|plans?|scheduled)\s+to\s+(?:\w+\s+){0,2}?(?:meet|visit|"
+    r"\b(?:next(?!\s+to\b)|again|supposed\s+to|(?:due|intends?|plans?|(?<!was\s)(?<!were\s)scheduled)\s+to\s+(?:\w+\s+){0,2}?(?:meet|visit|"
     r"hold|convene|travel|host|return|resume|talk|speak|see)|(?:will|would|shall)\s+(?:\w+\s+){0,3}?(?:meet|visit|hold|convene|"
     r"travel|host|return|resume))\b",
     re.I,
@@ -308,10 +310,13 @@ _WANTS_NAME = re.compile(
     r"countries|organi[sz]ations?|envoys?|ministers?|mediators?|states?))\b",
     re.I,
 )
-# "How many Kenyan troops are ...", "How many barrels of oil a day ...": what is counted, up to its noun.
+# "How many Kenyan troops are ...", "How many barrels of oil a day ...": what is counted, two words at
+# most right before an auxiliary ("How many US troops remain ...?" and "How many were released?" name
+# no such thing, and are not checked).
+_NOT_AUX = r"(?!(?:are|is|were|was|will|would|do|does|did|have|has|had|can|could|should|of|the|a)\b)"
 _COUNTED = re.compile(
-    r"^\W*(?:and\s+)?(?:by\s+)?how\s+many\s+((?:[\w'\u2019-]+\s+){0,2}?[a-z][\w-]*)\s+(?:are|is|were|was|will|would|"
-    r"do|does|did|have|has|had|can|could|should|of|a|per|each|in|did)\b",
+    r"^\W*(?:and\s+)?(?:by\s+)?how\s+many\s+((?:" + _NOT_AUX + r"[\w'\u2019-]+\s+)?" + _NOT_AUX + r"[a-z][\w-]*)\s+"
+    r"(?:are|is|were|was|will|would|do|does|did|have|has|had|can|could|should|of|a|per|each)\b",
     re.I,
 )
 _ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+)?how\s+(much|many|long)\b", re.I)
