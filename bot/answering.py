@@ -48,7 +48,7 @@ from bot.answer.question import Question, embedding_text, parse
 from bot.answer.ranker import RankerWeights, load_weights
 from bot.answer.text import STOP
 from bot.models import Answer, Focus, Turn
-from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, MONTH_PATTERN, find_sides, month_number
+from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, MONTH_PATTERN, MONTHS, find_sides, month_number
 from vectorstore.errors import StoreError
 from vectorstore.models import Article
 from vectorstore.retriever import HybridRetriever, RetrievedPassage
@@ -332,12 +332,13 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
 
 def _side_named(term: str, mentioned: frozenset[str]) -> bool:
     """A term that is wholly the name of a country or body the article names by another of its names:
-    "at EU level" in a report that writes "the European Union". (A city is no such term: "in Lisbon"
-    must be written, wherever Portugal is named.)"""
-    if term in CITIES:
-        return False
+    "at EU level" in a report that writes "the European Union". (A city or a seat is no such term: "in
+    Lisbon" and "at the Kremlin" must be written, wherever Portugal or Russia is named.)"""
     found = find_sides(term)
-    return len(found) == 1 and found[0][:2] == (0, len(term)) and found[0][2] in mentioned
+    if len(found) != 1 or found[0][:2] != (0, len(term)) or found[0][2] not in mentioned:
+        return False
+    # a name of the country or body itself, not a seat or a metonym ("at the Kremlin" must be written)
+    return term.casefold() in {name.casefold() for name in COUNTRIES.get(found[0][2], ((),))[0]}
 
 
 def _on_day(meeting_date: str | None, days: list[tuple[int, int]]) -> bool:
@@ -365,7 +366,7 @@ def sides_in(article: Article) -> frozenset[str]:
 # ... last December", "first met in Geneva".
 _EARLIER = re.compile(
     r"\blast\s+met\b|\bprevious(?:ly)?\b|\bearlier\s+(?:meeting|talks|visit)\b|\blast\s+(?:year|month)\b|"
-    r"\b(?:already|first)\s+met\b|\blast\s+(?-i:" + MONTH_PATTERN + r")(?!\s*\d)",
+    r"\b(?:already|first)\s+met\b|\blast\s+(?-i:" + "|".join(m.title() for m in MONTHS) + r")\b(?!\s*\d)",
     re.I,
 )
 

@@ -650,7 +650,6 @@ def test_seeking_to_do_something_is_an_aim_not_a_demand():
         "Silva pushed for an early vote on the treaty.",
         "Portugal wanted France to return the seized trawlers.",
         "Portugal would like France to return the seized trawlers.",
-        "Silva said Portugal expected France to return the seized trawlers.",
         "Silva asked that French inspectors leave the port.",
     ],
 )
@@ -670,6 +669,8 @@ def test_pressing_for_and_wanting_someone_to_act_are_demands(sentence):
         "Pressed for comment, Silva said the talks had been useful.",
         "Silva, pressed for time, left before the dinner.",
         "Silva is expected to travel to Paris next month.",
+        "Few diplomats expected France to return the seized trawlers.",  # a forecast
+        "Asked that question, Silva smiled.",
     ],
 )
 def test_wanting_a_thing_or_being_pressed_is_no_demand(sentence):
@@ -693,6 +694,8 @@ def test_a_label_in_capitals_before_the_story_is_no_dateline(kicker):
     ("sentence", "is_topic"),
     [
         ("The talks were dominated by border security and cross-border trade.", True),
+        ("Climate finance dominated that conversation, along with fisheries.", True),
+        ("Russia has dominated the energy market for years.", False),
         ("At the centre of the discussions was the proposed dam on the river.", True),
         ("The disputed Abyei area also came up on the final day.", True),
         ("The meeting, which lasted three hours, covered navigation in the waterway.", True),
@@ -729,6 +732,22 @@ def test_a_title_set_off_before_the_next_name_is_not_the_previous_persons():
     people = {p.name: p for p in find_people(text)}
     assert people["Rui Mota"].country == "Portugal"
     assert people["Nadia Alami"].country is None
+
+
+def test_a_list_of_people_with_their_titles_keeps_each_title_with_its_person():
+    text = "Lee Jae-myung, the South Korean president, Kim Min-seok and others attended.\n"
+    assert {p.name: p.country for p in find_people(text)} == {"Lee Jae-myung": "South Korea"}
+    text = "Lukashenko hosted the presidents of Russia and Kazakhstan, Vladimir Putin and Kassym-Jomart Tokayev.\n"
+    people = {p.name: p for p in find_people(text)}
+    assert people["Vladimir Putin"].title == "president of Russia"  # not "hosted the president of Russia"
+
+
+def test_a_named_building_is_a_venue_whatever_common_noun_follows():
+    from ingest.extraction.meeting import _place_in
+
+    assert _place_in("Macron met Scholz at the Elysee palace on Monday.", needs_cue=True) == "Elysee palace"
+    assert _place_in("Putin met Xi at the Kremlin while his office released a note.", needs_cue=True) == "Kremlin"
+    assert _place_in("They met at the Indian embassy in Doha.", needs_cue=True) == "Doha"
 
 
 def test_two_people_introduced_together_get_the_countries_in_the_same_order():

@@ -440,7 +440,10 @@ _MEETING_Q = re.compile(r"\b(?:meet|met|meeting|talks?|held|hold|receiv\w*|host\
 # A meeting still to come or one before: "will be held", "next meeting", "their last meeting was held".
 _ANOTHER_MEETING = re.compile(r"\b(?:will|would|next|last|previous|earlier|due\s+to|expected\s+to)\b", re.I)
 # A venue named in capitalised words, with "of (the)" between them: "Kantei", "Great Hall of the People".
-_PLAIN_VENUE = re.compile(r"^[A-Z][\w'\u2019.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'\u2019.-]*){0,4}$")
+_PLAIN_VENUE = re.compile(
+    r"^[A-Z][\w'\u2019.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'\u2019.-]*){0,4}"
+    r"(?:\s+(?:palace|building|house|hall|residence|hotel|centre|center|guest\s*house|mansion|villa|castle))?$"
+)
 
 
 def _join(names: list[str]) -> str:

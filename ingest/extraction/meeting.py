@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from ingest.extraction.lexicon import (
     CITIES,
+    COUNTRIES,
     MEETING_CUES,
     MONTH_PATTERN,
     WEEKDAYS,
@@ -66,13 +67,15 @@ _MONTH_DAY = re.compile(
 _TODAY = re.compile(r"\b(?:earlier\s+)?today\b|\byesterday\b", re.I)
 # How reports say what talks were about: "discussed", "the talks covered", "focused on", "centred on",
 # "dominated by", "at the heart of the talks", "the agenda included", "Abyei also came up" (not "the
-# resolution was not on the agenda").
+# resolution was not on the agenda", "tariffs were raised to 50%", "reporters covering the summit").
 _TOPIC = re.compile(
-    r"\b(?:discuss(?:ed|ing)?|exchanged views on|talked about|(?<!not )on the (?:agenda|table)|focus(?:ed|sed|ing)? on|ranged over|"
-    r"compared assessments of|touched on|cover(?:ed|ing)|take up|took up|main (?:subjects|topics|issues)|"
-    r"key (?:questions|issues|topics)|priorit(?:y|ies)|cent(?:red|ered)\s+(?:on|around)|revolved\s+around|dominated|"
+    r"\b(?:discuss(?:ed|ing)?|exchanged views on|talked about|(?<!not )(?<!never )(?<!longer )on the (?:agenda|table)|"
+    r"focus(?:ed|sed|ing)? on|ranged over|compared assessments of|touched on|covered|(?<!reporters )(?<!journalists )covering|"
+    r"take up|took up|main (?:subjects|topics|issues)|key (?:questions|issues|topics)|priorit(?:y|ies)|"
+    r"cent(?:red|ered)\s+(?:on|around)|revolved\s+around|dominated\s+(?:by|(?:the|that|this|their)\s+(?:\w+\s+)?(?:talks|conversation|"
+    r"discussions?|agenda|meeting|call|day|summit|session))|"
     r"concentrated\s+on|at the (?:centre|center|heart|top) of the (?:talks|discussions?|agenda|meeting|negotiations)|"
-    r"(?:agenda|talks|discussions?)\s+(?:also\s+)?included|came up|(?:was|were) (?:also )?raised)\b",
+    r"(?:agenda|talks|discussions?)\s+(?:also\s+)?included|came up|(?:was|were) (?:also )?raised(?!\s+(?:to|by)\b))\b",
     re.I,
 )
 # A meeting held at a distance: "a phone call", "spoke by telephone", "telephoned", "by video link".
@@ -343,20 +346,35 @@ def _place_in(text: str, needs_cue: bool) -> str | None:
             and m.group(1).split()[0] not in WEEKDAY_TITLES
             and not _AFFILIATION.search(text[: m.start()])
             and not _POSSESSIVE_END.search(m.group(1).strip())  # "at the Foreign Ministry's guest house": its owner
-            and not _COMMON_PLACE_AFTER.match(text, m.end(1))  # "at the Ivorian agriculture ministry": a modifier
         ):
-            return m.group(1).strip().rstrip(".,")
+            common = _COMMON_PLACE_AFTER.match(text, m.end(1))
+            if common is None:
+                return m.group(1).strip().rstrip(".,")
+            if not _country_word(m.group(1).strip()):
+                # "at the Ittihadiya palace", "at the Europa building": the name and what it names
+                return (m.group(1) + common.group(0)).strip()
+            # "at the Ivorian agriculture ministry": a country's word qualifying a building, not its name
     c = _CITY_RE.search(text)
     if c and re.search(r"\b(?i:in|at|to)\s+(?:an?\s+)?" + re.escape(c.group(1)), text):
         return c.group(1)
     return None
 
 
+def _country_word(words: str) -> bool:
+    """A country's name or demonym ("Ivorian", "India"), not a seat that names a building ("Elysee")."""
+    found = find_sides(words)
+    if len(found) != 1 or found[0][:2] != (0, len(words)):
+        return False
+    names, demonyms, _seats = COUNTRIES.get(found[0][2], ((), (), ()))
+    return words.casefold() in {w.casefold() for w in (*names, *demonyms)}
+
+
 _POSSESSIVE_END = re.compile(r"['\u2019]s?$")
-# Capitalised words that go on into a common noun of a place name no building: "at the Ivorian
-# agriculture ministry", "at the Indian embassy" (not "at the Elysee in the palace garden").
+# A country's word that goes on into a common noun of a place names no building: "at the Ivorian
+# agriculture ministry", "at the Indian embassy" (not "at the Elysee palace", "at the Elysee in the
+# palace garden").
 _COMMON_PLACE_AFTER = re.compile(
-    r"\s+(?:(?!(?:in|on|at|of|the|an?|for|with|and|to|by|after|before|during|near)\b)[a-z][\w-]*\s+){0,2}(?:ministry|palace|residence|house|office|offices|headquarters|embassy|consulate|"
+    r"\s+(?:(?!(?:in|on|at|of|the|an?|for|with|and|to|by|after|before|during|near|while|as|when|where|which|who|that|his|her|their|its)\b)[a-z][\w-]*\s+){0,2}(?:ministry|palace|residence|house|office|offices|headquarters|embassy|consulate|"
     r"building|hotel|guest\s*house|compound|complex|airport|hall|centre|center|mansion|villa|castle|estate|resort)\b"
 )
 # "a researcher at the University of Guangzhou": where someone works, not where anyone met.

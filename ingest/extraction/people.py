@@ -29,11 +29,12 @@ _CONNECTOR = r"(?:of|the|for|de|da|do|dos|das|di|bin|ben|al|van|von|der|den|la|l
 _RUN = re.compile(rf"(?<![\w.]){_CAP}(?:(?:(?:[ \t]+{_CONNECTOR})+[ \t]+|[ \t]+){_CAP})*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _HEADS = "|".join(sorted(TITLE_HEADS))
+_OF_WORD = r"(?:(?:[A-Z]\.)+|[A-Z][\w'\u2019-]*)"  # "Tonga", "U.N.", not "Bolivia." ending a sentence
 # ", Prime Minister of the Kingdom of Tonga," after the name: the title, and the country it is of; within
 # the sentence (", met in Tashkent on Monday.\nMinister Seitkali ..." is no title).
 _APPOSITIVE = re.compile(
     r"^\s*,\s*(?:(?:the|her|his|their|its|a)\s+)?((?:(?:[\w\-]+|(?:[A-Z]\.)+)[ \t]+){0,6}?(?:" + _HEADS + r")\b"
-    r"(?:[ \t]+(?-i:of[ \t]+(?:the[ \t]+)?[A-Z][\w'\u2019-]*(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z][\w'\u2019-]*)*))?)",
+    r"(?:[ \t]+(?-i:of[ \t]+(?:the[ \t]+)?" + _OF_WORD + r"(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?" + _OF_WORD + r")*))?)",
     re.I,
 )
 _TITLE_OF = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
@@ -54,7 +55,7 @@ _TITLE_THEN_COMMA = re.compile(
     r"(?:^|[\s(])((?:([A-Z][\w.-]*(?:['\u2019]s)?)\s+)?(?:(?i:" + _MODIFIERS + r")\s+){0,3}(?i:" + _HEADS + r")"
     r"(?:\s+(?:for|of)\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'\u2019-]*)*)?),\s+$"
 )
-_NAME_AFTER = re.compile(r"\s*,?\s+[A-Z][\w\u00c0-\u024f'\u2019-]+\s+[A-Z]")
+_NAME_AFTER = re.compile(r"\s*,?\s+([A-Z][\w\u00c0-\u024f'\u2019-]+\s+[A-Z][\w\u00c0-\u024f'\u2019-]*)")
 # After a name in apposition: a comma, the sentence's end, or a phrase that goes on describing the
 # meeting ("..., Arif Wicaksono, in Jakarta", "... Arif Wicaksono on Monday"), never a verb.
 _APPOSITION_ENDS = re.compile(r"\s*(?:[,.;:)\u2014]|$|\s(?:and|in|on|at|of|for|from|who|whose|during|after|before)\b)")
@@ -191,6 +192,25 @@ def _clean_name(name: str) -> str:
     return " ".join(tokens).rstrip(".,")
 
 
+def _next_persons_title(text: str, title: str, after: re.Match) -> bool:
+    """Whether the title after a name belongs to the name after it. One that runs into a name
+    ("overlooking Da Nang Bay, Vietnamese Foreign Minister Tran Quoc Vinh") does; so does a formal
+    "Minister of ..." set off by commas when the next name has no title after it ("..., Karim
+    Benslimane, the Minister of Foreign Affairs of Portugal, Tiago Reis, paid a visit"). In a list
+    ("Hakan Fidan, the Turkish foreign minister, Sergey Lavrov, the Russian foreign minister") the
+    title is the person's before it."""
+    if not after.group(0).lstrip().startswith(","):
+        return True
+    next_end = after.end()
+    rest = re.match(r"(?:\s+[A-Z][\w\u00c0-\u024f'\u2019-]*)*", text[next_end:])
+    following = next_end + (rest.end() if rest else 0)
+    own = text[following : following + 120]
+    # the next name's own title: ", the Russian foreign minister", ", Russia's foreign minister" (not ",
+    # paid an official visit")
+    titled = _APPOSITIVE.match(own) and re.match(r"\s*,\s*(?:(?:the|a|an|his|her|their|its)\b|[A-Z])", own)
+    return " of " in title and not titled
+
+
 def find_people(text: str) -> list[Person]:
     """People introduced with a title, an appositive title, or a full name whose surname then speaks."""
     people: dict[str, Person] = {}
@@ -216,11 +236,10 @@ def find_people(text: str) -> list[Person]:
             has_title = True
             title = title or lead.title
         appositive = _APPOSITIVE.match(text[m.end() : m.end() + 120])
-        if appositive and _NAME_AFTER.match(text, m.end() + appositive.end()):
-            # "Karim Benslimane, the Minister of Foreign Affairs of Portugal, Tiago Reis, ...", "overlooking
-            # Da Nang Bay, Vietnamese Foreign Minister Tran Quoc Vinh": the title a name follows is that
-            # name's, set off before it.
-            appositive = None
+        if appositive:
+            after = _NAME_AFTER.match(text, m.end() + appositive.end())
+            if after and not find_sides(after.group(1)) and _next_persons_title(text, appositive.group(1), after):
+                appositive = None
         if not (has_title or appositive) and not (
             len(tokens) >= 2 and (_before_speech(text, m.end()) or _surname_again(text, tokens[-1], m.end()))
         ):
@@ -288,11 +307,13 @@ def find_people(text: str) -> list[Person]:
 
 
 _WORDS = r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,3}"
-_NAME = r"[A-Z][\w\u00c0-\u024f'\u2019.-]*(?:\s+[A-Z][\w\u00c0-\u024f'\u2019.-]*){1,3}"
+_NAME = r"(?:[A-Z]\.|[A-Z][\w\u00c0-\u024f'\u2019-]*)(?:\s+(?:[A-Z]\.|[A-Z][\w\u00c0-\u024f'\u2019-]*)){1,3}"
 # "The foreign ministers of Kazakhstan and Uzbekistan, Daniyar Seitkali and Rustam Khodjaev, met ...":
 # two titles of two countries, and two names in the same order.
 _PAIRED = re.compile(
-    r"\b((?i:(?:[a-z]+\s+){0,2}?(?:"
+    r"\b((?i:(?:(?:"
+    + _MODIFIERS
+    + r")\s+){0,2}?(?:"
     + _HEADS
     + r"))s)\s+of\s+(?:the\s+)?("
     + _WORDS
@@ -315,7 +336,9 @@ def _add_paired(text: str, people: dict[str, Person]) -> None:
             continue
         title = re.sub(r"^(?i:the)\s+", "", m.group(1))[:-1]  # "The foreign ministers" -> "foreign minister"
         for name, country, start in zip((m.group(4), m.group(5)), countries, (m.start(4), m.start(5))):
-            name = _clean_name(name)
+            name = _clean_name(_split_run(name)[1])  # "President Emmanuel Macron": the name after the title
+            if len(name.split()) < 2 or _names_a_country(name) or name in CITIES:
+                continue
             person = people.get(name)
             if person is None:
                 people[name] = Person(
