@@ -155,7 +155,7 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
         # "Where in Moscow ...?" answered by the meeting's sentence, which gives only the city, or "On
         # what day ...?" by one that gives no day: a sentence about the talks that names the building or
         # the day answers what was asked, down to the runner-up floor, unless it tells of another meeting.
-        building = (
+        asked_detail = (
             (
                 (q.wants_venue and "place_asked" in top.lacks)
                 # the day of this meeting, not of one before or to come
@@ -168,10 +168,10 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
         )
         if (
             stating is not None
-            and (building or stating.score >= FACT_RATIO * top.score)
+            and (asked_detail or stating.score >= FACT_RATIO * top.score)
             and all(c.sentence.start != stating.sentence.start for c in chosen)
             # the building or day asked for is worth a longer answer than a runner-up is
-            and words + len(stating.sentence.text.split()) <= (90 if building else 70)
+            and words + len(stating.sentence.text.split()) <= (90 if asked_detail else 70)
         ):
             chosen.append(stating)
     chosen = whole_quotations(chosen, ranked)
