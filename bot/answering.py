@@ -48,7 +48,16 @@ from bot.answer.question import Question, embedding_text, parse
 from bot.answer.ranker import RankerWeights, load_weights
 from bot.answer.text import STOP
 from bot.models import Answer, Focus, Turn
-from ingest.extraction.lexicon import CITIES, COUNTRIES, MEETING_CUES, MONTH_PATTERN, MONTHS, find_sides, month_number
+from ingest.extraction.lexicon import (
+    CITIES,
+    COUNTRIES,
+    MEETING_CUES,
+    MONTH_PATTERN,
+    MONTHS,
+    country_word,
+    find_sides,
+    month_number,
+)
 from vectorstore.errors import StoreError
 from vectorstore.models import Article
 from vectorstore.retriever import HybridRetriever, RetrievedPassage
@@ -331,14 +340,11 @@ def _fits(q: Question, article: Article, catalog: Catalog) -> bool:
 
 
 def _side_named(term: str, mentioned: frozenset[str]) -> bool:
-    """A term that is wholly the name of a country or body the article names by another of its names:
-    "at EU level" in a report that writes "the European Union". (A city or a seat is no such term: "in
-    Lisbon" and "at the Kremlin" must be written, wherever Portugal or Russia is named.)"""
-    found = find_sides(term)
-    if len(found) != 1 or found[0][:2] != (0, len(term)) or found[0][2] not in mentioned:
-        return False
-    # a name of the country or body itself, not a seat or a metonym ("at the Kremlin" must be written)
-    return term.casefold() in {name.casefold() for name in COUNTRIES.get(found[0][2], ((),))[0]}
+    """A term that is wholly a name of a country or body the article names by another of its names: "at
+    EU level" in a report that writes "the European Union". A seat or a metonym is no such term: "in
+    Lisbon" and "at the Kremlin" must be written, wherever Portugal or Russia is named."""
+    side = country_word(term)
+    return side is not None and side in mentioned
 
 
 def _on_day(meeting_date: str | None, days: list[tuple[int, int]]) -> bool:

@@ -99,6 +99,13 @@ _NEXT_ANNOUNCED = re.compile(
     r"\b(?:due|scheduled|set|expected)\s+to\s+(?:be\s+received|see)\b",
     re.I,
 )
+
+
+def announces_next(text: str) -> bool:
+    """A meeting still to come, in the active or the passive: what answers "Where will they meet next?"."""
+    return bool(PLANNED.search(text) or _NEXT_ANNOUNCED.search(text))
+
+
 # "about Ukraine", "concerning the EU": what a question is about, not who spoke.
 _ABOUT_BEFORE = re.compile(r"\b(?:about|concerning|regarding|on|over|towards?|involving)\s+(?:the\s+)?$", re.I)
 _DEMAND_FORM = re.compile(r"\b(?:urg\w*|call\w*\s+on|press\w*|ask\w*|demand\w*)\s+(?:\w+\s+){0,3}?to\s+\w+", re.I)
@@ -527,7 +534,7 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["duration_asked"]] = q.wants_duration and states_duration(text, q.wants_interval)
             f[INDEX["planned"]] = bool(PLANNED.search(text))
             # "Where will they meet next?"
-            f[INDEX["planned_asked"]] = q.wants_next and bool(f[INDEX["planned"]] or _NEXT_ANNOUNCED.search(text))
+            f[INDEX["planned_asked"]] = q.wants_next and announces_next(text)
             f[INDEX["background"]] = bool(_BACKGROUND.search(text))
             # A dated fact of before the meeting: a treaty's year, "their first call since December 2022",
             # "In September 2022, a swap ...". Background to the report, and what "other" questions ask.
@@ -659,8 +666,7 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
         coming = [
             i
             for i, c in enumerate(mine)
-            if PLANNED.search(c.sentence.text)
-            or _NEXT_ANNOUNCED.search(c.sentence.text)
+            if announces_next(c.sentence.text)
             or (_TO_COME.search(c.sentence.text) and _MEETING_WORD.search(c.sentence.text))
         ]
         return not coming or rows[coming, INDEX["date_asked"]].max() == 0

@@ -808,6 +808,16 @@ _ALIAS_RE = re.compile(
 )
 
 
+def country_word(words: str) -> str | None:
+    """The side whose own name or demonym `words` wholly are ("EU", "Ivorian", "Portugal"); None for
+    anything else, a seat or a metonym too ("Elysee", "the Kremlin", "Lisbon" name buildings and cities)."""
+    found = find_sides(words)
+    if len(found) != 1 or found[0][:2] != (0, len(words)):
+        return None
+    names, demonyms, _seats = COUNTRIES.get(found[0][2], ((), (), ()))
+    return found[0][2] if words.casefold() in {w.casefold() for w in (*names, *demonyms)} else None
+
+
 def find_sides(text: str) -> list[tuple[int, int, str]]:
     """Spans of country words in `text` with the side they name (case-sensitive: "US" not "us")."""
     out = []

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 from ingest.extraction.lexicon import (
     CITIES,
-    COUNTRIES,
     MEETING_CUES,
     MONTH_PATTERN,
     WEEKDAYS,
+    country_word,
     find_sides,
     month_number,
     trie_pattern,
@@ -350,7 +350,7 @@ def _place_in(text: str, needs_cue: bool) -> str | None:
             common = _COMMON_PLACE_AFTER.match(text, m.end(1))
             if common is None:
                 return m.group(1).strip().rstrip(".,")
-            if not _country_word(m.group(1).strip()):
+            if not country_word(m.group(1).strip()):
                 # "at the Ittihadiya palace", "at the Europa building": the name and what it names
                 return (m.group(1) + common.group(0)).strip()
             # "at the Ivorian agriculture ministry": a country's word qualifying a building, not its name
@@ -358,15 +358,6 @@ def _place_in(text: str, needs_cue: bool) -> str | None:
     if c and re.search(r"\b(?i:in|at|to)\s+(?:an?\s+)?" + re.escape(c.group(1)), text):
         return c.group(1)
     return None
-
-
-def _country_word(words: str) -> bool:
-    """A country's name or demonym ("Ivorian", "India"), not a seat that names a building ("Elysee")."""
-    found = find_sides(words)
-    if len(found) != 1 or found[0][:2] != (0, len(words)):
-        return False
-    names, demonyms, _seats = COUNTRIES.get(found[0][2], ((), (), ()))
-    return words.casefold() in {w.casefold() for w in (*names, *demonyms)}
 
 
 _POSSESSIVE_END = re.compile(r"['\u2019]s?$")
