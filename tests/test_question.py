@@ -131,6 +131,12 @@ def test_country_words_are_sides_not_names_the_store_must_hold(catalog, question
     assert q.unknown_names == [] and q.sides == sides
 
 
+def test_a_continents_people_are_no_countrys(catalog):
+    assert parse("Which South American presidents joined the Commission chief?", catalog).sides == []
+    assert parse("What did Latin American and American officials agree?", catalog).sides == ["United States"]
+    assert parse("What did the North-American delegates want?", catalog).sides == []
+
+
 def test_an_organisation_before_an_office_stays_a_name_the_store_must_hold(catalog):
     assert parse("What did the Hamas leader demand?", catalog).unknown_names == ["Hamas"]
     assert parse("What did the Jordans say?", catalog).unknown_names == ["Jordans"]  # no people's name

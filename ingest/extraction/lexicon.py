@@ -818,11 +818,17 @@ def country_word(words: str) -> str | None:
     return found[0][2] if words.casefold() in {w.casefold() for w in (*names, *demonyms)} else None
 
 
+# "South American presidents", "Latin American leaders": a continent's people, not the United States'.
+_REGION_BEFORE = re.compile(r"\b(?:South|North|Latin|Central)[ -]$")
+
+
 def find_sides(text: str) -> list[tuple[int, int, str]]:
     """Spans of country words in `text` with the side they name (case-sensitive: "US" not "us")."""
     out = []
     for m in _ALIAS_RE.finditer(text):
         side = SIDE_ALIASES.get(m.group(1).casefold())
+        if m.group(1).startswith("American") and _REGION_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
+            continue
         if side:
             out.append((m.start(), m.end(), side))
     return out
