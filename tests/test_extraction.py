@@ -82,6 +82,11 @@ def test_an_appositive_title_of_a_country_gives_the_country(sentence, name, coun
     assert person.title and person.title.endswith(country)
 
 
+def test_a_regions_title_gives_no_country():
+    people = {p.name: p for p in find_people("Latin American trade envoy Ana Ruiz met President Lula in Brasilia.")}
+    assert people["Ana Ruiz"].country is None  # "Latin American" is no demonym of the United States
+
+
 def test_a_place_before_a_title_and_name_is_no_person():
     text = (
         "In a pavilion overlooking Da Nang Bay, Vietnamese Foreign Minister Tran Quoc Vinh hosted his Philippine "

@@ -28,6 +28,7 @@ from ingest.extraction.lexicon import (
     WEEKDAYS,
     find_sides,
     month_number,
+    names_a_region,
 )
 
 _CROSS = re.compile(
@@ -419,7 +420,9 @@ _PLURAL_PEOPLES = {
 def plural_peoples(text: str) -> list[str]:
     """The sides a question names as a people in the plural, which `find_sides` does not read."""
     return [
-        _PLURAL_PEOPLES[w.casefold()] for w in re.findall(r"\b[A-Z][a-z]+s\b", text) if w.casefold() in _PLURAL_PEOPLES
+        _PLURAL_PEOPLES[m.group().casefold()]
+        for m in re.finditer(r"\b[A-Z][a-z]+s\b", text)
+        if m.group().casefold() in _PLURAL_PEOPLES and not names_a_region(text, m.start())
     ]
 
 

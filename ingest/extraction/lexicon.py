@@ -818,8 +818,14 @@ def country_word(words: str) -> str | None:
     return found[0][2] if words.casefold() in {w.casefold() for w in (*names, *demonyms)} else None
 
 
-# "South American presidents", "Latin American leaders": a continent's people, not the United States'.
-_REGION_BEFORE = re.compile(r"\b(?:South|North|Latin|Central)[ -]$")
+# "South American presidents", "Latin America", "Pan-American": a region and its people, not the
+# United States (the word before may be wrapped onto another line or joined by any hyphen).
+_REGION_BEFORE = re.compile(r"(?<![\w-])(?:South|North|Latin|Central|Pan)[\s\u00a0\u2010-\u2013-]+$")
+
+
+def names_a_region(text: str, start: int) -> bool:
+    """Whether the word at `start` ("America", "American(s)") is a region's, by the word before it."""
+    return text.startswith("America", start) and bool(_REGION_BEFORE.search(text[max(0, start - 16) : start]))
 
 
 def find_sides(text: str) -> list[tuple[int, int, str]]:
@@ -827,8 +833,6 @@ def find_sides(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _ALIAS_RE.finditer(text):
         side = SIDE_ALIASES.get(m.group(1).casefold())
-        if m.group(1).startswith("American") and _REGION_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
-            continue
-        if side:
+        if side and not names_a_region(text, m.start()):
             out.append((m.start(), m.end(), side))
     return out

@@ -13,7 +13,15 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ingest.extraction.lexicon import CITIES, NON_NAME, SIDE_ALIASES, TITLE_HEADS, TITLE_WORDS, find_sides
+from ingest.extraction.lexicon import (
+    CITIES,
+    NON_NAME,
+    SIDE_ALIASES,
+    TITLE_HEADS,
+    TITLE_WORDS,
+    find_sides,
+    names_a_region,
+)
 
 # A capitalised word: "Blinken", "Jong-un", "Suk-yeol", "U.S.", "O'Brien"; possessive 's is cut off later.
 # A capitalised word of a name run. Only initials and title abbreviations keep a full stop ("J.",
@@ -470,11 +478,14 @@ def _title_before(text: str, start: int) -> _LeadTitle | None:
         tokens[i - 1] if i > 0 and re.fullmatch(r"[A-Z][\w\u00c0-\u024f.-]*(?:['\u2019]s)?", tokens[i - 1]) else None
     )
     if qualifier:
-        country = _country_of(qualifier)
+        # "Latin American trade envoy Ana Ruiz": a region's word, neither the United States' nor an
+        # institution's like "Kremlin spokesman"
+        region = names_a_region(before, before.rfind(qualifier))
+        country = None if region else _country_of(qualifier)
         owner = _POSSESSIVE.sub("", qualifier)
         if country is None and owner != qualifier:
             serves = owner
-        elif country is None:
+        elif country is None and not region:
             words = [qualifier, *words]  # "Kremlin spokesman"
     title = None if words[-1] in _NOT_TITLED else " ".join(words)
     return _LeadTitle(title, country, serves)
