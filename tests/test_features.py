@@ -536,6 +536,10 @@ def test_a_topics_question_prefers_the_sentence_that_says_what_the_talks_covered
         ("How many Kenyan troops are deployed in Somalia?", "Kenya will train 500 Kenyan police officers.", True),
         ("How many Kenyan troops are deployed in Somalia?", "In 2024, Kenya said its troops would stay.", True),
         ("How many hours a day will the crossing open?", "The crossing will open for 90 minutes more.", False),
+        # a unit of time must be the one asked for or the next one up or down
+        ("By how many days will the visa wait be cut?", "The call lasted about forty-five minutes.", True),
+        ("By how many days will the visa wait be cut?", "Visas will be issued within two weeks.", False),
+        ("How many days will the fair run?", "The fair opens in May and runs for fourteen days.", False),
         ("How many US troops remain in Iraq?", "The US keeps 2,500 soldiers there.", False),  # not checked
     ],
 )

@@ -209,6 +209,8 @@ def test_the_kind_of_fact_a_question_asks_for(catalog):
     assert said.wants_number and said.quantity is None  # a number inside, but the question asks what Li said
     assert parse("What annual volume of grain did the ministers promise?", catalog).quantity == "number"
     assert parse("What sum of money was pledged?", catalog).quantity == "number"
+    by = parse("By how many days will the visa wait be cut?", catalog)
+    assert by.quantity == "number" and by.counted == "days"
     assert parse("What figure did Li give for the catch?", catalog).quantity is None  # no "of": may be a word
     assert not parse("What did they discuss?", catalog).wants_place
 
@@ -476,6 +478,9 @@ def test_two_peoples_joined_by_a_hyphen_are_no_name_to_look_for(catalog):
         ("How much did Li and Whitfield talk about funding?", False),
         ("How much emphasis did they place on aid?", False),
         ("How much will the deal about gas cost?", True),
+        ("At what price will the utility sell power to its neighbour?", True),
+        ("What price per tonne did the two ministers settle on?", True),
+        ("What did the prime minister say about the price of fuel?", False),
     ],
 )
 def test_a_question_may_ask_for_a_sum_of_money(catalog, question, money):

@@ -290,7 +290,9 @@ _INTERVAL = re.compile(
 _OF_TALKS = re.compile(r"(?:\s+of)?\s+(?:talks|negotiations|discussions|meetings?|consultations)\b", re.I)
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
 _NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    r"(?:twen|thir|for|fif|six|seven|eigh|nine)ty|dozens?|hundred|thousand|million|billion)\b",
+    re.I,
 )
 _TIME = re.compile(
     r"\b(?:within|by|until|before|after|next|in)\s+(?:the\s+)?(?:\w+\s+)?(?:days?|weeks?|months?|years?|"
@@ -675,11 +677,12 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
 
 _COUNT_WORD = re.compile(
     r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d[\d,.]*|one(?!\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|dozen|dozens|several|million|millions|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|hundreds|thousand|thousands|dozen|dozens|several|million|millions|"
     r"billion|billions)\b(?!\s+(?:" + MONTH_PATTERN + r")\b)",
     re.I,
 )
-_TIME_UNITS = {"hour", "minute", "day", "week", "month", "year", "time"}
+_TIME_UNITS = ("minute", "hour", "day", "week", "month", "year")  # in order of length
 
 
 def counts(counted: str, text: str) -> bool:
@@ -687,13 +690,25 @@ def counts(counted: str, text: str) -> bool:
     day of a month), then the thing's noun or a word that qualifies it within three words ("five more
     patrol vessels"), or a number in a sentence that names the noun ("The framework addresses the
     prisoners: about 300 detainees will be released"). A country's word qualifies nothing here: "500
-    Kenyan police officers" is no number of "Kenyan troops". Units of time are the duration's business."""
+    Kenyan police officers" is no number of "Kenyan troops". A unit of time must be that unit: "about
+    forty-five minutes" is no number of days ("How many times ...?" counts no unit)."""
     words = counted.split()
     head = stem(words[-1].casefold())
-    if head.rstrip("s") in _TIME_UNITS:
-        return True
-    wanted = {head} | {stem(w.casefold()) for w in words[:-1] if not find_sides(w) and w.casefold() not in STOP}
     numbers = list(_COUNT_WORD.finditer(text))
+    unit = head.rstrip("s")
+    if unit == "time":
+        return True
+    if unit in _TIME_UNITS:
+        # the unit asked for or the next one up or down: talks "that lasted 90 minutes" answer how many hours
+        at = _TIME_UNITS.index(unit)
+        near = "|".join(_TIME_UNITS[max(0, at - 1) : at + 2])
+        return any(
+            re.match(
+                rf"[\s-]*(?:(?:and|a|half|more|or|extra|additional)\s+){{0,3}}(?:{near})s?\b", text[m.end() :], re.I
+            )
+            for m in numbers
+        )
+    wanted = {head} | {stem(w.casefold()) for w in words[:-1] if not find_sides(w) and w.casefold() not in STOP}
     if numbers and head in {stem(w.casefold()) for w in re.findall(r"[A-Za-z][\w-]*", text)}:
         return True
     for m in numbers:

@@ -283,6 +283,8 @@ _ASKS_MONEY = re.compile(
     r"\b(?:cost|costs|pay|paid|spend|spent|invest\w*|pledg\w*|worth|fund\w*|grant\w*|aid|money|loans?|"
     r"financ\w*|budget|compensation)\b|"
     r"^\W*what\s+(?:is|was|will\s+be|would\s+be)\s+the\s+(?:\w+\s+){0,2}(?:cost|price|value)\s+of\b|"
+    # "At what price will they sell power?", "What price per unit did they settle on?"
+    r"^\W*(?:and\s+)?(?:at\s+)?what\s+(?:\w+\s+)?price\b|"
     r"\bmonetary\s+value\b",
     re.I,
 )
@@ -320,7 +322,8 @@ _COUNTED = re.compile(
     r"(?:are|is|were|was|will|would|do|does|did|have|has|had|can|could|should|of|a|per|each)\b",
     re.I,
 )
-_ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+)?how\s+(much|many|long)\b", re.I)
+# "For how long ...?", "By how many days ...?"
+_ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+|by\s+)?how\s+(much|many|long)\b", re.I)
 # "What (annual) volume of water ...?", "What sum of money ...?": a quantity asked for as plainly.
 _ASKS_QUANTITY_OF = re.compile(
     r"^\W*(?:and\s+)?what\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|size|total)\s+of\b", re.I
