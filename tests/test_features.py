@@ -554,6 +554,27 @@ def test_a_number_of_something_else_does_not_answer_how_many(question: str, sent
     assert bool(asked_fact_missing(q, candidates, matrix, best)) is missing
 
 
+@pytest.mark.parametrize(
+    ("sentence", "missing"),
+    [
+        # the day given is the announcement's, not the meeting's to come
+        ("Under the package announced on Tuesday, the two ministers will meet every year.", True),
+        ("The ministers agreed in March to meet again.", True),
+        ("The ministers will meet again in Rabat on 12 May.", False),
+        ("The talks, announced on Tuesday, will resume on Friday.", False),
+    ],
+)
+def test_the_date_of_a_meeting_to_come_is_not_the_day_it_was_announced(sentence: str, missing: bool) -> None:
+    from bot.answer.features import asked_fact_missing
+
+    text = "Ministers meet\nThe two foreign ministers met in Valletta on Monday.\n" + sentence
+    _article, _sentences, vectors, context = _eye_context(text, "a8", "Ministers meet")
+    q = parse("When will the first session of the new joint commission take place?", Catalog())
+    candidates, matrix = featurize(q, vectors[2], [context])
+    best = next(i for i, c in enumerate(candidates) if c.sentence.text == sentence)
+    assert bool(asked_fact_missing(q, candidates, matrix, best)) is missing
+
+
 def test_a_topics_question_keeps_the_country_it_is_about() -> None:
     text = "Ministers meet\nThe ministers discussed Ukraine at length.\nThey also discussed Arctic fishing."
     _article, _sentences, vectors, context = _eye_context(text, "a9", "Ministers meet")

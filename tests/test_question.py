@@ -466,6 +466,20 @@ def test_two_peoples_joined_by_a_hyphen_are_no_name_to_look_for(catalog):
 
 
 @pytest.mark.parametrize(
+    ("question", "coming"),
+    [
+        ("When will the first session of the new joint commission take place?", True),
+        ("On what exact date will the border committee hold its first meeting?", True),
+        ("When will the first meeting of the new Arctic security dialogue be held?", True),
+        ("When did the two ministers meet?", False),
+        ("When will the tariff cut take effect?", False),  # no meeting: the date may be any sentence's
+    ],
+)
+def test_a_question_in_the_future_asks_about_a_meeting_to_come(catalog, question, coming):
+    assert parse(question, catalog).wants_next is coming
+
+
+@pytest.mark.parametrize(
     ("question", "money"),
     [
         ("How much will the customs corridor cost?", True),

@@ -671,8 +671,29 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
             if announces_next(c.sentence.text)
             or (_TO_COME.search(c.sentence.text) and _MEETING_WORD.search(c.sentence.text))
         ]
-        return not coming or rows[coming, INDEX["date_asked"]].max() == 0
+        return not any(rows[i, INDEX["date_asked"]] and _dates_what_comes(mine[i].sentence.text) for i in coming)
     return all(rows[:, INDEX[name]].max() == 0 for name in asked)
+
+
+# "Under the package announced on Tuesday, ministers will meet regularly": the day of an act already
+# done, not of the meeting to come.
+_PAST_ACT_DAY = re.compile(
+    r"\b(?:announced|agreed|signed|said|unveiled|reached|struck|sealed|launched|met|spoke|talked)\s+"
+    r"(?:on\s+|in\s+|last\s+)?(?:the\s+)?(?:(?:"
+    + "|".join(w.title() for w in WEEKDAYS)
+    + r")\b(?:,?\s+\d{1,2}(?:\s+"
+    + MONTH_PATTERN
+    + r")?)?|\d{1,2}\s+"
+    + MONTH_PATTERN
+    + r"|"
+    + MONTH_PATTERN
+    + r"(?:\s+\d{1,2}\b)?)"
+)
+
+
+def _dates_what_comes(text: str) -> bool:
+    """Whether a sentence about a meeting to come dates something other than an act already done."""
+    return not _DATE_WORDS.search(text) or bool(_DATE_WORDS.search(_PAST_ACT_DAY.sub(" ", text)))
 
 
 _COUNT_WORD = re.compile(

@@ -302,6 +302,13 @@ _WANTS_NEXT = re.compile(
     r"travel|host|return|resume))\b",
     re.I,
 )
+# "When will the first session of the new commission take place?", "On what date will the committee
+# hold its first meeting?": the date of something to come, however far the verb is from the question word.
+_WHEN_WILL = re.compile(
+    r"^\W*(?:and\s+)?(?:when|where|(?:on|in)\s+(?:what|which)\s+(?:exact\s+)?(?:date|day|month|city))\s+"
+    r"(?:will|would|shall)\s+(?:[\w'\u2019-]+\s+){1,10}?(?:be\s+held|take\s+place|hold|convene|open|start|begin|meet)\b",
+    re.I,
+)
 # "When did they last meet?", "their previous talks"; not "How long did the meeting last?".
 _WANTS_EARLIER = re.compile(
     r"\b(?:previous(?:ly)?|earlier\s+(?:meeting|talks|visit)|"
@@ -674,7 +681,7 @@ def parse(text: str, catalog: Catalog) -> Question:
     q.wants_number = bool(_WANTS_NUMBER.search(text))
     q.wants_time = bool(_WANTS_TIME.search(text))
     q.wants_name = bool(_WANTS_NAME.search(text))
-    q.wants_next = bool(_WANTS_NEXT.search(text))
+    q.wants_next = bool(_WANTS_NEXT.search(text) or _WHEN_WILL.search(text))
     q.wants_earlier = bool(_WANTS_EARLIER.search(text))
     about = _ABOUT.search(text)
     discussed = _DISCUSSED.match(text)
