@@ -53,3 +53,40 @@ def test_the_abstention_threshold_sits_on_a_held_out_probability_itself_not_a_ro
     # Both unanswerable questions are above it, and no answerable one (rounded candidates 0.9503 and
     # 0.9726 put the first above its own value and left the second out).
     assert (held_out > threshold).tolist() == [False, False, True, True]
+
+
+def test_a_list_item_the_answer_brings_along_is_scored_by_the_gold_evidence():
+    """A joint statement's numbered points come with their lead-in whether or not they were ranked; the
+    runner-up rule's search must score them, not fail on them."""
+    import numpy as np
+
+    from bot.answer.catalog import Catalog
+    from bot.answer.features import ArticleContext, featurize
+    from bot.answer.fit import Ranking, _choice_f1
+    from bot.answer.question import parse
+    from ingest.segment import split_sentences
+    from vectorstore.models import Article
+
+    text = (
+        "Joint statement\nThe two foreign ministers met in Valletta on Monday.\n"
+        "The two sides agreed on the following:\n1. To expand the port of Marsaxlokk.\n2. To open a consulate in Gozo.\n"
+    )
+    article = Article(id="js", title="Joint statement", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    q = parse("What did the two sides agree?", Catalog())
+    candidates, matrix = featurize(q, vectors[2], [context])
+    texts = [c.sentence.text for c in candidates]
+    # the lead-in and the first point were ranked, the second point was not; both points are the evidence
+    kept = [i for i, t in enumerate(texts) if "following" in t or "Marsaxlokk" in t]
+    assert len(kept) == 2, texts
+    labels = np.array(["Marsaxlokk" in texts[i] for i in kept])
+    evidence = ("To expand the port of Marsaxlokk.", "To open a consulate in Gozo.")
+
+    def f_beta(evidence: tuple[str, ...]) -> float:
+        ranking = Ranking("js", "q1", "js/1", True, q, [candidates[i] for i in kept], matrix[kept], labels, evidence)
+        return _choice_f1([ranking], [np.where(labels, 0.9, 0.8)], 0.7, 0.05)
+
+    # the second point, brought along with the list, is a hit by the gold evidence, not a wrong citation
+    assert f_beta(evidence) > f_beta(evidence[:1])

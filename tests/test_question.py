@@ -465,6 +465,12 @@ def test_two_peoples_joined_by_a_hyphen_are_no_name_to_look_for(catalog):
     assert parse("What did Lucian Kazakh-Korean say in Oslo?", catalog).unknown_names == ["Lucian Kazakh-Korean"]
 
 
+def test_take_place_asks_no_place(catalog):
+    assert not parse("When did the talks take place?", catalog).wants_place
+    assert parse("Where did the talks take place?", catalog).wants_place
+    assert parse("In what place did the two ministers meet?", catalog).wants_place
+
+
 @pytest.mark.parametrize(
     ("question", "coming"),
     [

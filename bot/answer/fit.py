@@ -73,6 +73,9 @@ class Ranking:
     candidates: list[Ranked]
     matrix: np.ndarray
     labels: np.ndarray
+    # what counts a sentence the answer brings along that was never a candidate (a joint statement's
+    # numbered points come with their lead-in)
+    evidence: Sequence[str] = ()
 
 
 @dataclass
@@ -110,7 +113,15 @@ def collect(set_dirs: Sequence[Path], workdir: Path, embedder: str = "minilm-onn
             labels = np.asarray([any(supports(c.sentence.text, e) for e in evidence) for c in candidates], dtype=bool)
             out.rankings.append(
                 Ranking(
-                    name, item["id"], _group(name, item), item["type"] != "unanswerable", q, candidates, matrix, labels
+                    name,
+                    item["id"],
+                    _group(name, item),
+                    item["type"] != "unanswerable",
+                    q,
+                    candidates,
+                    matrix,
+                    labels,
+                    tuple(evidence),
                 )
             )
     return out
@@ -271,10 +282,12 @@ def _choice_f1(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray],
         scored = [replace(c, score=float(pi)) for c, pi in zip(r.candidates, p)]
         label_of = {(c.article.id, c.sentence.start): lab for c, lab in zip(scored, r.labels)}
         chosen = choose(best_first(scored), r.q, ratio, floor)
-        hit = sum(label_of[(c.article.id, c.sentence.start)] for c in chosen)
+        ranked_hits = sum(bool(label_of.get((c.article.id, c.sentence.start))) for c in chosen)
+        brought = [c for c in chosen if (c.article.id, c.sentence.start) not in label_of]
+        hit = ranked_hits + sum(any(supports(c.sentence.text, e) for e in r.evidence) for c in brought)
         tp += hit
         fp += len(chosen) - hit
-        fn += int(r.labels.sum()) - hit
+        fn += int(r.labels.sum()) - ranked_hits
     beta2 = CHOICE_BETA**2
     return (1 + beta2) * tp / ((1 + beta2) * tp + beta2 * fn + fp) if tp else 0.0
 

@@ -264,8 +264,9 @@ _WANTS_VENUE = re.compile(
 )
 # "Where in Moscow ...?" (a city: the building is asked; "Where in Russia ...?" asks for the city)
 _WHERE_IN = re.compile(r"\bwhere\s+in\s+([\w'\u2019-]+)(?:\s+([\w'\u2019-]+))?", re.I)
+# "place", not the verb "take place" ("When will the session take place?" asks only when)
 _WANTS_PLACE = re.compile(
-    r"\bwhere\b|\bcity\b|\btown\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b|"
+    r"\bwhere\b|\bcity\b|\btown\b|\bvenue\b|(?<!\btake\s)(?<!\btook\s)(?<!\btakes\s)(?<!\btaken\s)(?<!\btaking\s)\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b|"
     r"\bbuilding\b|\bpalace\b|\bhotel\b|\bresidence\b",
     re.I,
 )
