@@ -55,14 +55,14 @@ def test_the_abstention_threshold_sits_on_a_held_out_probability_itself_not_a_ro
     assert (held_out > threshold).tolist() == [False, False, True, True]
 
 
-def test_a_list_item_the_answer_brings_along_is_scored_by_the_gold_evidence():
+def test_a_list_item_the_answer_brings_along_is_scored_by_the_gold_evidence() -> None:
     """A joint statement's numbered points come with their lead-in whether or not they were ranked; the
     runner-up rule's search must score them, not fail on them."""
     import numpy as np
 
     from bot.answer.catalog import Catalog
     from bot.answer.features import ArticleContext, featurize
-    from bot.answer.fit import Ranking, _choice_f1
+    from bot.answer.fit import CHOICE_BETA, Ranking, _choice_f1
     from bot.answer.question import parse
     from ingest.segment import split_sentences
     from vectorstore.models import Article
@@ -88,5 +88,8 @@ def test_a_list_item_the_answer_brings_along_is_scored_by_the_gold_evidence():
         ranking = Ranking("js", "q1", "js/1", True, q, [candidates[i] for i in kept], matrix[kept], labels, evidence)
         return _choice_f1([ranking], [np.where(labels, 0.9, 0.8)], 0.7, 0.05)
 
-    # the second point, brought along with the list, is a hit by the gold evidence, not a wrong citation
-    assert f_beta(evidence) > f_beta(evidence[:1])
+    # the second point, brought along with the list, is a hit by the gold evidence, not a wrong citation:
+    # two hits and the lead-in, which supports nothing, give F-beta (1 + b2) 2 / ((1 + b2) 2 + 1)
+    b2 = CHOICE_BETA**2
+    assert f_beta(evidence) == pytest.approx((1 + b2) * 2 / ((1 + b2) * 2 + 1))
+    assert f_beta(evidence[:1]) == pytest.approx((1 + b2) / ((1 + b2) + 2))

@@ -211,6 +211,7 @@ def test_the_kind_of_fact_a_question_asks_for(catalog):
     assert parse("What sum of money was pledged?", catalog).quantity == "number"
     by = parse("By how many days will the visa wait be cut?", catalog)
     assert by.quantity == "number" and by.counted == "days"
+    assert parse("By how much will the quota be cut?", catalog).quantity is None  # "by half" answers it
     assert parse("What figure did Li give for the catch?", catalog).quantity is None  # no "of": may be a word
     assert not parse("What did they discuss?", catalog).wants_place
 
@@ -467,6 +468,7 @@ def test_two_peoples_joined_by_a_hyphen_are_no_name_to_look_for(catalog):
 
 def test_take_place_asks_no_place(catalog):
     assert not parse("When did the talks take place?", catalog).wants_place
+    assert not parse("When will the talks take  place?", catalog).wants_place
     assert parse("Where did the talks take place?", catalog).wants_place
     assert parse("In what place did the two ministers meet?", catalog).wants_place
 
@@ -475,14 +477,20 @@ def test_take_place_asks_no_place(catalog):
     ("question", "coming"),
     [
         ("When will the first session of the new joint commission take place?", True),
-        ("On what exact date will the border committee hold its first meeting?", True),
+        ("On what exact date will the two countries' new border security committee hold its first meeting?", True),
         ("When will the first meeting of the new Arctic security dialogue be held?", True),
         ("When did the two ministers meet?", False),
-        ("When will the tariff cut take effect?", False),  # no meeting: the date may be any sentence's
+        # no meeting: the date may be any sentence's
+        ("When will the tariff cut take effect?", False),
+        ("When will the ceasefire start?", False),
+        ("When will the new consulate open?", False),
     ],
 )
 def test_a_question_in_the_future_asks_about_a_meeting_to_come(catalog, question, coming):
-    assert parse(question, catalog).wants_next is coming
+    q = parse(question, catalog)
+    assert q.wants_next is coming
+    if coming:  # a when-question, whose date the answer must give
+        assert q.intent == "where_when" and q.wants_date
 
 
 @pytest.mark.parametrize(
@@ -501,6 +509,7 @@ def test_a_question_in_the_future_asks_about_a_meeting_to_come(catalog, question
         ("At what price will the utility sell power to its neighbour?", True),
         ("What price per tonne did the two ministers settle on?", True),
         ("What did the prime minister say about the price of fuel?", False),
+        ("What price controls were discussed?", False),  # a topic, not a price
     ],
 )
 def test_a_question_may_ask_for_a_sum_of_money(catalog, question, money):

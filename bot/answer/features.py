@@ -675,11 +675,11 @@ def asked_fact_missing(q: Question, candidates: list[Ranked], matrix: np.ndarray
     return all(rows[:, INDEX[name]].max() == 0 for name in asked)
 
 
-# "Under the package announced on Tuesday, ministers will meet regularly": the day of an act already
-# done, not of the meeting to come.
-_PAST_ACT_DAY = re.compile(
-    r"\b(?:announced|agreed|signed|said|unveiled|reached|struck|sealed|launched|met|spoke|talked)\s+"
-    r"(?:on\s+|in\s+|last\s+)?(?:the\s+)?(?:(?:"
+# "Under the package announced on Tuesday, ministers will meet regularly", "the ministry said in a
+# statement on Tuesday", "Following Tuesday's announcement": the day of an act already done, not of
+# the meeting to come. Not "will be signed on 12 May" (to come), nor "agreed on 3 June as the date".
+_DAY = (
+    r"(?:"
     + "|".join(w.title() for w in WEEKDAYS)
     + r")\b(?:,?\s+\d{1,2}(?:\s+"
     + MONTH_PATTERN
@@ -687,7 +687,15 @@ _PAST_ACT_DAY = re.compile(
     + MONTH_PATTERN
     + r"|"
     + MONTH_PATTERN
-    + r"(?:\s+\d{1,2}\b)?)"
+    + r"(?:\s+\d{1,2}\b)?"
+)
+_PAST_ACT_DAY = re.compile(
+    r"(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)\b(?i:announced|agreed|signed|said|unveiled|reached|struck|sealed|launched|"
+    r"met|spoke|talked)\s+(?i:in\s+a\s+statement\s+|earlier\s+)?(?i:on\s+|in\s+|last\s+)?(?:the\s+)?(?:"
+    + _DAY
+    + r")\b(?!\s+(?:as|for)\b)|\b(?:"
+    + "|".join(w.title() for w in WEEKDAYS)
+    + r")[\u2019']s\s+(?:announcement|statement|decision|agreement|talks|meeting)\b"
 )
 
 
@@ -703,7 +711,7 @@ _COUNT_WORD = re.compile(
     r"billion|billions)\b(?!\s+(?:" + MONTH_PATTERN + r")\b)",
     re.I,
 )
-_TIME_UNITS = ("minute", "hour", "day", "week", "month", "year")  # in order of length
+_TIME_UNITS = ("minute", "hour", "day", "week", "month", "year", "decade")  # in order of length
 
 
 def counts(counted: str, text: str) -> bool:
@@ -711,24 +719,20 @@ def counts(counted: str, text: str) -> bool:
     day of a month), then the thing's noun or a word that qualifies it within three words ("five more
     patrol vessels"), or a number in a sentence that names the noun ("The framework addresses the
     prisoners: about 300 detainees will be released"). A country's word qualifies nothing here: "500
-    Kenyan police officers" is no number of "Kenyan troops". A unit of time must be that unit: "about
-    forty-five minutes" is no number of days ("How many times ...?" counts no unit)."""
+    Kenyan police officers" is no number of "Kenyan troops". A unit of time counts as itself or the next
+    unit up or down (talks "that lasted 90 minutes" answer how many hours; "about forty minutes" is no
+    number of days); "How many times ...?" counts no unit."""
     words = counted.split()
-    head = stem(words[-1].casefold())
-    numbers = list(_COUNT_WORD.finditer(text))
-    unit = head.rstrip("s")
+    unit = words[-1].casefold().rstrip("s")
     if unit == "time":
         return True
+    numbers = list(_COUNT_WORD.finditer(text))
     if unit in _TIME_UNITS:
-        # the unit asked for or the next one up or down: talks "that lasted 90 minutes" answer how many hours
         at = _TIME_UNITS.index(unit)
         near = "|".join(_TIME_UNITS[max(0, at - 1) : at + 2])
-        return any(
-            re.match(
-                rf"[\s-]*(?:(?:and|a|half|more|or|extra|additional)\s+){{0,3}}(?:{near})s?\b", text[m.end() :], re.I
-            )
-            for m in numbers
-        )
+        between = r"(?:and|a|half|more|or|extra|additional|working|business|calendar|full|consecutive|straight)"
+        return any(re.match(rf"[\s-]*(?:{between}\s+){{0,3}}(?:{near})s?\b", text[m.end() :], re.I) for m in numbers)
+    head = stem(words[-1].casefold())
     wanted = {head} | {stem(w.casefold()) for w in words[:-1] if not find_sides(w) and w.casefold() not in STOP}
     if numbers and head in {stem(w.casefold()) for w in re.findall(r"[A-Za-z][\w-]*", text)}:
         return True

@@ -73,8 +73,8 @@ class Ranking:
     candidates: list[Ranked]
     matrix: np.ndarray
     labels: np.ndarray
-    # what counts a sentence the answer brings along that was never a candidate (a joint statement's
-    # numbered points come with their lead-in)
+    # the gold evidence, which scores a sentence the answer brings along without ranking it (a joint
+    # statement's numbered points come with their lead-in)
     evidence: Sequence[str] = ()
 
 
@@ -274,7 +274,9 @@ def fit_abstention(
 
 
 def _choice_f1(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray], ratio: float, floor: float) -> float:
-    """Citation F-beta of `choose` with this runner-up rule, over answerable rankings (out-of-fold)."""
+    """Citation F-beta of `choose` with this runner-up rule, over answerable rankings (out-of-fold). A
+    sentence brought along without being ranked is a hit when it holds gold evidence; a missed one
+    counts against recall only when it was ranked (labels are per ranked sentence)."""
     tp = fp = fn = 0
     for r, p in zip(rankings, probabilities):
         if not r.answerable or not r.labels.any():

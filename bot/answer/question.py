@@ -43,7 +43,7 @@ _INTENTS: list[tuple[Intent, re.Pattern]] = [
     (
         "where_when",
         re.compile(
-            r"^\W*(?:and\s+)?(?:where|when)\b|\b(?:what|which)\s+(?:day|date|city|venue|country|place)\b|"
+            r"^\W*(?:and\s+)?(?:where|when)\b|\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:day|date|city|venue|country|place)\b|"
             r"\bon\s+what\s+day\b|\bsidelines\s+of\s+which\b|\bmargins\s+of\s+which\b|\bhow\s+long\b|"
             r"\b(?:in|at)\s+(?:which|what)\s+(?:city|country|town|building|palace|hotel|residence|venue)\b|"
             r"\bfiled\s+from\b",
@@ -264,9 +264,8 @@ _WANTS_VENUE = re.compile(
 )
 # "Where in Moscow ...?" (a city: the building is asked; "Where in Russia ...?" asks for the city)
 _WHERE_IN = re.compile(r"\bwhere\s+in\s+([\w'\u2019-]+)(?:\s+([\w'\u2019-]+))?", re.I)
-# "place", not the verb "take place" ("When will the session take place?" asks only when)
 _WANTS_PLACE = re.compile(
-    r"\bwhere\b|\bcity\b|\btown\b|\bvenue\b|(?<!\btake\s)(?<!\btook\s)(?<!\btakes\s)(?<!\btaken\s)(?<!\btaking\s)\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b|"
+    r"\bwhere\b|\bcity\b|\btown\b|\bvenue\b|\bplace\b|\bsidelines\b|\bmargins\b|\bcountry\b|"
     r"\bbuilding\b|\bpalace\b|\bhotel\b|\bresidence\b",
     re.I,
 )
@@ -284,8 +283,10 @@ _ASKS_MONEY = re.compile(
     r"\b(?:cost|costs|pay|paid|spend|spent|invest\w*|pledg\w*|worth|fund\w*|grant\w*|aid|money|loans?|"
     r"financ\w*|budget|compensation)\b|"
     r"^\W*what\s+(?:is|was|will\s+be|would\s+be)\s+the\s+(?:\w+\s+){0,2}(?:cost|price|value)\s+of\b|"
-    # "At what price will they sell power?", "What price per unit did they settle on?"
-    r"^\W*(?:and\s+)?(?:at\s+)?what\s+(?:\w+\s+)?price\b|"
+    # "At what price will they sell power?", "What price per unit did they settle on?"; not "What price
+    # controls were discussed?", which asks for a topic
+    r"^\W*(?:and\s+)?(?:at\s+)?what\s+(?:\w+\s+)?price(?:\s+per\s+[\w-]+)?\s+"
+    r"(?:did|does|do|was|is|were|are|has|have|had|will|would|should|can|could)\b|"
     r"\bmonetary\s+value\b",
     re.I,
 )
@@ -293,6 +294,8 @@ _WANTS_NUMBER = re.compile(
     r"\bhow\s+(?:much|many)\b|\bwhat\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|share|size|total)\b",
     re.I,
 )
+# the verb, not a place asked for: "When will the session take place?" asks only when
+_TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
 _WANTS_TIME = re.compile(
     r"\b(?:deadline|timeline|timetable|time\s?frame|period|by\s+when|how\s+soon|within\s+what|until\s+when)\b", re.I
 )
@@ -307,7 +310,7 @@ _WANTS_NEXT = re.compile(
 # hold its first meeting?": the date of something to come, however far the verb is from the question word.
 _WHEN_WILL = re.compile(
     r"^\W*(?:and\s+)?(?:when|where|(?:on|in)\s+(?:what|which)\s+(?:exact\s+)?(?:date|day|month|city))\s+"
-    r"(?:will|would|shall)\s+(?:[\w'\u2019-]+\s+){1,10}?(?:be\s+held|take\s+place|hold|convene|open|start|begin|meet)\b",
+    r"(?:will|would|shall)\s+(?:[\w'\u2019-]+\s+){1,10}?(?:be\s+held|take\s+place|hold|convene|meet)\b",
     re.I,
 )
 # "When did they last meet?", "their previous talks"; not "How long did the meeting last?".
@@ -330,8 +333,8 @@ _COUNTED = re.compile(
     r"(?:are|is|were|was|will|would|do|does|did|have|has|had|can|could|should|of|a|per|each)\b",
     re.I,
 )
-# "For how long ...?", "By how many days ...?"
-_ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+|by\s+)?how\s+(much|many|long)\b", re.I)
+# "For how long ...?", "By how many days ...?" (not "By how much ...?", which "by half" answers)
+_ASKS_QUANTITY = re.compile(r"^\W*(?:and\s+)?(?:for\s+|by\s+(?=how\s+many))?how\s+(much|many|long)\b", re.I)
 # "What (annual) volume of water ...?", "What sum of money ...?": a quantity asked for as plainly.
 _ASKS_QUANTITY_OF = re.compile(
     r"^\W*(?:and\s+)?what\s+(?:\w+\s+)?(?:volume|amount|sum|number|figure|percentage|size|total)\s+of\b", re.I
@@ -669,8 +672,8 @@ def parse(text: str, catalog: Catalog) -> Question:
             month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
             q.meeting_days.append((month_number(month), int(day)))
     q.kinds = {kind for kind, stems in _KIND_WORDS if any(s in _BESIDES.sub("", text).casefold() for s in stems)}
-    q.wants_date = bool(re.search(r"\b(?:what|which)\s+(?:date|day)\b|\bwhen\b", text, re.I))
-    q.wants_place = bool(_WANTS_PLACE.search(text)) and intent == "where_when"
+    q.wants_date = bool(re.search(r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bwhen\b", text, re.I))
+    q.wants_place = bool(_WANTS_PLACE.search(_TAKE_PLACE.sub(" ", text))) and intent == "where_when"
     q.wants_city = q.wants_place and bool(re.search(r"\b(?:city|town)\b", text, re.I))
     in_city = any(
         m.group(1).title() in CITIES or f"{m.group(1)} {m.group(2)}".title() in CITIES for m in _WHERE_IN.finditer(text)
