@@ -373,6 +373,26 @@ def test_a_sentence_that_goes_on_with_a_chosen_one_joins_it(second: str, joins: 
     assert chosen == ([first, second] if joins else [first])
 
 
+@pytest.mark.parametrize(
+    ("first", "joins"),
+    [
+        ("There were, in the end, tangible results.", True),  # says there were results, not which
+        ("The most concrete result concerned the crossing itself.", True),
+        ("The two ministers agreed to reopen the border crossing.", False),  # says it: the next one must earn its place
+    ],
+)
+def test_the_sentence_after_one_that_only_announces_results_says_them(first: str, joins: bool) -> None:
+    second = "From April the crossing will stay open around the clock."
+    text = f"Ministers meet\n{first}\n{second}\nIt rained."
+    _article, _sentences, vectors, context = _eye_context(text, "a1", "Ministers meet")
+    q = parse("What did the two ministers agree?", Catalog())
+    candidates, _ = featurize(q, vectors[1], [context])
+    for c in candidates:
+        c.score = 0.6 if c.sentence.text == first else 0.1 if c.sentence.text == second else 0.01
+    chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
+    assert chosen == ([first, second] if joins else [first])
+
+
 def test_the_facts_an_answer_must_state_are_those_the_question_asks_for_not_its_when_clause() -> None:
     assert answer_facts(parse("When did the ministers meet?", Catalog())) == ["date_asked"]
     assert answer_facts(parse("What deadline did they set for the border talks?", Catalog())) == ["time_asked"]

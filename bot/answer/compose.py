@@ -88,6 +88,20 @@ _GOES_ON = re.compile(r"^(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|l
 _CONTINUES = re.compile(
     _GOES_ON.pattern + r"|^The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b"
 )
+# A short sentence that announces what follows it without saying it: "There were, to be fair, tangible
+# results.", "The ministers did agree on a package of smaller steps.", "The most concrete result
+# concerned the crossing itself." News writing states the results in the next sentence.
+_ANNOUNCES = re.compile(
+    r"\b(?:results?|outcomes?|steps|progress|measures|achievements?|breakthroughs?|deliverables|concrete|tangible)\b",
+    re.I,
+)
+ANNOUNCING_WORDS = 14
+
+
+def announces_what_follows(text: str) -> bool:
+    return len(text.split()) <= ANNOUNCING_WORDS and bool(_ANNOUNCES.search(text))
+
+
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 _WHOLE_QUOTE = re.compile(r"^[\"\u201c][^\"\u201c\u201d]+[\"\u201d]$")
@@ -128,11 +142,17 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
             continue
         next_to = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen)
         follows = next_to and _CONTINUES.match(r.sentence.text)
+        # "There were tangible results." as the best answer to a list question: the next sentence says them.
+        says_them = (
+            many
+            and order[r.sentence.start] == order[top.sentence.start] + 1
+            and announces_what_follows(top.sentence.text)
+        )
         # "They also agreed ..." right after a chosen sentence goes on with it: only the floor applies.
-        goes_on = next_to and _GOES_ON.match(r.sentence.text)
+        goes_on = (next_to and _GOES_ON.match(r.sentence.text)) or says_them
         if r.score < (add_floor if goes_on else max(add_floor, add_ratio * top.score)):
             continue
-        if not (r.actor_ok and r.kind_ok) and not (follows and not r.has_statement):
+        if not (r.actor_ok and r.kind_ok) and not (follows and not r.has_statement) and not says_them:
             continue
         extra = len(r.sentence.text.split())
         if words + extra > 70:
