@@ -374,23 +374,66 @@ def test_a_sentence_that_goes_on_with_a_chosen_one_joins_it(second: str, joins: 
 
 
 @pytest.mark.parametrize(
-    ("first", "joins"),
+    ("first", "question", "second", "joins"),
     [
-        ("There were, in the end, tangible results.", True),  # says there were results, not which
-        ("The most concrete result concerned the crossing itself.", True),
-        ("The two ministers agreed to reopen the border crossing.", False),  # says it: the next one must earn its place
+        # says there were results, not which: the next sentence says them
+        ("There were, in the end, tangible results.", "What did the two ministers agree?", None, True),
+        ("The most concrete result concerned the crossing itself.", "What did the two ministers agree?", None, True),
+        # says them itself: the next sentence must earn its place like any runner-up
+        ("They agreed on concrete steps to reopen the border.", "What did the two ministers agree?", None, False),
+        ("The two ministers agreed to reopen the border crossing.", "What did the two ministers agree?", None, False),
+        # one answer is asked for, not a list
+        ("There were, in the end, tangible results.", "Where did the two ministers meet?", None, False),
+        # the next sentence opens another paragraph
+        ("There were, in the end, tangible results.", "What did the two ministers agree?", "\n", False),
+        # the next sentence is another side's: not what the speaker asked about demanded
+        (
+            "Kyiv listed its demands.",
+            "What did Kyiv demand?",
+            "Russia's foreign minister said Moscow would never withdraw.",
+            False,
+        ),
     ],
 )
-def test_the_sentence_after_one_that_only_announces_results_says_them(first: str, joins: bool) -> None:
-    second = "From April the crossing will stay open around the clock."
-    text = f"Ministers meet\n{first}\n{second}\nIt rained."
+def test_the_sentence_after_one_that_only_announces_results_says_them(
+    first: str, question: str, second: str | None, joins: bool
+) -> None:
+    follows = "From April the crossing will stay open around the clock."
+    if second == "\n":
+        text = f"Ministers meet\n{first}\n{follows}\nIt rained."
+    else:
+        follows = second or follows
+        text = f"Ministers meet\n{first} {follows}\nIt rained."
     _article, _sentences, vectors, context = _eye_context(text, "a1", "Ministers meet")
-    q = parse("What did the two ministers agree?", Catalog())
+    q = parse(question, Catalog())
     candidates, _ = featurize(q, vectors[1], [context])
+    # two strong runner-ups elsewhere must not crowd the announced results out
     for c in candidates:
-        c.score = 0.6 if c.sentence.text == first else 0.1 if c.sentence.text == second else 0.01
+        c.score = 0.6 if c.sentence.text == first else 0.1 if c.sentence.text == follows else 0.01
     chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
-    assert chosen == ([first, second] if joins else [first])
+    assert chosen[:2] == [first, follows] if joins else follows not in chosen
+
+
+def test_announced_results_join_before_stronger_runner_ups() -> None:
+    first, follows = "There were, in the end, tangible results.", "From April the crossing will stay open."
+    text = (
+        f"Ministers meet\n{first} {follows}\nThe two ministers agreed to share river data.\nThe two ministers agreed to restore flights.\n"
+        "It rained."
+    )
+    _article, _sentences, vectors, context = _eye_context(text, "a1", "Ministers meet")
+    q = parse("What was agreed at the talks?", Catalog())
+    candidates, _ = featurize(q, vectors[1], [context])
+    scores = {
+        first: 0.6,
+        follows: 0.1,
+        "The two ministers agreed to share river data.": 0.55,
+        "The two ministers agreed to restore flights.": 0.5,
+    }
+    for c in candidates:
+        c.score = scores.get(c.sentence.text, 0.01)
+    chosen = [c.sentence.text for c in choose(best_first(candidates), q, add_ratio=0.8, add_floor=0.05)]
+    # the announcement, what it announces, and the strongest runner-up: a list answer of three
+    assert chosen == [first, follows, "The two ministers agreed to share river data."]
 
 
 def test_the_facts_an_answer_must_state_are_those_the_question_asks_for_not_its_when_clause() -> None:

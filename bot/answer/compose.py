@@ -88,18 +88,24 @@ _GOES_ON = re.compile(r"^(?:They|He|She|It|The two \w+|Both)\s+(?:also|further|l
 _CONTINUES = re.compile(
     _GOES_ON.pattern + r"|^The\s+(?:agreement|deal|pact|accord|document|partnership|treaty|declaration)\b"
 )
-# A short sentence that announces what follows it without saying it: "There were, to be fair, tangible
-# results.", "The ministers did agree on a package of smaller steps.", "The most concrete result
-# concerned the crossing itself." News writing states the results in the next sentence.
+# A short sentence that announces what follows it without saying it: "There were, in the end, tangible
+# results.", "The deliverables were modest.", "The most concrete result concerned the crossing
+# itself." News writing states the results in the next sentence of the paragraph. The noun must stand
+# alone ("concrete steps to reopen the border" says them), in no quotation, attribution, negation or
+# future ("that is progress," she said; "no breakthrough"; "will meet to review progress").
 _ANNOUNCES = re.compile(
-    r"\b(?:results?|outcomes?|steps|progress|measures|achievements?|breakthroughs?|deliverables|concrete|tangible)\b",
+    r"\b(?:results?|outcomes?|steps|progress|measures|achievements?|breakthroughs?|deliverables)\b"
+    r"(?!\s+(?:to|on|in|for|towards?|against|over|with|from|at|made|achieved|agreed|of\s+the\s+palace)\b)",
     re.I,
+)
+_NOT_ANNOUNCING = re.compile(
+    r"[\"\u201c\u201d]|\b(?:said|says|told|no|not|never|without|whether|will|would)\b|n[\u2019']t\b", re.I
 )
 ANNOUNCING_WORDS = 14
 
 
 def announces_what_follows(text: str) -> bool:
-    return len(text.split()) <= ANNOUNCING_WORDS and bool(_ANNOUNCES.search(text))
+    return len(text.split()) <= ANNOUNCING_WORDS and bool(_ANNOUNCES.search(text)) and not _NOT_ANNOUNCING.search(text)
 
 
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
@@ -135,24 +141,33 @@ def choose(ranked: list[Ranked], q: Question, add_ratio: float, add_floor: float
     words = len(top.sentence.text.split())
     mine = sorted((r for r in ranked if r.article.id == top.article.id), key=lambda r: r.sentence.start)
     order = {r.sentence.start: i for i, r in enumerate(mine)}
+    after = order[top.sentence.start] + 1
+    if many and after < len(mine) and announces_what_follows(top.sentence.text):
+        # "There were tangible results." first for a list question: the next sentence of its paragraph
+        # says them, and joins before any runner-up, down to the floor, unless another side says it.
+        says_them = mine[after]
+        if (
+            # the very next sentence, in the same paragraph
+            not (between := top.article.text[top.sentence.end : says_them.sentence.start]).strip()
+            and "\n" not in between
+            and says_them.score >= add_floor
+            and (says_them.actor_ok or not says_them.has_statement)
+            and words + len(says_them.sentence.text.split()) <= 70
+        ):
+            chosen.append(says_them)
+            words += len(says_them.sentence.text.split())
     for r in ranked[1:]:
         if len(chosen) >= limit:
             break
-        if r.article.id != top.article.id:
+        if r.article.id != top.article.id or any(r is c for c in chosen):
             continue
         next_to = any(order[r.sentence.start] == order[c.sentence.start] + 1 for c in chosen)
         follows = next_to and _CONTINUES.match(r.sentence.text)
-        # "There were tangible results." as the best answer to a list question: the next sentence says them.
-        says_them = (
-            many
-            and order[r.sentence.start] == order[top.sentence.start] + 1
-            and announces_what_follows(top.sentence.text)
-        )
         # "They also agreed ..." right after a chosen sentence goes on with it: only the floor applies.
-        goes_on = (next_to and _GOES_ON.match(r.sentence.text)) or says_them
+        goes_on = next_to and _GOES_ON.match(r.sentence.text)
         if r.score < (add_floor if goes_on else max(add_floor, add_ratio * top.score)):
             continue
-        if not (r.actor_ok and r.kind_ok) and not (follows and not r.has_statement) and not says_them:
+        if not (r.actor_ok and r.kind_ok) and not (follows and not r.has_statement):
             continue
         extra = len(r.sentence.text.split())
         if words + extra > 70:
