@@ -94,22 +94,22 @@ _CONTINUES = re.compile(
 # alone ("concrete steps to reopen the border" says them), in no quotation, attribution, negation or
 # future ("that is progress," she said; "no breakthrough"; "will meet to review progress").
 _ANNOUNCES = re.compile(
-    r"\b(?:results?|outcomes?|steps|progress|measures|achievements?|breakthroughs?|deliverables)\b"
-    r"(?!\s+(?:to|on|in|for|towards?|against|over|with|from|at|made|achieved|agreed|of\s+the\s+palace)\b)",
+    r"\b(?:results?|outcomes?|(?<!\bon\sthe\s)steps|progress|measures|achievements?|breakthroughs?|deliverables)\b"
+    r"(?!\s+(?:to|on|in|for|towards?|against|over|with|from|at|made|achieved|agreed)\b)",
     re.I,
 )
-_NOT_ANNOUNCING = re.compile(
-    r"[\"\u201c\u201d]|\b(?:said|says|told|no|not|never|without|whether|will|would)\b|n[\u2019']t\b", re.I
-)
 ANNOUNCING_WORDS = 14
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
+_NOT_ANNOUNCING = re.compile(
+    _QUOTE_MARK.pattern + r"|\b(?:said|says|told|no|not|never|without|whether|will|would)\b|n[\u2019']t\b", re.I
+)
 
 
 def announces_what_follows(text: str) -> bool:
     return len(text.split()) <= ANNOUNCING_WORDS and bool(_ANNOUNCES.search(text)) and not _NOT_ANNOUNCING.search(text)
 
 
-_POSSESSIVE = re.compile(r"['\u2019]s\b")
-_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 _WHOLE_QUOTE = re.compile(r"^[\"\u201c][^\"\u201c\u201d]+[\"\u201d]$")
 
 

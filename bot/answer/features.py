@@ -289,11 +289,12 @@ _INTERVAL = re.compile(
 # How long talks took, whatever word comes before: "after three hours of talks", "two-hour talks".
 _OF_TALKS = re.compile(r"(?:\s+of)?\s+(?:talks|negotiations|discussions|meetings?|consultations)\b", re.I)
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
-    r"(?:twen|thir|for|fif|six|seven|eigh|nine)ty|dozens?|hundred|thousand|million|billion)\b",
-    re.I,
+# Two to ninety in words, which a number is and a count may be.
+_NUMBER_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    r"(?:twen|thir|for|fif|six|seven|eigh|nine)ty"
 )
+_NUMBER = re.compile(r"\d|\b(?:one|" + _NUMBER_WORDS + r"|dozens?|hundred|thousand|million|billion)\b", re.I)
 _TIME = re.compile(
     r"\b(?:within|by|until|before|after|next|in)\s+(?:the\s+)?(?:\w+\s+)?(?:days?|weeks?|months?|years?|"
     + "|".join(m.title() for m in MONTHS)
@@ -705,10 +706,11 @@ def _dates_what_comes(text: str) -> bool:
 
 
 _COUNT_WORD = re.compile(
-    r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d[\d,.]*|one(?!\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|hundreds|thousand|thousands|dozen|dozens|several|million|millions|"
-    r"billion|billions)\b(?!\s+(?:" + MONTH_PATTERN + r")\b)",
+    r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d[\d,.]*|one(?!\s+of\b)|"
+    + _NUMBER_WORDS
+    + r"|hundreds?|thousands?|dozens?|several|millions?|billions?)\b(?!\s+(?:"
+    + MONTH_PATTERN
+    + r")\b)",
     re.I,
 )
 _TIME_UNITS = ("minute", "hour", "day", "week", "month", "year", "decade")  # in order of length

@@ -309,7 +309,7 @@ _WANTS_NEXT = re.compile(
 # "When will the first session of the new commission take place?", "On what date will the committee
 # hold its first meeting?": the date of something to come, however far the verb is from the question word.
 _WHEN_WILL = re.compile(
-    r"^\W*(?:and\s+)?(?:when|where|(?:on|in)\s+(?:what|which)\s+(?:exact\s+)?(?:date|day|month|city))\s+"
+    r"^\W*(?:and\s+)?(?:when|where|(?:on|in)\s+(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day|month|city))\s+"
     r"(?:will|would|shall)\s+(?:[\w'\u2019-]+\s+){1,10}?(?:be\s+held|take\s+place|hold|convene|meet)\b",
     re.I,
 )
