@@ -93,3 +93,46 @@ def test_a_list_item_the_answer_brings_along_is_scored_by_the_gold_evidence() ->
     b2 = CHOICE_BETA**2
     assert f_beta(evidence) == pytest.approx((1 + b2) * 2 / ((1 + b2) * 2 + 1))
     assert f_beta(evidence[:1]) == pytest.approx((1 + b2) / ((1 + b2) + 2))
+
+
+def test_the_runner_up_rule_is_chosen_by_the_full_answers_it_finds() -> None:
+    """A list question whose second item scores well below the first: only a loose enough runner-up
+    rule answers it in full, and the rule's search counts that before the citations' F-beta."""
+    import numpy as np
+
+    from bot.answer.catalog import Catalog
+    from bot.answer.features import ArticleContext, featurize
+    from bot.answer.fit import Ranking, _choice_f1, _keys_found
+    from bot.answer.question import parse
+    from ingest.segment import split_sentences
+    from vectorstore.models import Article
+
+    text = (
+        "Ministers meet in Valletta\nThe two foreign ministers met in Valletta on Monday.\n"
+        "They agreed to open a consulate in Gozo.\nThe weather was fine.\n"
+        "The ministers agreed to expand the port of Marsaxlokk.\n"
+    )
+    article = Article(id="mv", title="Ministers meet in Valletta", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    q = parse("What was agreed at the talks?", Catalog())
+    candidates, matrix = featurize(q, vectors[2], [context])
+    texts = [c.sentence.text for c in candidates]
+    gozo, port = (
+        texts.index("They agreed to open a consulate in Gozo."),
+        texts.index("The ministers agreed to expand the port of Marsaxlokk."),
+    )
+    probabilities = np.full(len(candidates), 0.01)
+    probabilities[gozo], probabilities[port] = 0.8, 0.4  # the second item at half the first's score
+    labels = np.zeros(len(candidates), dtype=bool)
+    labels[[gozo, port]] = True
+    evidence = (texts[gozo], texts[port])
+    ranking = Ranking("mv", "q1", "mv/1", True, q, candidates, matrix, labels, evidence, ("Gozo", "Marsaxlokk"))
+
+    assert _keys_found([ranking], [probabilities], 0.3, 0.05) == 1  # both items: a full answer
+    assert _keys_found([ranking], [probabilities], 0.7, 0.05) == 0  # the second one left out
+    # citation F-beta also prefers the looser rule here; with no keys the question counts for nothing
+    assert _choice_f1([ranking], [probabilities], 0.3, 0.05) > _choice_f1([ranking], [probabilities], 0.7, 0.05)
+    keyless = Ranking("mv", "q1", "mv/1", True, q, candidates, matrix, labels, evidence)
+    assert _keys_found([keyless], [probabilities], 0.3, 0.05) == 0

@@ -30,7 +30,7 @@ from bot.answer.features import ABSTAIN_NAMES, NAMES, abstention_features
 from bot.answer.question import Question
 from bot.answer.ranker import WEIGHTS_FILE, RankerWeights
 from bot.components import Components
-from bot.evaluation import load_questions, score, summarise, supports
+from bot.evaluation import has_key, load_questions, score, summarise, supports
 from bot.models import Answer, Turn
 
 # The starting point collection ranks with: semantic and lexical match first, the obvious signs
@@ -54,11 +54,11 @@ PRIOR = RankerWeights(
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 ADD_RATIOS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 ADD_FLOORS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
-FALSE_ABSTAIN_COST = 2.0
+FALSE_ABSTAIN_COST = 2.0  # a wrong abstention costs twice a missed one: users came for answers
 ABSTAIN_C = 0.3
-# The runner-up rule maximises F-beta of the citations with beta < 1: a citation that supports
-# nothing misleads a reader more than a missing second one.
-CHOICE_BETA = 0.7  # a wrong abstention costs twice a missed one: users came for answers
+# Among runner-up rules that find as many answer keys, the one with the best F-beta of the citations,
+# with beta < 1: a citation that supports nothing misleads a reader more than a missing second one.
+CHOICE_BETA = 0.7
 
 
 @dataclass
@@ -76,6 +76,8 @@ class Ranking:
     # the gold evidence, which scores a sentence the answer brings along without ranking it (a joint
     # statement's numbered points come with their lead-in)
     evidence: Sequence[str] = ()
+    # the gold answer keys (each a string or a list of alternatives), which the runner-up rule is chosen by
+    keys: Sequence[str | Sequence[str]] = ()
 
 
 @dataclass
@@ -122,6 +124,7 @@ def collect(set_dirs: Sequence[Path], workdir: Path, embedder: str = "minilm-onn
                     matrix,
                     labels,
                     tuple(evidence),
+                    tuple(item.get("answer_keys") or ()),
                 )
             )
     return out
@@ -294,6 +297,20 @@ def _choice_f1(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray],
     return (1 + beta2) * tp / ((1 + beta2) * tp + beta2 * fn + fp) if tp else 0.0
 
 
+def _keys_found(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray], ratio: float, floor: float) -> int:
+    """Answerable questions whose chosen sentences hold every answer key (out-of-fold): the full answers a
+    reader judges the engine by. Citation F-beta alone does not track them: a list question's second
+    and third items are what a full answer needs, and they cost precision when a runner-up misses."""
+    found = 0
+    for r, p in zip(rankings, probabilities):
+        if not r.answerable or not r.keys:
+            continue
+        scored = [replace(c, score=float(pi)) for c, pi in zip(r.candidates, p)]
+        text = " ".join(c.sentence.text for c in choose(best_first(scored), r.q, ratio, floor))
+        found += all(has_key(text, key) for key in r.keys)
+    return found
+
+
 def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[RankerWeights, dict]:
     rankings = collected.rankings
     # C is chosen for the set it serves worst, not for the pooled questions: the pooled figure leans to
@@ -322,7 +339,8 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
     abstain_weights = {name: round(float(w), 4) for name, w in zip(ABSTAIN_NAMES, a_coef)}
     abstain_intercept, abstain_above = round(a_intercept, 4), round(a_threshold, 4)
     ratio, floor = max(
-        ((r, f) for r in ADD_RATIOS for f in ADD_FLOORS), key=lambda rf: _choice_f1(rankings, probabilities, *rf)
+        ((r, f) for r in ADD_RATIOS for f in ADD_FLOORS),
+        key=lambda rf: (_keys_found(rankings, probabilities, *rf), _choice_f1(rankings, probabilities, *rf)),
     )
     report: dict = {"C": best_c, "add_ratio": ratio, "add_floor": floor, "abstention": a_stats, "sets": {}}
     for name in collected.questions:
