@@ -96,13 +96,14 @@ def test_a_list_item_the_answer_brings_along_is_scored_by_the_gold_evidence() ->
 
 
 def test_the_runner_up_rule_is_chosen_by_the_full_answers_it_finds() -> None:
-    """A list question whose second item scores well below the first: only a loose enough runner-up
-    rule answers it in full, and the rule's search counts that before the citations' F-beta."""
+    """A list question whose second item scores well below the first, in a sentence the gold evidence
+    does not list: only a loose rule answers it in full, and a tight one has the better citation
+    F-beta. The search takes the full answer; when every rule answers as fully, the F-beta decides."""
     import numpy as np
 
     from bot.answer.catalog import Catalog
     from bot.answer.features import ArticleContext, featurize
-    from bot.answer.fit import Ranking, _choice_f1, _keys_found
+    from bot.answer.fit import Ranking, _choice_f1, _keys_found, choose_rule
     from bot.answer.question import parse
     from ingest.segment import split_sentences
     from vectorstore.models import Article
@@ -119,20 +120,24 @@ def test_the_runner_up_rule_is_chosen_by_the_full_answers_it_finds() -> None:
     q = parse("What was agreed at the talks?", Catalog())
     candidates, matrix = featurize(q, vectors[2], [context])
     texts = [c.sentence.text for c in candidates]
-    gozo, port = (
-        texts.index("They agreed to open a consulate in Gozo."),
-        texts.index("The ministers agreed to expand the port of Marsaxlokk."),
-    )
+    gozo = texts.index("They agreed to open a consulate in Gozo.")
+    port = texts.index("The ministers agreed to expand the port of Marsaxlokk.")
     probabilities = np.full(len(candidates), 0.01)
     probabilities[gozo], probabilities[port] = 0.8, 0.4  # the second item at half the first's score
     labels = np.zeros(len(candidates), dtype=bool)
-    labels[[gozo, port]] = True
-    evidence = (texts[gozo], texts[port])
-    ranking = Ranking("mv", "q1", "mv/1", True, q, candidates, matrix, labels, evidence, ("Gozo", "Marsaxlokk"))
+    labels[gozo] = True  # the gold evidence lists only the first item's sentence
 
-    assert _keys_found([ranking], [probabilities], 0.3, 0.05) == 1  # both items: a full answer
-    assert _keys_found([ranking], [probabilities], 0.7, 0.05) == 0  # the second one left out
-    # citation F-beta also prefers the looser rule here; with no keys the question counts for nothing
-    assert _choice_f1([ranking], [probabilities], 0.3, 0.05) > _choice_f1([ranking], [probabilities], 0.7, 0.05)
-    keyless = Ranking("mv", "q1", "mv/1", True, q, candidates, matrix, labels, evidence)
-    assert _keys_found([keyless], [probabilities], 0.3, 0.05) == 0
+    def ranking(keys: tuple[str, ...]) -> Ranking:
+        return Ranking("mv", "q1", "mv/1", True, q, candidates, matrix, labels, (texts[gozo],), keys)
+
+    both_items = ranking(("Gozo", "Marsaxlokk"))
+    assert _keys_found([both_items], [probabilities], 0.3, 0.05) == 1  # both items: a full answer
+    assert _keys_found([both_items], [probabilities], 0.7, 0.05) == 0  # the second one left out
+    # the tight rule cites only gold evidence, so the F-beta alone would choose it
+    assert _choice_f1([both_items], [probabilities], 0.7, 0.05) > _choice_f1([both_items], [probabilities], 0.3, 0.05)
+    ratio, floor = choose_rule([both_items], [probabilities])
+    assert _keys_found([both_items], [probabilities], ratio, floor) == 1
+    # asked for the first item only, every rule answers in full: the F-beta picks a rule that leaves
+    # the second sentence out
+    ratio, floor = choose_rule([ranking(("Gozo",))], [probabilities])
+    assert ratio * 0.8 > 0.4 or floor > 0.4

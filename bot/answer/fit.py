@@ -52,12 +52,12 @@ PRIOR = RankerWeights(
     add_floor=0.2,
 )
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
-ADD_RATIOS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+ADD_RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 ADD_FLOORS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 FALSE_ABSTAIN_COST = 2.0  # a wrong abstention costs twice a missed one: users came for answers
 ABSTAIN_C = 0.3
-# Among runner-up rules that find as many answer keys, the one with the best F-beta of the citations,
-# with beta < 1: a citation that supports nothing misleads a reader more than a missing second one.
+# Among runner-up rules that answer as many questions in full, the one with the best F-beta of the
+# citations, with beta < 1: a citation that supports nothing misleads a reader more than a missing second one.
 CHOICE_BETA = 0.7
 
 
@@ -282,7 +282,7 @@ def _choice_f1(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray],
     counts against recall only when it was ranked (labels are per ranked sentence)."""
     tp = fp = fn = 0
     for r, p in zip(rankings, probabilities):
-        if not r.answerable or not r.labels.any():
+        if not _rule_decides(r) or not r.labels.any():
             continue
         scored = [replace(c, score=float(pi)) for c, pi in zip(r.candidates, p)]
         label_of = {(c.article.id, c.sentence.start): lab for c, lab in zip(scored, r.labels)}
@@ -297,18 +297,34 @@ def _choice_f1(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray],
     return (1 + beta2) * tp / ((1 + beta2) * tp + beta2 * fn + fp) if tp else 0.0
 
 
+def _rule_decides(r: Ranking) -> bool:
+    """An answerable question whose answer `choose` makes: not a two-part question (a sentence per part)
+    nor a question for someone's title (the sentence that gives it)."""
+    return r.answerable and not r.q.parts and not r.q.asks_title
+
+
 def _keys_found(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray], ratio: float, floor: float) -> int:
-    """Answerable questions whose chosen sentences hold every answer key (out-of-fold): the full answers a
-    reader judges the engine by. Citation F-beta alone does not track them: a list question's second
-    and third items are what a full answer needs, and they cost precision when a runner-up misses."""
+    """Questions whose chosen sentences hold every answer key (out-of-fold): a proxy for the full
+    answers a reader judges the engine by (no abstention, no direct answer). Citation F-beta alone does
+    not track them: a list question's second and third items are what a full answer needs, and they
+    cost precision when a runner-up misses."""
     found = 0
     for r, p in zip(rankings, probabilities):
-        if not r.answerable or not r.keys:
+        if not _rule_decides(r) or not r.keys:
             continue
         scored = [replace(c, score=float(pi)) for c, pi in zip(r.candidates, p)]
         text = " ".join(c.sentence.text for c in choose(best_first(scored), r.q, ratio, floor))
         found += all(has_key(text, key) for key in r.keys)
     return found
+
+
+def choose_rule(rankings: Sequence[Ranking], probabilities: Sequence[np.ndarray]) -> tuple[float, float]:
+    """The runner-up rule (ratio, floor) that answers the most questions in full, out of fold; among
+    those, the one with the best citation F-beta."""
+    return max(
+        ((r, f) for r in ADD_RATIOS for f in ADD_FLOORS),
+        key=lambda rf: (_keys_found(rankings, probabilities, *rf), _choice_f1(rankings, probabilities, *rf)),
+    )
 
 
 def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[RankerWeights, dict]:
@@ -338,10 +354,7 @@ def fit(collected: Collected, echo: Callable[[str], None] = print) -> tuple[Rank
     a_coef, a_intercept, a_threshold, a_stats = fit_abstention(rankings, probabilities)
     abstain_weights = {name: round(float(w), 4) for name, w in zip(ABSTAIN_NAMES, a_coef)}
     abstain_intercept, abstain_above = round(a_intercept, 4), round(a_threshold, 4)
-    ratio, floor = max(
-        ((r, f) for r in ADD_RATIOS for f in ADD_FLOORS),
-        key=lambda rf: (_keys_found(rankings, probabilities, *rf), _choice_f1(rankings, probabilities, *rf)),
-    )
+    ratio, floor = choose_rule(rankings, probabilities)
     report: dict = {"C": best_c, "add_ratio": ratio, "add_floor": floor, "abstention": a_stats, "sets": {}}
     for name in collected.questions:
         mine = [(r, p) for r, p in zip(rankings, probabilities) if r.set_name == name]
