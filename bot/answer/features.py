@@ -205,14 +205,16 @@ def kind_in_text(kinds: set[str], text: str) -> bool:
     return False
 
 
-# Intent groups: the properties that make a sentence answer differ by kind of question.
+# Intent groups: the properties that make a sentence answer differ by kind of question. What was agreed
+# and what was discussed are apart: an agreement is said in a sentence of its own ("A joint committee
+# will meet within 60 days."), the agenda in the lead or a sentence that lists it.
 GROUPS = {
     "who_met": "meet",
     "where_when": "meet",
     "demands": "position",
     "side_position": "position",
     "outcome": "result",
-    "topics": "result",
+    "topics": "topics",
     "other": "other",
 }
 _CROSSED = ("dense", "lexical", "actor_said", "kind", "meeting_sentence", "meeting_cue", "statement", "agreement")
