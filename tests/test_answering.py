@@ -356,11 +356,6 @@ def test_what_one_side_agreed_with_the_other_is_what_the_two_sides_agreed(compon
     )
     answer = ask_one_article(components, text, "What did Marin agree with Okafor?")
     assert not answer.abstained and "restore hotlines" in answer.answer
-    # A joint statement of another kind is not what one of them said.
-    said = ask_one_article(
-        components, GENEVA_LEAD + "Marin and Okafor signed a fisheries pact.\n", "What did Okafor say?"
-    )
-    assert said.abstained and "fisheries pact" not in said.answer
 
 
 def test_how_long_the_talks_lasted_is_not_answered_with_their_place_and_day(components):

@@ -7,11 +7,12 @@ import json
 import numpy as np
 import pytest
 
-from bot.answer.catalog import Catalog
+from bot.answer.catalog import Catalog, build_catalog
 from bot.answer.compose import best_first, choose
 from bot.answer.features import INDEX, NAMES, ArticleContext, answer_facts, candidate_sentences, featurize
 from bot.answer.question import parse
 from bot.answer.ranker import WEIGHTS_FILE, load_weights
+from ingest.extraction import extract_meetings
 from ingest.extraction.lexicon import find_sides
 from ingest.segment import split_sentences
 from vectorstore.models import Article
@@ -662,3 +663,39 @@ def test_the_day_of_this_meeting_does_not_join_an_answer_about_an_earlier_one() 
     scores = {"It was their first": 0.9, "The two foreign ministers": 0.06}
     chosen, sentences = _chosen(text, "a10", "When did the two ministers last meet?", scores)
     assert chosen == [sentences[2]]
+
+
+def test_asked_what_both_sides_did_a_sentence_nobody_is_reported_saying_is_theirs() -> None:
+    from bot.answer.features import ABSTAIN_NAMES, abstention_features
+
+    text = (
+        "Fisheries talks in Oslo\n"
+        "Chinese Foreign Minister Li Wen met Norwegian Foreign Minister Eva Dahl in Oslo on Friday.\n"
+        "A joint committee on fisheries will meet in Bergen within 60 days.\n"
+        '"We will not accept new quotas," Li told reporters.\n'
+        "Li and Dahl signed a fisheries pact.\n"
+    )
+    article = Article(id="a9", title="Fisheries talks in Oslo", source="t.txt", text=text)
+    sentences = split_sentences(text)
+    article.meetings = extract_meetings(article, sentences)
+    catalog = build_catalog([article])
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, article.meetings[0], sentences, vectors, {}, focus=0.0, rank=0)
+    texts = [s.text for s in sentences]
+    committee, quote, pact = 2, 3, 4
+    assert texts[committee].startswith("A joint committee") and texts[pact].startswith("Li and Dahl")
+
+    both = parse("What did China and Norway agree to set up?", catalog)
+    assert both.actor_side == "both"
+    _, matrix = featurize(both, vectors[2], [context])
+    said = matrix[:, INDEX["actor_said"]]
+    assert said[committee] == 1  # the report's own account of what they did
+    assert said[quote] == 0  # one side's statement is not what both agreed
+
+    # Asked what one of them said, a sentence nobody says is not hers, nor is a joint act; the
+    # abstention model reads her as silent
+    one = parse("What did Dahl say?", catalog)
+    candidates, matrix = featurize(one, vectors[2], [context])
+    assert matrix[committee, INDEX["actor_said"]] == 0 and matrix[pact, INDEX["actor_said"]] == 0
+    flags = dict(zip(ABSTAIN_NAMES, abstention_features(one, candidates, matrix, np.full(len(candidates), 0.5))))
+    assert flags["actor_silent"] == 1

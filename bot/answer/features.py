@@ -506,7 +506,10 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             said = statements.get(s.start, [])
             actor_ok, other_side = True, False
             if asks_actor:
-                actor_ok = any(is_actor(x, q, sides) for x in said)
+                # Asked what both sides did, a sentence nobody is reported saying is the report's own
+                # account of it ("A joint committee will inspect the pipeline within 60 days."); only
+                # another speaker's statement is not theirs.
+                actor_ok = any(is_actor(x, q, sides) for x in said) or (q.actor_side == "both" and not said)
                 other_side = not actor_ok and bool(said) and all(x.side not in (None, "both") for x in said)
             subject = q.actor is not None and name_in_text(q.actor.name, " ".join(text.split()[:6]))
             kind_ok = not wanted or any(x.kind in wanted for x in said) or kind_in_text(wanted, text)
@@ -763,7 +766,12 @@ def abstention_features(
     best = int(np.argmax(probabilities))
     logit = _logit(float(probabilities[best]))
     article_id = candidates[best].article.id
-    rows = matrix[[i for i, c in enumerate(candidates) if c.article.id == article_id]]
+    in_article = [i for i, c in enumerate(candidates) if c.article.id == article_id]
+    rows = matrix[in_article]
+    # the asked speaker's own statements, by the extraction: not a sentence nobody is reported saying,
+    # which ranks as both sides' own account when both are asked about
+    unsaid = np.asarray([q.actor_side == "both" and not c.has_statement for c in candidates], dtype=bool)
+    mine = (matrix[:, INDEX["actor_said"]] > 0) & ~unsaid
     asked = checkable_facts(q)
     type_absent = any(rows[:, INDEX[name]].max() == 0 for name in asked)
     # A two-part question ("What did Bogota ask, and how did Maduro respond?") is answered by a
@@ -772,13 +780,12 @@ def abstention_features(
     # How far the asked speaker's own best sentence is behind the best one ("What did Maduro say about
     # the court?" when only his guest spoke of it).
     actor_gap = 0.0
-    mine = matrix[:, INDEX["actor_said"]] > 0
     if q.asks_speaker and single and mine.any():
         actor_gap = logit - _logit(float(probabilities[mine].max()))
     return np.asarray(
         [
             logit,
-            q.asks_speaker and rows[:, INDEX["actor_said"]].max() == 0,
+            q.asks_speaker and not mine[in_article].any(),
             type_absent,
             single and matrix[best, INDEX["actor_other_side"]],
             single and any(matrix[best, INDEX[name]] == 0 for name in asked),
