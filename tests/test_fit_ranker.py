@@ -55,28 +55,38 @@ def test_the_abstention_threshold_sits_on_a_held_out_probability_itself_not_a_ro
     assert (held_out > threshold).tolist() == [False, False, True, True]
 
 
+def _ranked(text: str, question: str):
+    """A report written for the test ranked for a question, with one-hot sentence vectors (the third
+    sentence is the question's): the question, its candidates and their feature rows."""
+    import numpy as np
+
+    from bot.answer.catalog import Catalog
+    from bot.answer.features import ArticleContext, featurize
+    from bot.answer.question import parse
+    from ingest.segment import split_sentences
+    from vectorstore.models import Article
+
+    article = Article(id="t1", title=text.split("\n")[0], source="t.txt", text=text)
+    sentences = split_sentences(text)
+    vectors = np.eye(len(sentences), 8, dtype=np.float32)
+    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
+    q = parse(question, Catalog())
+    candidates, matrix = featurize(q, vectors[2], [context])
+    return q, candidates, matrix
+
+
 def test_a_list_item_the_answer_brings_along_is_scored_by_the_gold_evidence() -> None:
     """A joint statement's numbered points come with their lead-in whether or not they were ranked; the
     runner-up rule's search must score them, not fail on them."""
     import numpy as np
 
-    from bot.answer.catalog import Catalog
-    from bot.answer.features import ArticleContext, featurize
     from bot.answer.fit import CHOICE_BETA, Ranking, _choice_f1
-    from bot.answer.question import parse
-    from ingest.segment import split_sentences
-    from vectorstore.models import Article
 
     text = (
         "Joint statement\nThe two foreign ministers met in Valletta on Monday.\n"
         "The two sides agreed on the following:\n1. To expand the port of Marsaxlokk.\n2. To open a consulate in Gozo.\n"
     )
-    article = Article(id="js", title="Joint statement", source="t.txt", text=text)
-    sentences = split_sentences(text)
-    vectors = np.eye(len(sentences), 8, dtype=np.float32)
-    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
-    q = parse("What did the two sides agree?", Catalog())
-    candidates, matrix = featurize(q, vectors[2], [context])
+    q, candidates, matrix = _ranked(text, "What did the two sides agree?")
     texts = [c.sentence.text for c in candidates]
     # the lead-in and the first point were ranked, the second point was not; both points are the evidence
     kept = [i for i, t in enumerate(texts) if "following" in t or "Marsaxlokk" in t]
@@ -101,24 +111,14 @@ def test_the_runner_up_rule_is_chosen_by_the_full_answers_it_finds() -> None:
     F-beta. The search takes the full answer; when every rule answers as fully, the F-beta decides."""
     import numpy as np
 
-    from bot.answer.catalog import Catalog
-    from bot.answer.features import ArticleContext, featurize
     from bot.answer.fit import Ranking, _choice_f1, _keys_found, choose_rule
-    from bot.answer.question import parse
-    from ingest.segment import split_sentences
-    from vectorstore.models import Article
 
     text = (
         "Ministers meet in Valletta\nThe two foreign ministers met in Valletta on Monday.\n"
         "They agreed to open a consulate in Gozo.\nThe weather was fine.\n"
         "The ministers agreed to expand the port of Marsaxlokk.\n"
     )
-    article = Article(id="mv", title="Ministers meet in Valletta", source="t.txt", text=text)
-    sentences = split_sentences(text)
-    vectors = np.eye(len(sentences), 8, dtype=np.float32)
-    context = ArticleContext(article, None, sentences, vectors, {}, focus=0.0, rank=0)
-    q = parse("What was agreed at the talks?", Catalog())
-    candidates, matrix = featurize(q, vectors[2], [context])
+    q, candidates, matrix = _ranked(text, "What was agreed at the talks?")
     texts = [c.sentence.text for c in candidates]
     gozo = texts.index("They agreed to open a consulate in Gozo.")
     port = texts.index("The ministers agreed to expand the port of Marsaxlokk.")

@@ -550,8 +550,8 @@ def featurize(q: Question, q_vector: np.ndarray, contexts: list[ArticleContext])
             f[INDEX["headline"]] = s.start == 0 or text.strip() == ctx.article.title.strip()
             f[INDEX["position"]] = i / n
             f[INDEX["topic_evidence"]] = s.start in topic_starts
-            # "What was on the table?": the sentence that says what the talks covered. Not crossed with the
-            # outcome questions of its group, whose answer is what was agreed, not what was discussed.
+            # "What was on the table?": the sentence that says what the talks covered, for topics questions
+            # only (an outcome question's answer is what was agreed, not what was discussed).
             f[INDEX["topics_asked"]] = q.intent == "topics" and s.start in topic_starts
             f[INDEX["agreement"]] = s.start in agreement_starts
             f[INDEX["short"]] = len(text.split()) < 8
